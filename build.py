@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""Command line of the 大院大所 registry: check records, build the site, start a new record.
+
+    python build.py                  # check, then build public/
+    python build.py check [--format text|json|github]
+    python build.py new KIND ID
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from registry import KINDS
+from registry.errors import RegistryError, UsageError
+
+ROOT = Path(__file__).resolve().parent
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # exit code 2 for usage errors, message in both languages
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"用法错误 / usage error: {message}\n")
+        sys.exit(2)
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="build.py", description="昆山大院大所合作登记簿 / Kunshan 大院大所 registry")
+    parser.add_argument("--root", type=Path, default=ROOT, help="项目根目录 / project root (default: this folder)")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    check = sub.add_parser("check", help="检查全部记录 / validate every record and print every problem")
+    check.add_argument("--format", choices=["text", "json", "github"], default="text",
+                       help="输出格式 / output format (github: Actions annotations)")
+
+    new = sub.add_parser("new", help="生成一条记录模板 / write a template record")
+    new.add_argument("kind", help=f"类别 / kind: {', '.join(KINDS)}")
+    new.add_argument("id", help="编号 / id, e.g. graphene-film")
+    return parser
+
+
+def cmd_check(args) -> int:
+    from registry.check import check
+    from registry.problems import FORMATS
+
+    result = check(args.root)
+    sys.stdout.write(FORMATS[args.format](result.problems, len(result.registry)))
+    return 0 if result.ok else 1
+
+
+def cmd_new(args) -> int:
+    from registry.newrecord import new_record
+    from registry.schemas import SchemaSet
+
+    path = new_record(args.root, SchemaSet(args.root / "schemas"), args.kind, args.id)
+    print(f"已创建 / created {path.relative_to(args.root).as_posix()}")
+    return 0
+
+
+COMMANDS = {"check": cmd_check, "new": cmd_new}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; return the exit code (0 ok, 1 problems, 2 usage)."""
+    args = make_parser().parse_args(argv)
+    args.root = args.root.resolve()
+    command = args.command or "build"
+    if command not in COMMANDS:
+        sys.stderr.write(f"尚未实现 / not yet available: {command}\n")
+        return 2
+    try:
+        return COMMANDS[command](args)
+    except UsageError as error:
+        sys.stderr.write(f"{error}\n")
+        return 2
+    except RegistryError as error:
+        sys.stderr.write(f"错误 / error: {error}\n")
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

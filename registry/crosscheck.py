@@ -1,0 +1,300 @@
+"""Checks across records: ids, references, likely duplicates, dates and plan totals."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections import defaultdict
+
+from . import KINDS
+from .model import Record, Registry, values_at
+from .problems import Problem, shown
+from .schemas import SchemaSet
+from .validate import normalise
+from .yamlload import field_path
+
+EARLIEST = dt.date(1949, 10, 1)
+LATEST = dt.date(2099, 12, 31)
+KIND_ZH = {"district": "区镇或部门", "institute": "大院大所", "plan": "目标计划", "achievement": "科技成果",
+           "event": "对接活动", "project": "合作项目", "talent": "人才团队", "carrier": "创新载体"}
+
+_DUPLICATE_KEYS = {
+    # kind: (name paths, extra fields that must also match for two records to be "the same")
+    "district": ((("name", "zh"), ("full_name", "zh")), ()),
+    "institute": ((("name", "zh"), ("name", "en"), ("aliases", "*")), ()),
+    "plan": ((("name", "zh"),), ()),
+    "achievement": ((("name", "zh"),), ("institute",)),
+    "event": ((("title", "zh"),), ("start",)),
+    "project": ((("name", "zh"),), ("district",)),
+    "talent": ((("name", "zh"),), ("institute",)),
+    "carrier": ((("name", "zh"),), ()),
+}
+
+
+def _at(record: Record, path: tuple, code: str, zh: str, en: str, hint_zh: str = "", hint_en: str = "",
+        key: bool = False) -> Problem:
+    line, column = record.doc.where(path, key=key)
+    return Problem(record.src_path, line, column, field_path(path), code, zh, en, hint_zh, hint_en)
+
+
+def _date(value) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
+    except ValueError:
+        return None
+
+
+def crosscheck(registry: Registry, schemas: SchemaSet, declared: list[Record]) -> list[Problem]:
+    """Run every cross-record check; `declared` holds every record that parsed, in path order."""
+    problems: list[Problem] = []
+    problems += _check_ids(declared)
+    for kind in KINDS:
+        for record in registry.all(kind):
+            problems += _check_refs(record, registry, schemas)
+            problems += _check_dates(record, schemas)
+            problems += _check_other_fields(record)
+    problems += _check_duplicates(registry)
+    problems += _check_parents(registry)
+    for plan in registry.all("plan"):
+        problems += _check_plan(plan, schemas)
+    return problems
+
+
+def _check_ids(declared: list[Record]) -> list[Problem]:
+    problems = []
+    first: dict[tuple[str, str], Record] = {}
+    for record in declared:
+        declared_id = record.get("id")
+        if isinstance(declared_id, str) and declared_id != record.id:
+            problems.append(_at(record, ("id",), "id-mismatch",
+                                f"编号 {shown(declared_id)} 与文件名 {record.id}.yaml 不一致",
+                                f"the id {shown(declared_id)} does not match the file name {record.id}.yaml",
+                                f"改为 id: {record.id}，或把文件改名为 {shown(declared_id)}.yaml",
+                                f"write id: {record.id}, or rename the file {shown(declared_id)}.yaml"))
+        if isinstance(declared_id, str):
+            other = first.setdefault((record.kind, declared_id), record)
+            if other is not record:
+                problems.append(_at(record, ("id",), "duplicate-id", f"编号 {shown(declared_id)} 已被 {other.src_path} 使用",
+                                    f"the id {shown(declared_id)} is already used by {other.src_path}",
+                                    "每条记录的编号必须唯一", "every record needs its own id"))
+    return problems
+
+
+def _names(registry: Registry, kind: str) -> dict[str, str]:
+    """Normalised names and aliases of a kind's records → record id (for 'did you mean')."""
+    names = {}
+    for record in registry.all(kind):
+        for pattern in _DUPLICATE_KEYS[kind][0]:
+            for _path, value in values_at(record.data, pattern):
+                if isinstance(value, str) and normalise(value):
+                    names.setdefault(normalise(value), record.id)
+    return names
+
+
+def _check_refs(record: Record, registry: Registry, schemas: SchemaSet) -> list[Problem]:
+    problems = []
+    for pattern, target_kind in schemas.ref_fields(record.kind):
+        for path, value in values_at(record.data, pattern):
+            if not isinstance(value, str):
+                continue
+            target = registry.get(target_kind, value)
+            kind_zh = KIND_ZH[target_kind]
+            if target is None:
+                by_name = _names(registry, target_kind).get(normalise(value))
+                close = difflib.get_close_matches(value, [r.id for r in registry.all(target_kind)], n=1, cutoff=0.6)
+                if by_name:
+                    hint = (f"这是名称，请写编号 {by_name}", f"that is a name: write the id {by_name}")
+                elif close:
+                    hint = (f"是否应为 {close[0]}？", f"did you mean {close[0]}?")
+                else:
+                    hint = (f"先在 records/{target_kind}s/ 中添加这条记录，或改用已有编号",
+                            f"add the record to records/{target_kind}s/ first, or use an existing id")
+                problems.append(_at(record, path, "unknown-ref", f"找不到编号为 {shown(value)} 的{kind_zh}",
+                                    f"no {target_kind} has the id {shown(value)}", *hint))
+            elif target.sample and not record.sample and not _in_sample_entry(record, path):
+                problems.append(_at(record, path, "ref-to-sample", f"正式记录引用了示例记录 {value}",
+                                    f"a real record refers to the sample record {value}",
+                                    "示例数据关闭时这个引用会失效：改用正式记录，或把本记录也标为 sample: true",
+                                    "it breaks when samples are left out: refer to a real record, or mark this one sample: true"))
+            elif target is record and record.kind == "institute":
+                problems.append(_at(record, path, "self-ref", "不能引用自己", "a record cannot refer to itself",
+                                    "删除这个引用", "delete the reference"))
+    return problems
+
+
+def _in_sample_entry(record: Record, path: tuple) -> bool:
+    node = record.data
+    for part in path[:-1]:
+        node = node[part]
+        if isinstance(node, dict) and node.get("sample") is True:
+            return True
+    return False
+
+
+def _check_dates(record: Record, schemas: SchemaSet) -> list[Problem]:
+    problems = []
+    for pattern in schemas.date_fields(record.kind):
+        for path, value in values_at(record.data, pattern):
+            day = _date(value)
+            if day is not None and not EARLIEST <= day <= LATEST:
+                problems.append(_at(record, path, "date-range", f"日期 {value} 不在合理范围（{EARLIEST}–{LATEST}）",
+                                    f"the date {value} is outside {EARLIEST}–{LATEST}",
+                                    "检查年份是否输错", "check the year for a typo"))
+    for first, second in (("start", "end"), ("reported", "status_updated")):
+        a, b = _date(record.get(first)), _date(record.get(second))
+        if a and b and b < a:
+            problems.append(_at(record, (second,), "date-order", f"{second}（{b}）早于 {first}（{a}）",
+                                f"{second} ({b}) is before {first} ({a})", "检查两个日期", "check both dates"))
+    return problems
+
+
+def _check_other_fields(record: Record) -> list[Problem]:
+    problems = []
+    for base in ("field", "stage", "type", "mode"):
+        if f"{base}_other" in record.data and base in record.data and record.get(base) != "other":
+            problems.append(_at(record, (f"{base}_other",), "other-unused",
+                                f"{base}_other 只在 {base} 为 other 时使用", f"{base}_other is only used when {base} is other",
+                                f"把 {base} 改为 other，或删除 {base}_other", f"set {base}: other, or delete {base}_other", key=True))
+    partners = record.get("partners") if record.kind == "district" else None
+    if isinstance(partners, list):
+        seen = {}
+        for index, entry in enumerate(partners):
+            institute = entry.get("institute") if isinstance(entry, dict) else None
+            if isinstance(institute, str) and seen.setdefault(institute, index) != index:
+                problems.append(_at(record, ("partners", index, "institute"), "duplicate-partner",
+                                    f"长期合作单位 {institute} 重复（第一次在第 {seen[institute] + 1} 项）",
+                                    f"the partner {institute} is listed twice", "删除重复的一项", "delete the repeated entry"))
+    return problems
+
+
+def _check_duplicates(registry: Registry) -> list[Problem]:
+    problems = []
+    for kind, (name_paths, extra) in _DUPLICATE_KEYS.items():
+        seen: dict[tuple, tuple[Record, str]] = {}
+        for record in sorted(registry.all(kind), key=lambda r: r.src_path):
+            context = tuple(str(record.get(f)) for f in extra)
+            own = set()
+            for pattern in name_paths:
+                for path, value in values_at(record.data, pattern):
+                    if not isinstance(value, str) or not normalise(value):
+                        continue
+                    key = (normalise(value),) + context
+                    if key in own:
+                        continue
+                    own.add(key)
+                    other = seen.setdefault(key, (record, value))
+                    if other[0] is not record:
+                        problems.append(_at(record, path, "likely-duplicate",
+                                            f"“{shown(value)}”与 {other[0].src_path} 的“{shown(other[1])}”相同，可能是重复记录",
+                                            f"“{shown(value)}” matches “{shown(other[1])}” in {other[0].src_path}: likely a duplicate",
+                                            "如是同一条，请合并；否则请把名称写得能区分",
+                                            "merge them if they are the same; otherwise make the names distinguishable"))
+    return problems
+
+
+def _check_parents(registry: Registry) -> list[Problem]:
+    problems = []
+    for record in registry.all("institute"):
+        seen = {record.id}
+        parent = record.get("parent")
+        while isinstance(parent, str) and (target := registry.get("institute", parent)) is not None:
+            if parent in seen:
+                if parent != record.id or len(seen) > 1:
+                    problems.append(_at(record, ("parent",), "parent-cycle", "上级机构形成了循环",
+                                        "the parents form a cycle", "检查这条记录和它的上级机构的 parent", "check parent here and in the parents"))
+                break
+            seen.add(parent)
+            parent = target.get("parent")
+    return problems
+
+
+def _check_plan(plan: Record, schemas: SchemaSet) -> list[Problem]:
+    problems = []
+    metrics = plan.get("metrics") if isinstance(plan.get("metrics"), list) else []
+    metric_ids: dict[str, int] = {}
+    for index, metric in enumerate(metrics):
+        if not isinstance(metric, dict):
+            continue
+        path = ("metrics", index)
+        metric_id, kind = metric.get("id"), metric.get("kind")
+        if isinstance(metric_id, str):
+            if metric_id in metric_ids:
+                problems.append(_at(plan, path + ("id",), "duplicate-metric", f"指标编号 {metric_id} 重复",
+                                    f"the metric id {metric_id} is used twice", "每项指标用不同的编号", "give each metric its own id"))
+            metric_ids.setdefault(metric_id, index)
+        if kind not in KINDS:
+            continue
+        date_field = metric.get("date_field")
+        if isinstance(date_field, str) and (date_field,) not in schemas.date_fields(kind):
+            options = ", ".join(p[0] for p in schemas.date_fields(kind) if len(p) == 1)
+            problems.append(_at(plan, path + ("date_field",), "bad-date-field", f"{kind} 没有日期字段 {date_field}",
+                                f"{kind} has no date field {date_field}", f"可选：{options}", f"choose one of: {options}"))
+        district_fields = [p[0] for p, target in schemas.ref_fields(kind) if target == "district" and len(p) == 1]
+        for i, owner in enumerate(metric.get("owner_fields") or []):
+            if owner not in district_fields:
+                problems.append(_at(plan, path + ("owner_fields", i), "bad-owner-field",
+                                    f"{kind} 没有指向区镇的字段 {shown(owner)}", f"{kind} has no district field {shown(owner)}",
+                                    f"可选：{', '.join(district_fields)}", f"choose one of: {', '.join(district_fields)}"))
+        where = metric.get("where") if isinstance(metric.get("where"), dict) else {}
+        for field, allowed in where.items():
+            node = schemas.at(kind, (field,))
+            if node is None or "enum" not in node:
+                problems.append(_at(plan, path + ("where", field), "bad-filter", f"{kind} 没有可筛选的字段 {shown(field)}",
+                                    f"{kind} has no field {shown(field)} to filter on", "用有固定选项的字段，例如 type、level",
+                                    "use a field with fixed choices, e.g. type, level", key=True))
+                continue
+            for i, value in enumerate(allowed if isinstance(allowed, list) else []):
+                if value not in node["enum"]:
+                    problems.append(_at(plan, path + ("where", field, i), "bad-filter-value",
+                                        f"{field} 没有取值 {shown(value)}", f"{field} has no value {shown(value)}",
+                                        f"可选：{', '.join(node['enum'])}", f"choose one of: {', '.join(node['enum'])}"))
+        if metric.get("measure") == "people" and schemas.at(kind, ("people",)) is None:
+            problems.append(_at(plan, path + ("measure",), "bad-measure", f"{kind} 没有人数字段，不能按人数计",
+                                f"{kind} has no people field to add up", "改为 records", "use records"))
+    for index, metric in enumerate(metrics):
+        part_of = metric.get("part_of") if isinstance(metric, dict) else None
+        if isinstance(part_of, str) and (part_of not in metric_ids or part_of == metric.get("id")):
+            problems.append(_at(plan, ("metrics", index, "part_of"), "bad-part-of", f"没有指标 {shown(part_of)}",
+                                f"there is no metric {shown(part_of)}", "写本计划中另一项指标的编号", "name another metric of this plan"))
+    problems += _check_targets(plan, metric_ids)
+    return problems
+
+
+def _check_targets(plan: Record, metric_ids: dict[str, int]) -> list[Problem]:
+    problems = []
+    rows = plan.get("targets") if isinstance(plan.get("targets"), list) else []
+    outside = set(plan.get("outside_totals") or []) if isinstance(plan.get("outside_totals"), list) else set()
+    sums: dict[str, int] = defaultdict(int)
+    seen: dict[str, int] = {}
+    for index, row in enumerate(rows):
+        if not isinstance(row, dict):
+            continue
+        district = row.get("district")
+        if isinstance(district, str):
+            if district in seen:
+                problems.append(_at(plan, ("targets", index, "district"), "duplicate-target-row",
+                                    f"{district} 有两行目标（另一行是第 {seen[district] + 1} 行）",
+                                    f"{district} has two target rows", "合并成一行", "merge them into one row"))
+            seen.setdefault(district, index)
+        values = row.get("values") if isinstance(row.get("values"), dict) else {}
+        for metric_id, target in values.items():
+            if metric_id not in metric_ids:
+                close = difflib.get_close_matches(metric_id, list(metric_ids), n=1, cutoff=0.5)
+                problems.append(_at(plan, ("targets", index, "values", metric_id), "unknown-metric",
+                                    f"本计划没有指标 {shown(metric_id)}", f"this plan has no metric {shown(metric_id)}",
+                                    *((f"是否应为 {close[0]}？", f"did you mean {close[0]}?") if close else
+                                      (f"可选：{', '.join(metric_ids)}", f"choose one of: {', '.join(metric_ids)}")), key=True))
+            elif isinstance(target, int) and not isinstance(target, bool) and district not in outside:
+                sums[metric_id] += target
+    totals = plan.get("totals") if isinstance(plan.get("totals"), dict) else {}
+    for metric_id, total in totals.items():
+        if metric_id not in metric_ids:
+            problems.append(_at(plan, ("totals", metric_id), "unknown-metric", f"本计划没有指标 {shown(metric_id)}",
+                                f"this plan has no metric {shown(metric_id)}", f"可选：{', '.join(metric_ids)}",
+                                f"choose one of: {', '.join(metric_ids)}", key=True))
+        elif isinstance(total, int) and total != sums.get(metric_id, 0):
+            problems.append(_at(plan, ("totals", metric_id), "total-mismatch",
+                                f"合计 {total} 与各行目标之和 {sums.get(metric_id, 0)} 不一致",
+                                f"the total {total} differs from the sum of the rows, {sums.get(metric_id, 0)}",
+                                "核对原表中各行数字和合计", "check each row and the total against the source table"))
+    return problems

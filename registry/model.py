@@ -1,0 +1,99 @@
+"""Records and the registry that indexes them: by kind and id, and who refers to whom."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from . import KINDS
+from .schemas import SchemaSet
+from .yamlload import Document
+
+
+@dataclass(eq=False)
+class Record:
+    """One record file, its data as written (dates as text) and where each value stands."""
+
+    kind: str
+    id: str
+    doc: Document
+
+    @property
+    def data(self) -> dict:
+        return self.doc.data
+
+    @property
+    def src_path(self) -> str:
+        return self.doc.src_path
+
+    @property
+    def sample(self) -> bool:
+        return self.data.get("sample") is True
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.data.get(key, default)
+
+
+def values_at(data: Any, pattern: tuple, prefix: tuple = ()) -> Iterator[tuple[tuple, Any]]:
+    """Yield (path, value) for every value matching a path pattern in which '*' stands for any list index."""
+    if not pattern:
+        yield prefix, data
+        return
+    head, rest = pattern[0], pattern[1:]
+    if head == "*":
+        if isinstance(data, list):
+            for index, item in enumerate(data):
+                yield from values_at(item, rest, prefix + (index,))
+    elif isinstance(data, dict) and head in data:
+        yield from values_at(data[head], rest, prefix + (head,))
+
+
+class Registry:
+    """All records by kind and id (sorted), with an index of references between them."""
+
+    def __init__(self, records: list[Record], schemas: SchemaSet):
+        self.schemas = schemas
+        self._by_kind: dict[str, dict[str, Record]] = {kind: {} for kind in KINDS}
+        for record in sorted(records, key=lambda r: (r.kind, r.id)):
+            self._by_kind[record.kind].setdefault(record.id, record)
+        self._referrers: dict[tuple[str, str], list[tuple[Record, tuple]]] = defaultdict(list)
+        for kind in KINDS:
+            for pattern, target in schemas.ref_fields(kind):
+                for record in self._by_kind[kind].values():
+                    for path, value in values_at(record.data, pattern):
+                        if isinstance(value, str):
+                            self._referrers[(target, value)].append((record, path))
+
+    def all(self, kind: str) -> list[Record]:
+        """Every record of a kind, sorted by id."""
+        return list(self._by_kind[kind].values())
+
+    def get(self, kind: str, record_id: str) -> Record | None:
+        return self._by_kind[kind].get(record_id)
+
+    def referrers(self, kind: str, record_id: str, of_kind: str | None = None) -> list[Record]:
+        """Records that refer to (kind, id), optionally only those of one kind; each once, sorted."""
+        seen = {}
+        for record, _path in self._referrers.get((kind, record_id), []):
+            if of_kind is None or record.kind == of_kind:
+                seen[(record.kind, record.id)] = record
+        return [seen[key] for key in sorted(seen)]
+
+    def __len__(self) -> int:
+        return sum(len(records) for records in self._by_kind.values())
+
+    def without_samples(self) -> Registry:
+        """A registry without sample records, and without sample partner entries in districts."""
+        kept = []
+        for kind in KINDS:
+            for record in self.all(kind):
+                if record.sample:
+                    continue
+                if kind == "district" and any(p.get("sample") for p in record.get("partners", [])):
+                    data = dict(record.data)
+                    data["partners"] = [p for p in data["partners"] if not p.get("sample")]
+                    record = Record(kind, record.id, Document(record.src_path, data, record.doc.marks,
+                                                              record.doc.key_marks, record.doc.raw))
+                kept.append(record)
+        return Registry(kept, self.schemas)

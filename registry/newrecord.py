@@ -1,0 +1,97 @@
+"""`new KIND ID`: write a commented template record, generated from the kind's schema."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from . import KINDS, folder_of
+from .discover import ID_MAX, ID_PATTERN
+from .errors import UsageError
+from .schemas import SchemaSet
+
+
+def _comment(node: dict, required: bool) -> str:
+    parts = [node.get("title", ""), node.get("x-title-en", "")]
+    text = " / ".join(p for p in parts if p)
+    text += "（必填 / required）" if required else "（选填 / optional）"
+    if node.get("x-private"):
+        text += " 【私密：不公开 / PRIVATE: never published】"
+    labels = node.get("x-labels")
+    if labels:
+        text += " 可选 / one of: " + ", ".join(f"{code}={label['zh']}" for code, label in labels.items())
+    if node.get("x-max-chars"):
+        text += f" 限 {node['x-max-chars']} 字 / at most {node['x-max-chars']} characters"
+    return text
+
+
+def _placeholder(schemas: SchemaSet, kind: str, path: tuple, node: dict, indent: str, record_id: str) -> list[str]:
+    """Lines for one field's value, starting on the key's line (returned first element is the inline part)."""
+    if path == ("id",):
+        return [f" {record_id}"]
+    if node.get("x-ref"):
+        return [f"  # {node['x-ref']} 的编号 / id of a {node['x-ref']}"]
+    if "enum" in node:
+        return [f" {node['enum'][0]}"]
+    if node.get("type") == "object" and "properties" in node:
+        lines = [""]
+        props = schemas.properties(kind, path)
+        required = node.get("required", [])
+        for name, sub in props.items():
+            if name not in required and name != "en":
+                continue
+            value = _placeholder(schemas, kind, path + (name,), sub, indent + "  ", record_id)
+            lines.append(f"{indent}  {name}:{value[0]}  # {_comment(sub, name in required)}")
+            lines.extend(value[1:])
+        return lines
+    if node.get("type") == "array":
+        return [" []"]
+    if node.get("x-date"):
+        return [" 2017-01-01"]
+    if node.get("type") in ("integer", "number"):
+        return [f" {node.get('minimum', 0)}"]
+    if node.get("type") == "boolean":
+        return [" false"]
+    if "pattern" in node and "0-9+" in node["pattern"]:
+        return [' "0512-00000000"']
+    return [' ""']
+
+
+def template(schemas: SchemaSet, kind: str, record_id: str) -> str:
+    """Return the YAML template of a new record: required fields first, then optional ones commented out."""
+    schema = schemas.schema(kind)
+    required = schema.get("required", [])
+    props = schemas.properties(kind)
+    lines = [
+        f"# {schema.get('title')} / {schema.get('x-title-en')}：{record_id}",
+        "# 填写后运行 python build.py check 检查 / fill it in, then run: python build.py check",
+        "",
+    ]
+    order = [n for n in required if n in props] + [n for n in props if n not in required and n != "sample"]
+    for index, name in enumerate(order):
+        node = props[name]
+        is_required = name in required
+        if index == len(required):
+            lines += ["", "# —— 选填字段：删除行首的 # 即可启用 / optional fields: remove the leading # to use ——"]
+        value = _placeholder(schemas, kind, (name,), node, "", record_id)
+        block = [f"{name}:{value[0]}  # {_comment(node, is_required)}", *value[1:]]
+        lines += block if is_required else ["# " + line for line in block]
+    return "\n".join(lines) + "\n"
+
+
+def new_record(root: Path, schemas: SchemaSet, kind: str, record_id: str) -> Path:
+    """Write records/<kinds>/<id>.yaml from the template; refuse a bad kind, a bad id or an existing file."""
+    if kind not in KINDS:
+        plural = {folder_of(k): k for k in KINDS}
+        hint = f"（是否应为 {plural[kind]}？/ did you mean {plural[kind]}?）" if kind in plural else ""
+        raise UsageError(f"未知类别 {kind}{hint} / unknown kind {kind}; kinds: {', '.join(KINDS)}")
+    if not ID_PATTERN.match(record_id) or len(record_id) > ID_MAX:
+        raise UsageError(f"编号 {json.dumps(record_id, ensure_ascii=False)} 格式不对 / malformed id — "
+                         f"只用小写英文字母、数字和连字符，最多 {ID_MAX} 个字符 / lower-case letters, digits and hyphens")
+    path = root / "records" / folder_of(kind) / f"{record_id}.yaml"
+    if path.exists():
+        raise UsageError(f"{path.relative_to(root)} 已存在，不会覆盖 / already exists, not overwritten")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "x", encoding="utf-8", newline="\n") as out:
+        out.write(template(schemas, kind, record_id))
+    return path

@@ -1,0 +1,128 @@
+"""One shape for every problem `check` finds, and the formats it is printed in."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+
+PER_FILE_LIMIT = 50
+"""At most this many problems are reported for one file; the rest are summed up in one line."""
+
+TEXT_LIMIT = 300
+"""At most this many problems are printed as text; JSON and GitHub output carry every kept one."""
+
+VALUE_CHARS = 40
+"""A value echoed in a message is cut to this many characters."""
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """A problem in one place of one file, in Chinese and English, with a hint how to fix it."""
+
+    src_path: str
+    line: int
+    column: int
+    field: str
+    code: str
+    zh: str
+    en: str
+    hint_zh: str = ""
+    hint_en: str = ""
+
+    def message(self) -> str:
+        """Render the field and what is wrong: `field: 中文 / English — 提示 / hint`."""
+        field = f"{self.field}: " if self.field else ""
+        hint = ""
+        if self.hint_zh or self.hint_en:
+            hint = " — " + " / ".join(h for h in (self.hint_zh, self.hint_en) if h)
+        return f"{field}{self.zh} / {self.en}{hint}"
+
+    def text(self) -> str:
+        """Render as `path:line:col: field: 中文 / English — 提示 / hint`."""
+        return f"{self.src_path}:{self.line}:{self.column}: {self.message()}"
+
+
+def shown(value: object, limit: int = VALUE_CHARS) -> str:
+    """Return a value as it may appear in a message: one line, control characters escaped, cut short."""
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    out = []
+    for ch in text[: limit + 1]:
+        if ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 or ch in "\u200b\u200c\u200d\u2060\ufeff\u202e":
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    result = "".join(out)
+    if len(text) > limit:
+        result = "".join(out[:limit]) + f"…（共 {len(text)} 字 / {len(text)} characters）"
+    return result
+
+
+def bounded(problems: list[Problem]) -> list[Problem]:
+    """Sort problems and keep at most PER_FILE_LIMIT per file, adding a line that says how many were left out."""
+    by_file: dict[str, list[Problem]] = {}
+    for problem in sorted(set(problems)):
+        by_file.setdefault(problem.src_path, []).append(problem)
+    kept: list[Problem] = []
+    for src_path, items in by_file.items():
+        kept.extend(items[:PER_FILE_LIMIT])
+        if len(items) > PER_FILE_LIMIT:
+            more = len(items) - PER_FILE_LIMIT
+            last = items[PER_FILE_LIMIT - 1]
+            kept.append(
+                Problem(
+                    src_path, last.line, last.column, "", "too-many-problems",
+                    f"此文件还有 {more} 个问题未列出", f"{more} more problems in this file not listed",
+                    "先修正上面的问题再重新检查", "fix the ones above and run check again",
+                )
+            )
+    return kept
+
+
+def format_text(problems: list[Problem], record_count: int) -> str:
+    """Render problems for a terminal, ending with a one-line summary."""
+    lines = [p.text() for p in problems[:TEXT_LIMIT]]
+    if len(problems) > TEXT_LIMIT:
+        more = len(problems) - TEXT_LIMIT
+        lines.append(f"……还有 {more} 个问题未显示 / {more} more problems not shown (--format json lists them all)")
+    files = len({p.src_path for p in problems})
+    if problems:
+        lines.append(f"发现 {len(problems)} 个问题，涉及 {files} 个文件 / {len(problems)} problems in {files} files")
+    else:
+        lines.append(f"检查通过：{record_count} 条记录，没有问题 / check passed: {record_count} records, no problems")
+    return "\n".join(lines) + "\n"
+
+
+def format_json(problems: list[Problem], record_count: int) -> str:
+    """Render problems as one JSON document (stable key order)."""
+    doc = {"records": record_count, "problems": [asdict(p) for p in problems]}
+    return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def format_github(problems: list[Problem], record_count: int) -> str:
+    """Render problems as GitHub Actions annotations, shown inline on the changed lines of a pull request."""
+    lines = []
+    for p in problems:
+        title = _escape_property(p.field or p.code)
+        lines.append(
+            f"::error file={_escape_property(p.src_path)},line={p.line},col={p.column},"
+            f"title={title}::{_escape_data(p.message())}"
+        )
+    if not problems:
+        return format_text([], record_count)
+    return "\n".join(lines) + "\n"
+
+
+FORMATS = {"text": format_text, "json": format_json, "github": format_github}
+"""Output formats of `check`, by the name given to --format."""

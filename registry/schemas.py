@@ -1,0 +1,204 @@
+"""The JSON Schemas in schemas/: loaded and checked once, and asked about fields, labels and privacy."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator, ValidationError, validators
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from . import KINDS
+from .errors import SchemaError
+
+COMMON = "common.schema.json"
+
+
+def reader_length(text: str) -> int:
+    """Count characters as a reader counts them: no spaces, line breaks, or invisible and combining marks."""
+    text = unicodedata.normalize("NFC", text)
+    return sum(
+        1 for ch in text
+        if not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Mn", "Me", "Cc")
+        and not 0xFE00 <= ord(ch) <= 0xFE0F
+    )
+
+
+def _max_chars(validator, limit, instance, schema):
+    if isinstance(instance, str) and (count := reader_length(instance)) > limit:
+        yield ValidationError(f"{count} characters, limit {limit}")
+
+
+_Validator = validators.extend(Draft202012Validator, {"x-max-chars": _max_chars})
+
+
+def _qualify(node: Any, file_name: str) -> Any:
+    """Return a copy of a schema in which every local $ref (#/...) names its file, so it resolves anywhere."""
+    if isinstance(node, dict):
+        out = {k: _qualify(v, file_name) for k, v in node.items()}
+        if isinstance(out.get("$ref"), str) and out["$ref"].startswith("#"):
+            out["$ref"] = file_name + out["$ref"]
+        return out
+    if isinstance(node, list):
+        return [_qualify(v, file_name) for v in node]
+    return node
+
+
+def _merge(base: dict, over: dict) -> dict:
+    """Overlay the keywords written beside a $ref on the schema it points to."""
+    merged = dict(base)
+    for key, value in over.items():
+        if key == "$ref":
+            continue
+        if key == "properties" and "properties" in merged:
+            props = dict(merged["properties"])
+            for name, sub in value.items():
+                props[name] = {**props.get(name, {}), **sub}
+            merged["properties"] = props
+        elif key == "required" and "required" in merged:
+            merged["required"] = list(dict.fromkeys([*merged["required"], *value]))
+        else:
+            merged[key] = value
+    return merged
+
+
+class SchemaSet:
+    """Every schema of schemas/, each checked against its metaschema and compiled once."""
+
+    def __init__(self, schema_dir: Path):
+        self.schema_dir = schema_dir
+        self.files: dict[str, dict] = {}
+        for path in sorted(schema_dir.glob("*.schema.json")):
+            try:
+                schema = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+                raise SchemaError(f"{path}: cannot read the schema: {error}") from error
+            errors = sorted(Draft202012Validator(Draft202012Validator.META_SCHEMA).iter_errors(schema), key=str)
+            if errors:
+                raise SchemaError(f"{path}: not a valid JSON Schema: {errors[0].message}")
+            self.files[path.name] = schema
+        missing = [k for k in (*KINDS, "site") if f"{k}.schema.json" not in self.files]
+        if missing or COMMON not in self.files:
+            raise SchemaError(f"{schema_dir}: missing schemas for {', '.join(missing) or COMMON}")
+        self._qualified = {name: _qualify(schema, name) for name, schema in self.files.items()}
+        registry = Registry().with_resources(
+            (name, Resource.from_contents(schema, default_specification=DRAFT202012))
+            for name, schema in self.files.items()
+        )
+        self._validators = {
+            name.removesuffix(".schema.json"): _Validator(
+                schema, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER
+            )
+            for name, schema in self.files.items()
+            if name != COMMON
+        }
+
+    def validate(self, kind: str, data: Any) -> list[ValidationError]:
+        """Return every schema error of one record (or of site settings, kind 'site')."""
+        return list(self._validators[kind].iter_errors(data))
+
+    def schema(self, kind: str) -> dict:
+        """Return the top-level schema of a kind, its $ref resolved."""
+        return self.resolve(self._qualified[f"{kind}.schema.json"], f"{kind}.schema.json")
+
+    def resolve(self, schema: dict, in_file: str) -> dict:
+        """Return a subschema with its $ref (to this file or common.schema.json) followed and merged."""
+        ref = schema.get("$ref")
+        if not ref:
+            return schema
+        file_name, _, pointer = ref.partition("#")
+        target_file = file_name or in_file
+        target: Any = self._qualified[target_file]
+        for part in pointer.strip("/").split("/") if pointer.strip("/") else []:
+            target = target[part]
+        return _merge(self.resolve(target, target_file), schema)
+
+    def at(self, kind: str, path: tuple) -> dict | None:
+        """Return the subschema that governs the value at a data path, or None where no field is defined."""
+        return _at(self, kind, tuple(path))
+
+    def properties(self, kind: str, path: tuple = ()) -> dict[str, dict]:
+        """Return the fields allowed at a path (resolved), in schema order."""
+        node = self.at(kind, path) or {}
+        return {name: self.resolve(sub, f"{kind}.schema.json") for name, sub in node.get("properties", {}).items()}
+
+    def title(self, kind: str, path: tuple) -> tuple[str, str]:
+        """Return the Chinese and English titles of the field at a path ('' where it has none)."""
+        node = self.at(kind, path) or {}
+        return node.get("title", ""), node.get("x-title-en", "")
+
+    def labels(self, kind: str, path: tuple) -> dict[str, dict[str, str]]:
+        """Return the zh/en labels of an enumeration's codes at a path."""
+        return (self.at(kind, path) or {}).get("x-labels", {})
+
+    def is_private(self, kind: str, path: tuple) -> bool:
+        """Whether the value at a path, or any field above it, is marked x-private."""
+        return any((self.at(kind, path[:n]) or {}).get("x-private") for n in range(1, len(path) + 1))
+
+    def walk(self, kind: str):
+        """Yield (path pattern, subschema) for every field of a kind; list items appear as '*'."""
+        yield from _walk(self, kind, (), self.schema(kind))
+
+    def ref_fields(self, kind: str) -> list[tuple[tuple, str]]:
+        """Return (path pattern, referenced kind) for every field that holds another record's id."""
+        return [(path, node["x-ref"]) for path, node in self.walk(kind) if "x-ref" in node]
+
+    def date_fields(self, kind: str) -> list[tuple]:
+        """Return the path patterns of every date field of a kind."""
+        return [path for path, node in self.walk(kind) if node.get("x-date")]
+
+    def public(self, kind: str, data: Any, path: tuple = ()) -> Any:
+        """Return only what may be published: fields the schema defines and does not mark private (an allow-list)."""
+        node = self.at(kind, path) if path else self.schema(kind)
+        if node is None or node.get("x-private"):
+            return None
+        if isinstance(data, dict):
+            out = {}
+            for key, value in data.items():
+                sub = self.at(kind, path + (key,))
+                if sub is not None and not sub.get("x-private"):
+                    out[key] = self.public(kind, value, path + (key,))
+            return out
+        if isinstance(data, list):
+            return [self.public(kind, item, path + (i,)) for i, item in enumerate(data)]
+        return data
+
+
+def _at(schemas: SchemaSet, kind: str, path: tuple) -> dict | None:
+    return _at_cached(schemas, kind, tuple("*" if isinstance(p, int) else p for p in path))
+
+
+@cache
+def _at_cached(schemas: SchemaSet, kind: str, path: tuple) -> dict | None:
+    in_file = f"{kind}.schema.json"
+    node = schemas.schema(kind)
+    for part in path:
+        if part == "*":
+            items = node.get("items")
+            node = schemas.resolve(items, in_file) if isinstance(items, dict) else None
+        else:
+            props = node.get("properties", {})
+            if part in props:
+                node = schemas.resolve(props[part], in_file)
+            elif isinstance(node.get("additionalProperties"), dict):
+                node = schemas.resolve(node["additionalProperties"], in_file)
+            else:
+                node = None
+        if node is None:
+            return None
+    return node
+
+
+def _walk(schemas: SchemaSet, kind: str, path: tuple, node: dict):
+    for name in node.get("properties", {}):
+        sub = schemas.at(kind, path + (name,))
+        yield path + (name,), sub
+        yield from _walk(schemas, kind, path + (name,), sub)
+    if isinstance(node.get("items"), dict):
+        sub = schemas.at(kind, path + ("*",))
+        yield path + ("*",), sub
+        yield from _walk(schemas, kind, path + ("*",), sub)

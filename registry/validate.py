@@ -1,0 +1,244 @@
+"""Schema validation of one document: every jsonschema error turned into a problem that says how to fix it."""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+
+from jsonschema import ValidationError
+
+from .problems import Problem, shown
+from .schemas import SchemaSet, reader_length
+from .yamlload import Document, field_path
+
+_TYPE_ZH = {"string": "文本", "integer": "整数", "number": "数字", "boolean": "是/否（true/false）",
+            "array": "列表", "object": "一组字段", "null": "空值"}
+_PRIORITY = {"type": 0, "enum": 1, "const": 1, "format": 2, "pattern": 3}
+_BOOL_WORDS = {"yes", "no", "on", "off", "true", "false", "y", "n"}
+
+
+def normalise(text: str) -> str:
+    """Fold a name for comparison: NFKC (full/half width), case, spaces, zero-width characters and punctuation."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(ch for ch in text if unicodedata.category(ch)[0] in "LN")
+
+
+def _typename(value) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    return {int: "integer", float: "number", str: "string", list: "array", dict: "object"}.get(type(value), "?")
+
+
+def _expected(error: ValidationError) -> list[str]:
+    value = error.validator_value
+    return value if isinstance(value, list) else [value]
+
+
+class _Translator:
+    """Turns the schema errors of one document into problems."""
+
+    def __init__(self, schemas: SchemaSet, kind: str, doc: Document):
+        self.schemas, self.kind, self.doc = schemas, kind, doc
+
+    def problem(self, path, code, zh, en, hint_zh="", hint_en="", key=False) -> Problem:
+        line, column = self.doc.where(path, key=key)
+        return Problem(self.doc.src_path, line, column, field_path(path), code, zh, en, hint_zh, hint_en)
+
+    def value(self, path, value) -> str:
+        """A value as a message may show it: hidden for private fields, never echoed."""
+        if self.schemas.is_private(self.kind, tuple(path)):
+            return "（私密字段，值不显示 / private field, value not shown）"
+        return f"`{shown(value)}`"
+
+    def translate(self, error: ValidationError) -> list[Problem]:
+        path = tuple(error.absolute_path)
+        method = getattr(self, "on_" + error.validator.replace("-", "_"), None)
+        if method is None:
+            return [self.problem(path, "schema-" + error.validator, "取值不符合要求", f"invalid value: {error.message[:120]}",
+                                 *self.describe(path))]
+        return method(error, path)
+
+    def describe(self, path) -> tuple[str, str]:
+        node = self.schemas.at(self.kind, path) or {}
+        zh, _, en = node.get("description", "").partition(" / ")
+        return zh, en
+
+    def on_required(self, error, path):
+        problems = []
+        present = error.instance if isinstance(error.instance, dict) else {}
+        for name in error.validator_value:
+            if name in present:
+                continue
+            title_zh, title_en = self.schemas.title(self.kind, path + (name,))
+            because_zh = because_en = ""
+            for other in ("field", "stage", "type", "mode"):
+                if name == f"{other}_other" and present.get(other) == "other":
+                    because_zh, because_en = f"（因为 {other} 是 other）", f" (because {other} is other)"
+            problems.append(self.problem(
+                path + (name,), "required", f"缺少必填字段 {name}（{title_zh}）{because_zh}",
+                f"missing required field {name} ({title_en}){because_en}",
+                f"在这一层添加 `{name}:`", f"add `{name}:` at this level", key=True))
+        return problems
+
+    def on_additionalProperties(self, error, path):
+        allowed = list(self.schemas.properties(self.kind, path))
+        problems = []
+        for key in error.instance:
+            if key in allowed:
+                continue
+            close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+            if close:
+                hint_zh, hint_en = f"是否应为 `{close[0]}`？", f"did you mean `{close[0]}`?"
+            elif "：" in key:
+                hint_zh, hint_en = "字段名后面用了全角冒号“：”，请改成英文冒号加空格", "a full-width colon ： follows the field name: use `: `"
+            else:
+                hint_zh = hint_en = ""
+                listed = ", ".join(allowed[:12]) + (" …" if len(allowed) > 12 else "")
+                hint_zh, hint_en = f"可用字段：{listed}", f"allowed fields: {listed}"
+            problems.append(self.problem(path + (key,), "unknown-field", f"未知字段 `{shown(key)}`",
+                                         f"unknown field `{shown(key)}`", hint_zh, hint_en, key=True))
+        return problems
+
+    def on_type(self, error, path):
+        expected = _expected(error)
+        value = error.instance
+        want_zh = "或".join(_TYPE_ZH.get(t, t) for t in expected)
+        want_en = " or ".join(expected)
+        raw = self.doc.raw.get(path)
+        private = self.schemas.is_private(self.kind, path)
+        hint_zh, hint_en = self.describe(path)
+        zh, en = f"应为{want_zh}，实际是{_TYPE_ZH.get(_typename(value), '?')}", f"must be {want_en}, not {_typename(value)}"
+        if value is None:
+            zh, en = "值为空", "the value is empty"
+            hint_zh, hint_en = "填写内容，或删除这一行", "fill it in or delete the line"
+        elif "string" in expected and raw is not None:
+            zh, en = "应为带引号的文本", "must be quoted text"
+            if isinstance(value, bool) or raw.lower() in _BOOL_WORDS:
+                hint_zh, hint_en = f"不加引号的 {raw} 会被读成是/否，请写成 \"{raw}\"", f"{raw} unquoted is read as true/false: write \"{raw}\""
+            elif private:
+                hint_zh, hint_en = "不加引号的号码会被读成数字（0 开头的会变成另一个数），请给号码加引号", "an unquoted number is read as a number (a leading 0 changes it): quote it"
+            elif str(value) != raw:
+                hint_zh, hint_en = f"{raw} 会被读成数字 {value}，请写成 \"{raw}\"", f"{raw} would be read as the number {value}: write \"{raw}\""
+            else:
+                hint_zh, hint_en = f"请写成 \"{raw}\"", f"write \"{raw}\""
+        elif "array" in expected and isinstance(value, str):
+            if value[:1] in "【［〔" or "，" in value:
+                hint_zh, hint_en = "用了全角括号或逗号；列表请写成 [a, b]（英文方括号和逗号）", "full-width brackets or commas: write a list as [a, b]"
+            else:
+                hint_zh, hint_en = f"写成列表：[{shown(value)}]，或在下一行写“- {shown(value)}”", f"write a list: [{shown(value)}], or `- {shown(value)}` on the next line"
+        elif "object" in expected and isinstance(value, str):
+            props = self.schemas.properties(self.kind, path)
+            if "：" in value:
+                hint_zh, hint_en = "用了全角冒号“：”，请改成英文冒号加空格", "a full-width colon ：: use `: `"
+            elif "zh" in props and not private:
+                hint_zh = f"写成两行：`{path[-1] if path else ''}:`，下一行缩进两格写 `zh: {shown(value)}`"
+                hint_en = f"write `{path[-1] if path else ''}:` and, indented below it, `zh: {shown(value)}`"
+        elif "integer" in expected and isinstance(value, str) and value.strip().isdigit() and not private:
+            hint_zh, hint_en = f"去掉引号：{value.strip()}", f"remove the quotes: {value.strip()}"
+        return [self.problem(path, "type", zh, en, hint_zh, hint_en)]
+
+    def on_enum(self, error, path):
+        value = error.instance
+        raw = self.doc.raw.get(path)
+        if isinstance(value, bool) and raw is not None:
+            return [self.problem(path, "enum", f"取值 `{raw}` 被读成了是/否", f"`{raw}` was read as true/false",
+                                 f"不加引号的 {raw} 是布尔值；请填写可选编码之一：{', '.join(map(str, error.validator_value))}",
+                                 f"{raw} unquoted is a boolean; write one of: {', '.join(map(str, error.validator_value))}")]
+        codes = [str(c) for c in error.validator_value]
+        labels = self.schemas.labels(self.kind, path)
+        if isinstance(value, str):
+            wanted = normalise(value)
+            for code, label in labels.items():
+                if wanted and wanted in (normalise(label.get("zh", "")), normalise(label.get("en", "")),
+                                         normalise(label.get("zh", "").removesuffix("阶段"))):
+                    return [self.problem(path, "enum", f"应填编码，不是名称 {self.value(path, value)}",
+                                         f"write the code, not the label {self.value(path, value)}",
+                                         f"改为 {code}（{label.get('zh')}）", f"write {code} ({label.get('en')})")]
+            if "：" in value or ":" in value:
+                return [self.problem(path, "enum", f"取值 {self.value(path, value)} 无效", f"{self.value(path, value)} is not allowed",
+                                     "值里有冒号：每个字段单独一行，冒号用英文冒号加空格", "the value holds a colon: one field per line, `name: value`")]
+            close = difflib.get_close_matches(value, codes, n=1, cutoff=0.6)
+            if close:
+                label = labels.get(close[0], {})
+                return [self.problem(path, "enum", f"取值 {self.value(path, value)} 无效", f"{self.value(path, value)} is not allowed",
+                                     f"是否应为 {close[0]}（{label.get('zh', '')}）？", f"did you mean {close[0]}?")]
+        options = "，".join(f"{c}（{labels[c]['zh']}）" if c in labels else c for c in codes[:12])
+        options_en = ", ".join(codes[:12])
+        return [self.problem(path, "enum", f"取值 {self.value(path, value)} 无效", f"{self.value(path, value)} is not allowed",
+                             f"可选：{options}", f"choose one of: {options_en}")]
+
+    def on_const(self, error, path):
+        return [self.problem(path, "const", f"此处只能是 {error.validator_value}", f"must be {error.validator_value} here",
+                             *self.describe(path))]
+
+    def on_pattern(self, error, path):
+        node = self.schemas.at(self.kind, path) or {}
+        if node.get("x-date"):
+            return [self.problem(path, "date-format", f"日期格式不对：{self.value(path, error.instance)}",
+                                 f"not a date: {self.value(path, error.instance)}",
+                                 "写作 YYYY-MM-DD，例如 2017-09-08", "write YYYY-MM-DD, e.g. 2017-09-08")]
+        if path and path[-1] == "id" or node.get("x-title-en") == "Identifier":
+            return [self.problem(path, "id-format", f"编号 {self.value(path, error.instance)} 格式不对",
+                                 f"the id {self.value(path, error.instance)} is malformed",
+                                 "只用小写英文字母、数字和连字符，例如 graphene-film", "use lower-case letters, digits and hyphens, e.g. graphene-film")]
+        zh, en = self.describe(path)
+        return [self.problem(path, "pattern", f"格式不对：{self.value(path, error.instance)}",
+                             f"malformed: {self.value(path, error.instance)}", zh, en)]
+
+    def on_format(self, error, path):
+        if error.validator_value == "date":
+            return [self.problem(path, "date-invalid", f"日期 {self.value(path, error.instance)} 不存在",
+                                 f"there is no such date as {self.value(path, error.instance)}",
+                                 "检查月份（1–12）和当月天数（2 月只有 28 或 29 天）", "check the month (1–12) and the days in that month")]
+        zh, en = self.describe(path)
+        return [self.problem(path, "format", f"格式不对：{self.value(path, error.instance)}",
+                             f"not a valid {error.validator_value}: {self.value(path, error.instance)}", zh, en)]
+
+    def on_minLength(self, error, path):
+        return [self.problem(path, "empty", "不能为空", "must not be empty", "填写内容，或删除这一行", "fill it in or delete the line")]
+
+    def on_maxLength(self, error, path):
+        return [self.problem(path, "too-long", f"超过 {error.validator_value} 个字符", f"longer than {error.validator_value} characters",
+                             *self.describe(path))]
+
+    def on_x_max_chars(self, error, path):
+        count, limit = reader_length(error.instance), error.validator_value
+        return [self.problem(path, "too-many-chars", f"共 {count} 字，超过 {limit} 字的限制",
+                             f"{count} characters, over the limit of {limit}",
+                             f"请删减 {count - limit} 字（附件1的字数限制）", f"cut {count - limit} characters (the Annex 1 limit)")]
+
+    def on_minimum(self, error, path):
+        return [self.problem(path, "too-small", f"不能小于 {error.validator_value}", f"must be at least {error.validator_value}",
+                             *self.describe(path))]
+
+    def on_maximum(self, error, path):
+        return [self.problem(path, "too-large", f"不能大于 {error.validator_value}", f"must be at most {error.validator_value}",
+                             *self.describe(path))]
+
+    def on_minItems(self, error, path):
+        return [self.problem(path, "too-few", f"至少需要 {error.validator_value} 项", f"needs at least {error.validator_value} item(s)",
+                             *self.describe(path))]
+
+    def on_uniqueItems(self, error, path):
+        return [self.problem(path, "duplicate-item", "列表中有重复项", "the list repeats an item", "删除重复的一项", "delete the repeated item")]
+
+    def on_minProperties(self, error, path):
+        return [self.problem(path, "too-few", "至少需要填写一项", "needs at least one entry", *self.describe(path))]
+
+
+def validate(schemas: SchemaSet, kind: str, doc: Document) -> list[Problem]:
+    """Validate a document against its kind's schema; one problem per place, the most telling kept."""
+    translator = _Translator(schemas, kind, doc)
+    errors = sorted(schemas.validate(kind, doc.data), key=lambda e: (_PRIORITY.get(e.validator, 9), list(map(str, e.absolute_path))))
+    problems: list[Problem] = []
+    seen: set[tuple] = set()
+    for error in errors:
+        path = tuple(error.absolute_path)
+        if error.validator in _PRIORITY:
+            if path in seen:
+                continue
+            seen.add(path)
+        problems.extend(translator.translate(error))
+    return problems
