@@ -34,6 +34,10 @@ def make_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=["text", "json", "github"], default="text",
                        help="输出格式 / output format (github: Actions annotations)")
 
+    build = sub.add_parser("build", help="检查后构建网站 / check, then build the site into public/")
+    build.add_argument("--out", type=Path, default=None, help="输出目录 / output folder (default: public/)")
+    build.add_argument("--as-of", default=None, help="统计截止日期 / measure progress at this date (YYYY-MM-DD)")
+
     new = sub.add_parser("new", help="生成一条记录模板 / write a template record")
     new.add_argument("kind", help=f"类别 / kind: {', '.join(KINDS)}")
     new.add_argument("id", help="编号 / id, e.g. graphene-film")
@@ -49,6 +53,30 @@ def cmd_check(args) -> int:
     return 0 if result.ok else 1
 
 
+def cmd_build(args) -> int:
+    import datetime as dt
+
+    from registry.errors import ProblemsFound
+    from registry.problems import format_text
+    from registry.site import build_site
+
+    out = (args.out or args.root / "public").resolve()
+    if args.as_of is not None:
+        try:
+            dt.date.fromisoformat(args.as_of)
+        except ValueError:
+            raise UsageError(f"--as-of {args.as_of}: 日期应写作 YYYY-MM-DD / the date must be YYYY-MM-DD") from None
+    try:
+        report = build_site(args.root, out, as_of=args.as_of)
+    except ProblemsFound as found:
+        sys.stdout.write(format_text(found.problems, 0))
+        sys.stderr.write("检查未通过，未构建，public/ 保持不变 / check failed: nothing built, the output is unchanged\n")
+        return 1
+    print(f"已构建 / built {report.files} 个文件 / files, {report.bytes:,} 字节 / bytes → {report.out_dir}"
+          f"（统计截至 / as of {report.as_of}）")
+    return 0
+
+
 def cmd_new(args) -> int:
     from registry.newrecord import new_record
     from registry.schemas import SchemaSet
@@ -58,7 +86,7 @@ def cmd_new(args) -> int:
     return 0
 
 
-COMMANDS = {"check": cmd_check, "new": cmd_new}
+COMMANDS = {"check": cmd_check, "build": cmd_build, "new": cmd_new}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -66,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     args.root = args.root.resolve()
     command = args.command or "build"
+    if args.command is None:
+        args.out, args.as_of = None, None
     if command not in COMMANDS:
         sys.stderr.write(f"尚未实现 / not yet available: {command}\n")
         return 2

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from . import KINDS
 from .schemas import SchemaSet
-from .yamlload import Document
+from .yamlload import Document, field_path
 
 
 @dataclass(eq=False)
@@ -97,3 +98,30 @@ class Registry:
                                                               record.doc.key_marks, record.doc.raw))
                 kept.append(record)
         return Registry(kept, self.schemas)
+
+    def public(self) -> Registry:
+        """The same records holding only what the schemas allow to be published (private fields dropped)."""
+        records = [
+            Record(r.kind, r.id, Document(r.src_path, self.schemas.public(r.kind, r.data), r.doc.marks, r.doc.key_marks, {}))
+            for kind in KINDS for r in self.all(kind)
+        ]
+        return Registry(records, self.schemas)
+
+    def private_values(self) -> dict[str, str]:
+        """Every private value (as text) → where it is kept, e.g. 'records/achievements/x.yaml: reporter.phone'."""
+        found: dict[str, str] = {}
+        for kind in KINDS:
+            for record in self.all(kind):
+                _collect_private(self.schemas, record, record.data, (), found)
+        return dict(sorted(found.items()))
+
+
+def _collect_private(schemas: SchemaSet, record: Record, value: Any, path: tuple, found: dict[str, str]) -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _collect_private(schemas, record, item, path + (key,), found)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _collect_private(schemas, record, item, path + (index,), found)
+    elif path and value is not None and schemas.is_private(record.kind, path):
+        found.setdefault(str(value), f"{record.src_path}: {field_path(path)}")

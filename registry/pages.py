@@ -1,0 +1,339 @@
+"""The page plan: every page of the site as (out_path, template, finished context)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from . import folder_of
+from .catalogue import Catalogue
+from .model import Record, Registry
+from .render import Page
+from .views import Views, record_url
+
+PAGE_SIZE = 50
+"""Cards per directory page; a 10,000-record facet is 200 pages, not one 5 MB page."""
+
+LATEST = 6
+"""How many events and achievements the home page shows."""
+
+LISTED_KINDS = ("institute", "achievement", "event", "project", "talent", "carrier", "district")
+FACETS = {
+    "institute": ("type", "country", "district"),
+    "achievement": ("field", "stage", "institute", "district", "status"),
+    "event": ("year", "type", "district"),
+    "project": ("mode", "district", "year"),
+    "talent": ("form", "district", "year"),
+    "carrier": ("type", "level", "district"),
+}
+"""The facets of each directory, each a set of plain static pages."""
+
+def section_of(out_path: str) -> str:
+    """The site section a page belongs to: its first folder, or the page itself at the top."""
+    return out_path.split("/", 1)[0] if "/" in out_path else out_path
+
+
+STATUS_SYMBOL = {"achieved": "✓", "on-track": "→", "behind": "!", "not-started": "–"}
+
+
+class SitePlan:
+    """Plans every page from the public registry, its progress and the site settings, for one language."""
+
+    def __init__(self, registry: Registry, progress: list[dict], partners: list[dict], settings: dict,
+                 cat: Catalogue, as_of: str, about: str = ""):
+        self.registry, self.progress, self.partners, self.about = registry, progress, partners, about
+        self.settings, self.cat, self.as_of = settings, cat, as_of
+        self.views = Views(registry, cat)
+        self.pages: list[Page] = []
+
+    # -- shared context -----------------------------------------------------------------------
+    def site(self) -> dict[str, Any]:
+        s, t = self.settings, self.cat
+        contact = s.get("contact", {})
+        police = s.get("police_filing")
+        police_code = "".join(ch for ch in police if ch.isdigit()) if police else ""
+        return {
+            "title": t.text(s.get("title")), "organiser": t.text(s.get("organiser")),
+            "office": t.text(contact.get("office")), "email": contact.get("email", ""),
+            "phone": contact.get("phone", ""), "address": t.text(contact.get("address")),
+            "site_code": s.get("site_code", ""), "icp": s.get("icp", ""), "police_filing": police or "",
+            "police_url": f"https://www.beian.gov.cn/portal/registerSystemInfo?recordcode={police_code}" if police_code else "",
+            "licence": t.text(s.get("licence")), "as_of": t.date(self.as_of), "lang": "zh-CN" if t.lang == "zh" else "en",
+        }
+
+    def nav(self) -> list[dict[str, str]]:
+        """The main navigation: each item's url, text and the section (first path segment) it marks current."""
+        items = [(f"{folder_of(k)}/index.html", self.plural(k)) for k in LISTED_KINDS]
+        items += [("progress/index.html", self.cat.t("nav.progress")), ("about.html", self.cat.t("nav.about"))]
+        return [{"url": url, "text": text, "section": section_of(url)} for url, text in items]
+
+    def add(self, out_path: str, template: str, title: str, crumbs: list[tuple[str, str]], **context: Any) -> None:
+        """Add a page; crumbs are (url, text) pairs above this page, home first."""
+        breadcrumbs = [{"url": url, "text": text} for url, text in crumbs] + [{"url": None, "text": title}]
+        self.pages.append(Page(out_path, template, {"title": title, "breadcrumbs": breadcrumbs,
+                                                    "section": section_of(out_path), **context}))
+
+    def plural(self, kind: str) -> str:
+        return self.cat.t(f"kind.{kind}")
+
+    def home_crumb(self) -> tuple[str, str]:
+        return ("index.html", self.cat.t("nav.home"))
+
+    def kind_crumb(self, kind: str) -> tuple[str, str]:
+        return (f"{folder_of(kind)}/index.html", self.plural(kind))
+
+    # -- the plan -----------------------------------------------------------------------------
+    def plan(self) -> list[Page]:
+        self.plan_home()
+        for kind in LISTED_KINDS:
+            self.plan_directory(kind)
+            for record in self.registry.all(kind):
+                self.plan_record(record)
+        self.plan_progress()
+        self.add("about.html", "about.html", self.cat.t("nav.about"), [self.home_crumb()],
+                 plans=[self.views.card(p) for p in self.registry.all("plan")], about=self.about)
+        self.add("404.html", "404.html", self.cat.t("page.not_found"), [self.home_crumb()])
+        return self.pages
+
+    def plan_home(self) -> None:
+        counts = [{"kind": kind, "label": self.plural(kind), "count": len(self.registry.all(kind)),
+                   "url": f"{folder_of(kind)}/index.html"} for kind in LISTED_KINDS if kind != "district"]
+        glance = [{"plan": p, "url": f"progress/{p['id']}.html", "title": self.cat.text(p["name"]),
+                   "cells": [self.total_cell(p, m) for m in p["metrics"] if m["id"] in p["totals"]]}
+                  for p in self.progress]
+        events = self.views.cards(self.views.sorted_latest(self.registry.all("event"))[:LATEST])
+        achievements = self.views.cards(self.views.sorted_latest(self.registry.all("achievement"))[:LATEST])
+        self.pages.append(Page("index.html", "home.html", {
+            "title": self.cat.t("nav.home"), "breadcrumbs": [], "section": "", "counts": counts, "glance": glance,
+            "events": events, "achievements": achievements}))
+
+    # -- directories and facets ---------------------------------------------------------------
+    def facet_values(self, record: Record, facet: str) -> list[str]:
+        """The values a record has for a facet (a record may sit under several, e.g. partner districts)."""
+        if facet == "year":
+            date = self.views.date_of(record)
+            return [date[:4]] if date else []
+        if record.kind == "institute" and facet == "district":
+            return sorted({d.id for d in self.registry.all("district")
+                           if record.id in d.get("planned_institutes", [])
+                           or any(p.get("institute") == record.id for p in d.get("partners", []))})
+        value = record.get(facet)
+        return [value] if isinstance(value, str) else []
+
+    def facet_label(self, kind: str, facet: str, value: str) -> str:
+        if facet == "year":
+            return value
+        if facet in ("district", "institute"):
+            return self.views.link(facet, value)["text"]
+        return self.cat.label(kind, facet, value)
+
+    def facet_title(self, kind: str, facet: str) -> str:
+        if facet == "year":
+            return self.cat.t("facet.year")
+        node = self.registry.schemas.at(kind, (facet,)) or {}
+        if kind == "institute" and facet == "district":
+            return self.cat.t("facet.partner_district")
+        return node.get("title", facet) if self.cat.lang == "zh" else node.get("x-title-en", facet)
+
+    def facet_order(self, kind: str, facet: str, values: list[str]) -> list[str]:
+        if facet == "year":
+            return sorted(values, reverse=True)
+        node = self.registry.schemas.at(kind, (facet,)) or {}
+        if "enum" in node:
+            return [v for v in node["enum"] if v in values]
+        if facet == "district":
+            order = {d.id: (d.get("order", 999), d.id) for d in self.registry.all("district")}
+            return sorted(values, key=lambda v: order.get(v, (999, v)))
+        return sorted(values)
+
+    def facets(self, kind: str, records: list[Record], active: tuple[str, str] | None) -> list[dict[str, Any]]:
+        out = []
+        for facet in FACETS.get(kind, ()):
+            counts: dict[str, int] = {}
+            for record in records:
+                for value in self.facet_values(record, facet):
+                    counts[value] = counts.get(value, 0) + 1
+            options = [{"url": f"{folder_of(kind)}/{facet}/{value}.html", "text": self.facet_label(kind, facet, value),
+                        "count": counts[value], "active": active == (facet, value)}
+                       for value in self.facet_order(kind, facet, list(counts))]
+            out.append({"name": facet, "title": self.facet_title(kind, facet), "options": options})
+        return out
+
+    def ordered(self, kind: str) -> list[Record]:
+        records = self.registry.all(kind)
+        if kind == "district":
+            return sorted(records, key=lambda r: (r.get("order", 999), r.id))
+        if kind == "institute":
+            types = self.registry.schemas.at("institute", ("type",))["enum"]
+            return sorted(records, key=lambda r: (types.index(r.get("type")) if r.get("type") in types else 99, r.id))
+        return self.views.sorted_latest(records)
+
+    def plan_directory(self, kind: str) -> None:
+        records = self.ordered(kind)
+        base = folder_of(kind)
+        facets = self.facets(kind, records, None)
+        self.paginate(f"{base}/index", self.plural(kind), [self.home_crumb()], records, kind=kind,
+                      facets=facets, intro=self.cat.t(f"intro.{kind}"), facet=None)
+        for facet_group in facets:
+            facet = facet_group["name"]
+            for option in facet_group["options"]:
+                value = option["url"].rsplit("/", 1)[1].removesuffix(".html")
+                subset = [r for r in records if value in self.facet_values(r, facet)]
+                title = f"{self.plural(kind)} · {facet_group['title']}：{option['text']}"
+                self.paginate(f"{base}/{facet}/{value}", title, [self.home_crumb(), self.kind_crumb(kind)], subset,
+                              kind=kind, facets=self.facets(kind, records, (facet, value)), intro="",
+                              facet={"title": facet_group["title"], "text": option["text"]})
+
+    def paginate(self, stem: str, title: str, crumbs: list[tuple[str, str]], records: list[Record], **context: Any) -> None:
+        """Split a list into pages of PAGE_SIZE: stem.html, stem-p2.html, …"""
+        total = max(1, math.ceil(len(records) / PAGE_SIZE))
+        urls = [f"{stem}.html" if n == 1 else f"{stem}-p{n}.html" for n in range(1, total + 1)]
+        for n in range(1, total + 1):
+            chunk = records[(n - 1) * PAGE_SIZE: n * PAGE_SIZE]
+            pagination = {"current": n, "total": total, "count": len(records),
+                          "prev": urls[n - 2] if n > 1 else None, "next": urls[n] if n < total else None,
+                          "pages": [{"n": i + 1, "url": u} for i, u in enumerate(urls)]}
+            page_title = title if n == 1 else f"{title}（{self.cat.t('page.nth', n=n)}）"
+            self.add(urls[n - 1], "list.html", page_title, crumbs, cards=self.views.cards(chunk),
+                     pagination=pagination, **context)
+
+    # -- record pages -------------------------------------------------------------------------
+    def related(self, record: Record) -> list[dict[str, Any]]:
+        """Sections of records that refer to this one, by kind."""
+        sections = []
+        if record.kind == "institute":
+            children = [r for r in self.registry.all("institute") if r.get("parent") == record.id]
+            if children:
+                sections.append({"title": self.cat.t("section.children"), "cards": self.views.cards(children)})
+        for kind in ("achievement", "event", "project", "talent", "carrier"):
+            if kind == record.kind:
+                continue
+            referrers = self.views.sorted_latest(self.registry.referrers(record.kind, record.id, of_kind=kind))
+            if referrers:
+                sections.append({"title": self.plural(kind), "cards": self.views.cards(referrers), "kind": kind})
+        return sections
+
+    def plan_record(self, record: Record) -> None:
+        views, kind = self.views, record.kind
+        title = views.name(record)
+        crumbs = [self.home_crumb(), self.kind_crumb(kind)]
+        context: dict[str, Any] = {"record": views.card(record), "facts": views.facts(record),
+                                   "related": self.related(record), "kind": kind,
+                                   "kind_label": self.cat.t(f"kind_one.{kind}")}
+        if kind == "institute":
+            partner_of = [d for d in self.ordered("district")
+                          if any(p.get("institute") == record.id for p in d.get("partners", []))]
+            planned_by = [d for d in self.ordered("district") if record.id in d.get("planned_institutes", [])]
+            context["partner_of"] = [views.link("district", d.id) for d in partner_of]
+            context["planned_by"] = [views.link("district", d.id) for d in planned_by]
+            self.add(record_url(kind, record.id), "institute.html", title, crumbs, **context)
+        elif kind == "district":
+            self.add(record_url(kind, record.id), "district.html", title, crumbs, **context,
+                     **self.district_context(record))
+        elif kind == "achievement":
+            self.add(record_url(kind, record.id), "achievement.html", title, crumbs, **context,
+                     form=self.achievement_form(record), facts_by_name=self.field_labels(kind))
+        else:
+            self.add(record_url(kind, record.id), "record.html", title, crumbs, **context)
+
+    def achievement_form(self, record: Record) -> dict[str, Any]:
+        """The Annex 1 form's cells, in its order; contact goes through the reporting district's office."""
+        views, cat, get = self.views, self.cat, record.get
+        lead = get("lead") or {}
+        return {
+            "name": views.name(record),
+            "institute": views.link("institute", get("institute")),
+            "department": cat.text(get("department")),
+            "lead": cat.text(lead.get("name")), "lead_title": cat.text(lead.get("title")),
+            "field": views.enum(record, "field"), "stage": views.enum(record, "stage"),
+            "summary": cat.text(get("summary")), "fit": cat.text(get("fit")), "promotion": cat.text(get("promotion")),
+            "district": views.link("district", get("district")), "reported": cat.date(get("reported")),
+            "status": views.enum(record, "status"), "status_updated": cat.date(get("status_updated")),
+            "field_codes": self.checkboxes(record, "field"), "stage_codes": self.checkboxes(record, "stage"),
+        }
+
+    def checkboxes(self, record: Record, field: str) -> list[dict[str, Any]]:
+        """An enumeration as the form's row of boxes, the record's own value ticked (with its 'other' text)."""
+        codes = self.registry.schemas.at(record.kind, (field,))["enum"]
+        return [{"text": self.views.enum(record, field) if code == record.get(field) else self.cat.label(record.kind, field, code),
+                 "checked": code == record.get(field)} for code in codes]
+
+    def field_labels(self, kind: str) -> dict[str, str]:
+        """Field name → its title in this language, for forms laid out by hand (lead.title as lead_title)."""
+        schemas, zh = self.registry.schemas, self.cat.lang == "zh"
+        labels = {name: node.get("title" if zh else "x-title-en", name) for name, node in schemas.properties(kind).items()}
+        for name, node in schemas.properties(kind).items():
+            for sub in node.get("properties", {}):
+                if sub not in ("zh", "en"):
+                    labels[f"{name}_{sub}"] = schemas.title(kind, (name, sub))[0 if zh else 1]
+        return labels
+
+    def district_context(self, record: Record) -> dict[str, Any]:
+        views = self.views
+        indicator = next((i for i in self.partners if i["district"] == record.id), None)
+        partners = [{**views.link("institute", p["institute"]), "since": p["since"], "entry_sample": p.get("sample", False)}
+                    for p in record.get("partners", [])]
+        plans = []
+        for plan in self.progress:
+            row = next((r for r in plan["rows"] if r["district"] == record.id), None)
+            if row is None:
+                continue
+            plans.append({"plan": plan, "url": f"progress/{plan['id']}.html", "title": self.cat.text(plan["name"]),
+                          "cells": [self.row_cell(plan, row, m) for m in plan["metrics"] if m["id"] in row["cells"]],
+                          "note": self.cat.text(row.get("note"))})
+        return {"partners": partners, "indicator": indicator, "plans": plans}
+
+    # -- progress -----------------------------------------------------------------------------
+    def cell(self, plan: dict, metric: dict, cell: dict, url: str) -> dict[str, Any]:
+        status = cell["status"]
+        return {**cell, "url": url, "metric": self.cat.text(metric["name"]), "unit": self.cat.text(metric["unit"]),
+                "status_label": self.cat.t(f"status.{status}" + (".final" if plan.get("closed") and status == "behind" else "")),
+                "symbol": STATUS_SYMBOL.get(status, ""), "part_of": metric.get("part_of"),
+                "percent_text": "—" if cell["percent"] is None else f"{cell['percent']}%",
+                "bar": min(100, cell["percent"] or 0) if cell["percent"] is not None else 0}
+
+    def row_cell(self, plan: dict, row: dict, metric: dict) -> dict[str, Any]:
+        return self.cell(plan, metric, row["cells"][metric["id"]], f"progress/{plan['id']}/{row['district']}/{metric['id']}.html")
+
+    def total_cell(self, plan: dict, metric: dict) -> dict[str, Any]:
+        return self.cell(plan, metric, plan["totals"][metric["id"]], f"progress/{plan['id']}/totals/{metric['id']}.html")
+
+    def plan_progress(self) -> None:
+        cat = self.cat
+        home, crumb = self.home_crumb(), ("progress/index.html", cat.t("nav.progress"))
+        partners = [{**i, "link": self.views.link("district", i["district"])} for i in self.partners]
+        self.add("progress/index.html", "progress_index.html", cat.t("nav.progress"), [home],
+                 plans=[{"plan": p, "url": f"progress/{p['id']}.html", "period": cat.date_range(p["start"], p["end"]),
+                         "title": cat.text(p["name"]),
+                         "cells": [self.total_cell(p, m) for m in p["metrics"] if m["id"] in p["totals"]]}
+                        for p in self.progress],
+                 partners=partners)
+        for plan in self.progress:
+            plan_title = cat.text(plan["name"])
+            metrics = [{**m, "label": cat.text(m["name"]), "unit_label": cat.text(m["unit"])} for m in plan["metrics"]]
+            rows = []
+            for row in plan["rows"]:
+                cells = [self.row_cell(plan, row, m) if m["id"] in row["cells"] else None for m in plan["metrics"]]
+                rows.append({"link": self.views.link("district", row["district"]), "outside": row["outside_totals"],
+                             "note": cat.text(row.get("note")), "cells": cells})
+            totals = [self.total_cell(plan, m) for m in plan["metrics"]]
+            plan_url = f"progress/{plan['id']}.html"
+            self.add(plan_url, "progress.html", plan_title, [home, crumb], plan=plan, metrics=metrics, rows=rows,
+                     totals=totals, period=cat.date_range(plan["start"], plan["end"]),
+                     source=cat.text(plan["source"]), elapsed_percent=round(plan["elapsed"] * 100, 1))
+            for row_view in rows:
+                for metric, cell in zip(plan["metrics"], row_view["cells"], strict=True):
+                    if cell is not None:
+                        self.plan_drilldown(plan, metric, cell, row_view["link"]["text"], [home, crumb, (plan_url, plan_title)])
+            for metric, cell in zip(plan["metrics"], totals, strict=True):
+                self.plan_drilldown(plan, metric, cell, cat.t("progress.total"), [home, crumb, (plan_url, plan_title)])
+
+    def plan_drilldown(self, plan: dict, metric: dict, cell: dict, who: str, crumbs: list) -> None:
+        kind = metric["kind"]
+        records = [self.registry.get(kind, rid) for rid in cell["records"]]
+        cards = self.views.cards(self.views.sorted_latest([r for r in records if r is not None]))
+        title = f"{who} · {self.cat.text(metric['name'])}"
+        self.add(cell["url"], "drilldown.html", title, crumbs, cell=cell, cards=cards, metric=metric,
+                 plan_name=self.cat.text(plan["name"]), kind_label=self.plural(kind),
+                 date_label=self.field_labels(kind).get(metric.get("date_field", ""), ""),
+                 window=self.cat.date_range(plan["start"], min(plan["end"], self.as_of)))

@@ -1,0 +1,83 @@
+"""Rendering: one Jinja environment (autoescaped, strict), the |url and |markdown filters, pages to bytes."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import markdown
+import nh3
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+from markupsafe import Markup
+
+ALLOWED_TAGS = {"p", "br", "ul", "ol", "li", "strong", "em", "b", "i", "code", "pre", "blockquote", "a",
+                "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "hr", "sup", "sub"}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+@dataclass
+class Page:
+    """One page to write: where, with which template, and the finished values it shows."""
+
+    out_path: str
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+def relative_url(target: str, from_page: str) -> str:
+    """Make a site-root path (`institutes/tsinghua.html`, `assets/style.css`, `x.html#a`) relative to a page."""
+    if "://" in target or target.startswith(("mailto:", "#")):
+        return target
+    path, hash_, anchor = target.partition("#")
+    if path.endswith("/") or path == "":
+        path += "index.html"
+    start = posixpath.dirname(from_page) or "."
+    rel = posixpath.relpath(path, start)
+    return rel + (hash_ + anchor if hash_ else "")
+
+
+class MarkdownRenderer:
+    """Markdown to sanitised HTML, with one converter reused (reset between documents)."""
+
+    def __init__(self):
+        self._md = markdown.Markdown(extensions=["sane_lists", "tables"], output_format="html")
+
+    def __call__(self, text: str | None) -> Markup:
+        if not text:
+            return Markup("")
+        html = self._md.reset().convert(text)
+        # Headings inside a record would break the page outline: h1/h2 become h3.
+        html = html.replace("<h1>", "<h3>").replace("</h1>", "</h3>").replace("<h2>", "<h3>").replace("</h2>", "</h3>")
+        clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
+                          link_rel="nofollow noopener noreferrer", strip_comments=True)
+        return Markup(clean)
+
+
+@pass_context
+def url_filter(context, target: str) -> str:
+    """The |url filter: a site-root path made relative to the page being rendered."""
+    return relative_url(target, context["out_path"])
+
+
+class Renderer:
+    """Renders pages with one Jinja environment; templates are compiled once."""
+
+    def __init__(self, template_dir: Path, globals_: dict[str, Any]):
+        self.env = Environment(
+            loader=FileSystemLoader(str(template_dir)),
+            autoescape=select_autoescape(default=True, default_for_string=True),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.filters["markdown"] = MarkdownRenderer()
+        self.env.filters["url"] = url_filter
+        self.env.globals.update(globals_)
+
+    def render(self, page: Page) -> bytes:
+        template = self.env.get_template(page.template)
+        return template.render(page.context, out_path=page.out_path).encode("utf-8")
