@@ -11,7 +11,7 @@ from .model import Record, Registry
 TITLE_FIELD = {"event": "title"}
 """The field that names a record; `name` unless listed here."""
 
-HIDDEN_FACTS = {"id", "sample", "name", "title", "field_other", "stage_other", "type_other", "mode_other"}
+HIDDEN_FACTS = {"id", "sample", "order", "name", "title", "field_other", "stage_other", "type_other", "mode_other"}
 DATE_FIELD = {"achievement": "reported", "event": "start", "project": "signed", "talent": "date", "carrier": "established"}
 """The date a record is listed and sorted by."""
 

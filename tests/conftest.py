@@ -90,3 +90,64 @@ def run(capsys):
         return Run(code, captured.out, captured.err)
 
     return _run
+
+
+# -- real tools: Chromium (through Playwright), Node, Java ------------------------------------------------
+import http.server  # noqa: E402
+import os  # noqa: E402
+import threading  # noqa: E402
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+IN_CI = os.environ.get("CI") == "true"
+
+
+def require_tool(available: bool, reason: str) -> None:
+    """Skip locally when a real tool is missing; under CI=true a missing tool is a failure, never a skip."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"CI=true but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """pytest-playwright: launch Debian's Chromium (Playwright cannot download its own browser here)."""
+    require_tool(os.path.exists(CHROMIUM), f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The shipped records built once per session into a temporary public/ folder."""
+    root = make_project(tmp_path_factory.mktemp("site") / "project", {}, with_shipped_records=True)
+    if (REPO / "site_templates").is_dir() and not (root / "site_templates").is_dir():
+        shutil.copytree(REPO / "site_templates", root / "site_templates")
+    assert build.main(["--root", str(root), "build"]) == 0
+    return root / "public"
+
+
+def serve_folder(folder: Path, prefix: str = ""):
+    """Serve a folder on 127.0.0.1; with a prefix (its own name + "/") it is served from its parent, as a sub-path."""
+    root = str(folder.parent if prefix else folder)
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=root, **kwargs)
+
+        def log_message(self, *args):  # keep test output quiet
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}/{prefix}", server
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site):
+    """The built site served over HTTP on 127.0.0.1 under a sub-path (/public/), as on a city portal."""
+    base, server = serve_folder(built_site, prefix=f"{built_site.name}/")
+    yield base
+    server.shutdown()
