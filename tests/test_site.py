@@ -1,0 +1,312 @@
+"""The public site: every page type, progress tables and drill-downs, privacy, safety of failed builds, determinism."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from pathlib import Path
+
+import lxml.html
+import pytest
+import yaml
+
+from registry.check import check
+from registry.progress import compute_progress
+
+
+def html(path: Path):
+    return lxml.html.fromstring(path.read_bytes())
+
+
+def text_of(element) -> str:
+    return " ".join(element.text_content().split())
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def shipped_build(tmp_path_factory):
+    """The shipped project built once into <tmp>/out with `build --out`."""
+    from conftest import make_project
+
+    import build
+
+    root = make_project(tmp_path_factory.mktemp("site") / "project", {}, with_shipped_records=True)
+    out = root.parent / "out"
+    assert build.main(["--root", str(root), "build", "--out", str(out)]) == 0
+    return root, out
+
+
+def test_every_page_type_is_built(shipped_build):
+    _root, out = shipped_build
+    for rel in ["index.html", "404.html", "about.html", "assets/style.css",
+                "institutes/index.html", "institutes/tsinghua.html", "institutes/type/university.html",
+                "institutes/country/CN.html", "institutes/district/kaifaqu.html",
+                "achievements/index.html", "achievements/graphene-thermal-film.html",
+                "achievements/field/new-materials.html", "achievements/stage/research.html",
+                "achievements/institute/buct.html", "achievements/district/qiandeng.html",
+                "achievements/status/tracked.html",
+                "events/index.html", "events/year/2017.html", "events/2017-kaifaqu-ic-roadshow.html",
+                "projects/index.html", "talents/index.html", "carriers/index.html", "carriers/kunshan-itri.html",
+                "districts/index.html", "districts/kaifaqu.html", "districts/departments.html",
+                "progress/index.html", "progress/2016-2020.html", "progress/2017.html",
+                "progress/2016-2020/kaifaqu/projects.html", "progress/2016-2020/totals/events.html"]:
+        assert (out / rel).is_file(), rel
+    for page in out.rglob("*.html"):
+        doc = html(page)
+        assert doc.findtext(".//title").strip(), page
+        assert doc.find(".//h1") is not None, page
+
+
+def test_every_link_is_relative(shipped_build):
+    _root, out = shipped_build
+    for page in out.rglob("*.html"):
+        for _element, attribute, link, _pos in html(page).iterlinks():
+            assert not link.startswith("/"), f"{page}: {attribute}={link}"
+
+
+def _table(out: Path, plan: str):
+    """The progress table of a plan as {row label: [cell texts]} plus the metric headers."""
+    doc = html(out / f"progress/{plan}.html")
+    table = doc.find(".//table")
+    headers = [text_of(th) for th in table.findall("./thead/tr/th")][1:]
+    rows = {}
+    for tr in table.findall("./tbody/tr") + table.findall("./tfoot/tr"):
+        label = text_of(tr.find("./th/a") if tr.find("./th/a") is not None else tr.find("./th"))
+        rows[label] = [re.search(r"(\d+) / (\d+)", text_of(td)).groups() if "/" in text_of(td) else None
+                       for td in tr.findall("./td")]
+    return headers, rows
+
+
+def _independent_count(root: Path, folder: str, date_field: str, start: str, end: str, owners: set[str],
+                       people: bool = False, owner_fields=("district",)) -> int:
+    """Count records straight from the YAML files, without the registry, to check the site's figures."""
+    total = 0
+    for path in (root / "records" / folder).glob("*.yaml"):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        date = str(data.get(date_field, ""))
+        if not date or not start <= date <= end:
+            continue
+        for field in owner_fields:
+            if data.get(field) in owners:
+                total += data.get("people", 1) if people else 1
+    return total
+
+
+def test_progress_tables_show_declared_totals_and_counted_actuals(shipped_build):
+    root, out = shipped_build
+    in_totals = {p.stem for p in (root / "records/districts").glob("*.yaml") if p.stem != "departments"}
+
+    headers, rows = _table(out, "2016-2020")
+    assert headers[:4] == ["项目合作（项）", "对接活动（次）", "人才团队（个）", "载体建设（个）"]
+    totals = rows["全市合计"]
+    assert [int(target) for _actual, target in totals[:4]] == [300, 250, 40, 25]
+    window = ("2016-01-01", "2020-12-31")
+    assert int(totals[0][0]) == _independent_count(root, "projects", "signed", *window, in_totals)
+    assert int(totals[1][0]) == _independent_count(root, "events", "start", *window, in_totals)
+    assert int(totals[2][0]) == _independent_count(root, "talents", "date", *window, in_totals)
+    assert int(totals[3][0]) == _independent_count(root, "carriers", "established", *window, in_totals,
+                                                   owner_fields=("district", "coordinated_by"))
+    assert rows["开发区"][:4] == [(rows["开发区"][0][0], "60"), (rows["开发区"][1][0], "50"),
+                                  (rows["开发区"][2][0], "10"), (rows["开发区"][3][0], "5")]
+    assert rows["开发区"][4][1] == "1" and rows["高新区"][4][1] == "1"  # provincial key-lab sub-targets
+    assert rows["市级部门"][0] is None and [t for _a, t in rows["市级部门"][1:4]] == ["10", "20", "5"]
+
+    headers, rows = _table(out, "2017")
+    assert [int(target) for _actual, target in rows["全市合计"]] == [98, 79, 16, 13]
+    window = ("2017-01-01", "2017-12-31")
+    assert int(rows["全市合计"][2][0]) == _independent_count(root, "talents", "date", *window, in_totals, people=True)
+    assert "市级部门" not in rows
+
+
+def test_every_progress_number_drills_down_to_exactly_the_counted_records(shipped_build):
+    root, out = shipped_build
+    result = check(root)
+    registry = result.registry.public()
+    for plan in compute_progress(registry, dt.date(2020, 12, 31)):
+        doc = html(out / f"progress/{plan['id']}.html")
+        links = doc.xpath("//table//a[contains(@class, 'cell')]")
+        expected_links = sum(len(r["cells"]) for r in plan["rows"]) + len(plan["totals"])
+        assert len(links) == expected_links
+        for row in plan["rows"] + [{"district": "totals", "cells": plan["totals"]}]:
+            for metric_id, cell in row["cells"].items():
+                target = out / "progress" / plan["id"] / row["district"] / f"{metric_id}.html"
+                assert doc.xpath(f"//a[@href='{plan['id']}/{row['district']}/{metric_id}.html']"), target
+                listed = sorted(Path(a.get("href")).stem for a in html(target).xpath("//ul[@class='cards']//a[@class='card-title']"))
+                assert listed == cell["records"], target
+
+
+def test_no_private_value_reaches_any_public_file(shipped_build):
+    root, out = shipped_build
+    secrets = set()
+    for path in (root / "records/achievements").glob("*.yaml"):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        secrets.add(str(data["contact_phone"]))
+        secrets.update(str(v) for v in data.get("reporter", {}).values())
+    assert secrets
+    digits = {re.sub(r"\D", "", s) for s in secrets if sum(c.isdigit() for c in s) >= 7}
+    for path in out.rglob("*"):
+        if path.is_file():
+            content = path.read_bytes().decode("utf-8", errors="replace")
+            squeezed = re.sub(r"[\s\-()]", "", content)
+            for secret in secrets:
+                assert secret not in content, f"{secret} in {path}"
+            for number in digits:
+                assert number not in squeezed, f"{number} in {path}"
+
+
+def test_a_phone_typed_into_a_public_summary_stops_the_build(project, run):
+    root = project({}, with_shipped_records=True)
+    record = root / "records/achievements/graphene-thermal-film.yaml"
+    data = yaml.safe_load(record.read_text(encoding="utf-8"))
+    phone = data["contact_phone"]
+    assert run("--root", str(root), "build").code == 0
+    before = snapshot(root / "public")
+    text = record.read_text(encoding="utf-8").replace("summary:\n  zh: ", f"summary:\n  zh: 联系电话 {phone}。", 1)
+    record.write_text(text, encoding="utf-8")
+    result = run("--root", str(root), "build")
+    assert result.code == 1, result
+    assert "records/achievements/graphene-thermal-film.yaml: contact_phone" in result.err
+    assert phone not in result.err + result.out
+    assert snapshot(root / "public") == before
+    assert not list(root.glob(".public.*")), "the staging folder is cleaned up"
+
+
+def test_a_build_with_check_problems_leaves_public_byte_for_byte_unchanged(project, run):
+    root = project({}, with_shipped_records=True)
+    assert run("--root", str(root), "build").code == 0
+    before = snapshot(root / "public")
+    (root / "records/institutes/tsinghua.yaml").write_text("id: tsinghua\nname: 清华\n", encoding="utf-8")
+    result = run("--root", str(root), "build")
+    assert result.code == 1
+    assert "records/institutes/tsinghua.yaml:2:7: name:" in result.out
+    assert "nothing built" in result.err
+    assert snapshot(root / "public") == before
+
+
+def test_two_builds_are_byte_identical(project, run, tmp_path):
+    root = project({}, with_shipped_records=True)
+    assert run("--root", str(root), "build", "--out", str(tmp_path / "a")).code == 0
+    assert run("--root", str(root), "build", "--out", str(tmp_path / "b")).code == 0
+    assert snapshot(tmp_path / "a") == snapshot(tmp_path / "b")
+
+
+HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)>[c](javascript:alert(3))<a href=javascript:alert(4) onclick=x()>y</a><iframe src=https://e.example></iframe><style>*{}</style>"
+
+
+def test_hostile_text_in_every_free_text_field_comes_out_inert(project, run):
+    hostile = HOSTILE.replace('"', "'")
+    achievement = f"""\
+        id: hostile
+        name: {{zh: "{hostile}"}}
+        institute: tsinghua
+        department: {{zh: "{hostile}"}}
+        lead: {{name: {{zh: "{hostile}"}}, title: {{zh: "{hostile}"}}}}
+        field: other
+        field_other: {{zh: "{hostile}"}}
+        stage: other
+        stage_other: {{zh: "{hostile}"}}
+        summary: {{zh: "{hostile}"}}
+        fit: {{zh: "{hostile}"}}
+        promotion: {{zh: "{hostile}"}}
+        district: kaifaqu
+        reported: 2017-03-01
+        status: tracked
+        sample: true
+        """
+    event = f"""\
+        id: hostile-event
+        title: {{zh: "{hostile}"}}
+        type: other
+        type_other: {{zh: "{hostile}"}}
+        start: 2017-03-01
+        district: kaifaqu
+        institutes: [tsinghua]
+        achievements: [hostile]
+        venue: {{zh: "{hostile}"}}
+        summary: {{zh: "{hostile}"}}
+        sample: true
+        """
+    root = project({"records/achievements/hostile.yaml": achievement, "records/events/hostile-event.yaml": event},
+                   with_shipped_records=True)
+    result = run("--root", str(root), "build")
+    assert result.code == 0, result
+    for rel in ["achievements/hostile.html", "events/hostile-event.html", "index.html", "achievements/index.html",
+                "institutes/tsinghua.html"]:
+        doc = html(root / "public" / rel)
+        assert not doc.xpath("//script | //iframe | //style | //img"), rel
+        assert not [a for a in doc.xpath("//*[@*]") for name in a.attrib if name.startswith("on")], rel
+        assert not [href for href in doc.xpath("//@href") if href.strip().lower().startswith("javascript:")], rel
+    page = html(root / "public/achievements/hostile.html")
+    assert "<script>alert(1)</script>" in text_of(page.find(".//h1")), "plain-text fields show the text, escaped"
+
+
+def test_sample_records_carry_a_badge_and_can_be_left_out(project, run):
+    root = project({}, with_shipped_records=True)
+    assert run("--root", str(root), "build").code == 0
+    page = html(root / "public/achievements/graphene-thermal-film.html")
+    assert text_of(page.find(".//h1/span[@class='badge badge-sample']")) == "示例"
+    site = (root / "site.yaml").read_text(encoding="utf-8").replace("include_samples: true", "include_samples: false")
+    (root / "site.yaml").write_text(site, encoding="utf-8")
+    assert run("--root", str(root), "build").code == 0
+    assert not (root / "public/achievements/graphene-thermal-film.html").exists()
+    assert (root / "public/carriers/kunshan-itri.html").exists()
+    kaifaqu = html(root / "public/districts/kaifaqu.html")
+    assert not kaifaqu.xpath("//ul[@class='partners']/li"), "sample partner entries are left out too"
+    assert not [p for p in (root / "public").rglob("*.html") if "示例</span>" in p.read_text(encoding="utf-8")]
+
+
+def test_as_of_comes_from_the_option_then_the_settings(project, run):
+    root = project({}, with_shipped_records=True)
+    assert run("--root", str(root), "build", "--as-of", "2017-06-30").code == 0
+    page = html(root / "public/progress/2016-2020.html")
+    assert "计划期已过 29.9%" in text_of(page)
+    assert "数据统计截至 2017年6月30日" in text_of(html(root / "public/index.html"))
+    assert run("--root", str(root), "build", "--as-of", "2017-02-30").code == 2
+
+
+def test_large_directories_are_paginated(project, run):
+    files = {f"records/institutes/inst-{n:03d}.yaml": f"""\
+        id: inst-{n:03d}
+        name: {{zh: 测试研究所{n:03d}, en: Test Institute {n:03d}}}
+        type: research-institute
+        country: CN
+        sample: true
+        """ for n in range(120)}
+    root = project(files, with_shipped_records=True)
+    assert run("--root", str(root), "build").code == 0
+    first = html(root / "public/institutes/index.html")
+    assert len(first.xpath("//ul[@class='cards']/li")) == 50
+    # 38 shipped + 120 new institutes: pages of 50, 50, 50 and 8
+    assert [a.get("href") for a in first.xpath("//nav[@class='pagination']//a")] == [
+        "index-p2.html", "index-p3.html", "index-p4.html", "index-p2.html"]
+    last = html(root / "public/institutes/index-p4.html")
+    assert len(last.xpath("//ul[@class='cards']/li")) == 158 - 150
+    assert [a.get("rel") for a in last.xpath("//nav[@class='pagination']/a")] == ["prev"]
+    facet = html(root / "public/institutes/type/research-institute-p2.html")
+    assert facet.xpath("//nav[@class='pagination']//span[@aria-current='page']")[0].text == "2"
+
+
+def test_achievement_page_follows_the_annex_1_form_without_the_researchers_phone(shipped_build):
+    _root, out = shipped_build
+    page = html(out / "achievements/graphene-thermal-film.html")
+    rows = [text_of(th) for th in page.xpath("//table[@class='form-sheet']//th")]
+    assert rows[:4] == ["科技成果名称", "大院大所名称", "成果所在院、系、实验室", "科技成果研发负责人"]
+    assert "联系电话" not in rows
+    assert "请联系填报区镇：千灯科技部门" in text_of(page.xpath("//p[@class='contact-note']")[0])
+    ticked = [text_of(s) for s in page.xpath("//ul[@class='checks']//strong")]
+    assert ticked == ["☑ 新材料", "☑ 小批量生产阶段"]
+
+
+def test_district_page_shows_partners_check_and_its_progress(shipped_build):
+    _root, out = shipped_build
+    page = html(out / "districts/kaifaqu.html")
+    assert "达到政策要求的 5 家以上" in text_of(page.xpath("//p[contains(@class, 'indicator')]")[0])
+    plans = [text_of(h) for h in page.xpath("//section[@aria-labelledby='progress']/h3")]
+    assert plans == ["“十三五”期间目标任务", "2017年主要任务指标"]
+    zhoushi = html(out / "districts/zhoushi.html")
+    assert "还差 4 家" in text_of(zhoushi.xpath("//p[contains(@class, 'indicator')]")[0])
