@@ -4,6 +4,10 @@
     python build.py                  # check, then build public/
     python build.py check [--format text|json|github]
     python build.py new KIND ID
+    python build.py diff REF [--format text|markdown]
+    python build.py serve [--port N]
+    python build.py template KIND OUT.xlsx
+    python build.py import KIND IN.xlsx [--dry-run] [--overwrite]
 """
 
 from __future__ import annotations
@@ -41,6 +45,23 @@ def make_parser() -> argparse.ArgumentParser:
     new = sub.add_parser("new", help="生成一条记录模板 / write a template record")
     new.add_argument("kind", help=f"类别 / kind: {', '.join(KINDS)}")
     new.add_argument("id", help="编号 / id, e.g. graphene-film")
+    diff = sub.add_parser("diff", help="与某个 git 版本对比记录和进度 / compare records and progress with a git ref")
+    diff.add_argument("ref", help="git 版本 / git ref, e.g. origin/main")
+    diff.add_argument("--format", choices=["text", "markdown"], default="text", help="输出格式 / output format")
+    diff.add_argument("--as-of", default=None, help="统计截止日期 / measure progress at this date (YYYY-MM-DD)")
+
+    serve = sub.add_parser("serve", help="本地预览，记录修改后自动重建 / preview locally, rebuilding on every change")
+    serve.add_argument("--port", type=int, default=8000, help="端口 / port on 127.0.0.1 (default 8000; 0 = any free port)")
+
+    template = sub.add_parser("template", help="生成填报用 Excel 表格 / write an XLSX sheet to fill in")
+    template.add_argument("kind", help="类别 / kind: achievements, events, projects, talents, carriers")
+    template.add_argument("out", type=Path, help="输出文件 / output file, e.g. 成果填报.xlsx")
+
+    imp = sub.add_parser("import", help="把 Excel 表格的各行导入为记录 / turn the rows of an XLSX sheet into records")
+    imp.add_argument("kind", help="类别 / kind: achievements, events, projects, talents, carriers")
+    imp.add_argument("sheet", type=Path, help="填好的表格 / the filled-in XLSX file")
+    imp.add_argument("--dry-run", action="store_true", help="只显示将写入的记录，不写文件 / show what would be written, write nothing")
+    imp.add_argument("--overwrite", action="store_true", help="允许覆盖已有记录 / allow replacing existing records")
     return parser
 
 
@@ -86,7 +107,37 @@ def cmd_new(args) -> int:
     return 0
 
 
-COMMANDS = {"check": cmd_check, "build": cmd_build, "new": cmd_new}
+def cmd_diff(args) -> int:
+    from registry.diff import FORMATS, compare
+    from registry.schemas import SchemaSet
+
+    diff = compare(args.root, args.ref, args.as_of)
+    sys.stdout.write(FORMATS[args.format](diff, SchemaSet(args.root / "schemas")))
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from registry.serve import serve
+
+    return serve(args.root, args.port)
+
+
+def cmd_template(args) -> int:
+    from registry.sheets import write_template
+
+    path = write_template(args.root, args.kind, args.out)
+    print(f"已生成 / written {path}")
+    return 0
+
+
+def cmd_import(args) -> int:
+    from registry.sheets import import_sheet
+
+    return import_sheet(args.root, args.kind, args.sheet, dry_run=args.dry_run, overwrite=args.overwrite)
+
+
+COMMANDS = {"check": cmd_check, "build": cmd_build, "new": cmd_new, "diff": cmd_diff, "serve": cmd_serve,
+            "template": cmd_template, "import": cmd_import}
 
 
 def main(argv: list[str] | None = None) -> int:
