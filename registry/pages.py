@@ -333,7 +333,12 @@ class SitePlan:
         records = [self.registry.get(kind, rid) for rid in cell["records"]]
         cards = self.views.cards(self.views.sorted_latest([r for r in records if r is not None]))
         title = f"{who} · {self.cat.text(metric['name'])}"
+        labels = self.field_labels(kind)
+        filters = [f"{labels.get(field, field)}：{'、'.join(self.cat.label(kind, field, v) for v in values)}"
+                   for field, values in metric["where"].items()]
         self.add(cell["url"], "drilldown.html", title, crumbs, cell=cell, cards=cards, metric=metric,
                  plan_name=self.cat.text(plan["name"]), kind_label=self.plural(kind),
-                 date_label=self.field_labels(kind).get(metric.get("date_field", ""), ""),
+                 date_label=labels.get(metric["date_field"], metric["date_field"]),
+                 owner_labels="、".join(labels.get(f, f) for f in metric["owner_fields"]),
+                 filters="；".join(filters), people=metric["measure"] == "people",
                  window=self.cat.date_range(plan["start"], min(plan["end"], self.as_of)))

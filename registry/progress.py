@@ -26,7 +26,8 @@ def compute_progress(registry: Registry, as_of: dt.date) -> list[dict]:
       "elapsed": float,         # days start..min(as_of, end) inclusive / days start..end inclusive,
                                 #   0.0 before start, 1.0 once closed; rounded half up to 4 decimals
       "metrics": [{"id": str, "name": {zh, en?}, "unit": {zh, en?}, "kind": str,
-                   "measure": "records" | "people", "part_of": str | None}],   # in plan order
+                   "measure": "records" | "people", "part_of": str | None,
+                   "date_field": str, "owner_fields": [str], "where": {field: [str]}}],   # in plan order
       "rows": [{                # one per target row, by the district's `order`, then district id
         "district": str, "name": {zh, en?} | None,
         "kind": "district" | "department" | None,    # None only for a district that does not exist
@@ -148,7 +149,8 @@ def _plan_progress(registry: Registry, plan: Record, as_of: dt.date) -> dict:
         "elapsed": float(_round(share, "0.0001")),
         "metrics": [
             {"id": m["id"], "name": m.get("name"), "unit": m.get("unit"), "kind": m["kind"],
-             "measure": m["measure"], "part_of": m.get("part_of")}
+             "measure": m["measure"], "part_of": m.get("part_of"), "date_field": m["date_field"],
+             "owner_fields": list(m.get("owner_fields") or ["district"]), "where": m.get("where") or {}}
             for m in metrics
         ],
         "rows": rows,
