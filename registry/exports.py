@@ -1,0 +1,328 @@
+"""Open data: JSON, CSV and XLSX per kind, progress per plan and the export's JSON Schema, from the public registry.
+
+Every file is built from `Registry.public()` (never from HTML) and returned as bytes keyed by out_path under
+data/; the site build writes them into staging before its privacy scan, so the scan covers them too.
+
+Shapes (EXPORT_VERSION 1; keys sorted, UTF-8, no wall-clock time):
+  data/<kinds>.json      {"version", "kind", "as_of", "count", "records": [public record, sorted by id]}
+  data/registry.json     {"version", "as_of", "counts": {kind: n}, "records": {kind: [record, …]}}
+  data/progress-<plan>.json {"version", "plan", "name", "start", "end", "as_of", "elapsed",
+                          "rows": [{"district", "district_name", "metric", "metric_name", "target", "actual",
+                                    "percent", "expected", "status"}]}   # district "total" = municipal totals
+  data/export.schema.json  JSON Schema (2020-12) of all three shapes
+  data/<kinds>.csv / .en.csv, data/progress-<plan>.csv / .en.csv: the same rows with Chinese / English headers
+  data/registry.xlsx     one sheet per kind, Chinese headers
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+from . import KINDS, folder_of
+from .catalogue import Catalogue
+from .model import Registry
+from .schemas import SchemaSet
+from .views import TITLE_FIELD
+from .writer import scan_private
+
+EXPORT_VERSION = 1
+DATA = "data"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""A CSV cell starting with one of these is read by spreadsheets as a formula (OWASP: CSV injection)."""
+
+
+def dumps(value: Any) -> bytes:
+    """JSON as every export writes it: sorted keys, real Chinese characters, a final newline."""
+    return (json.dumps(value, sort_keys=True, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def kind_downloads(kind: str) -> dict[str, str]:
+    """The site-root paths of one kind's downloads, by format."""
+    stem = f"{DATA}/{folder_of(kind)}"
+    return {"json": f"{stem}.json", "csv": f"{stem}.csv", "csv_en": f"{stem}.en.csv", "xlsx": f"{DATA}/registry.xlsx"}
+
+
+# -- columns: one table layout per kind, from the schema ------------------------------------------------------
+@dataclass(frozen=True)
+class Column:
+    """One column of a kind's table: the field path, how its cell is made, and its zh/en headers."""
+
+    path: tuple
+    how: str
+    zh: str
+    en: str
+
+
+def columns(schemas: SchemaSet, kind: str) -> list[Column]:
+    """Every public field of a kind as columns, in schema order (a text field gives a zh and an en column)."""
+    out: list[Column] = []
+    for name, node in schemas.properties(kind).items():
+        _columns(schemas, kind, (name,), node, "", "", out)
+    return out
+
+
+def _columns(schemas: SchemaSet, kind: str, path: tuple, node: dict, pre_zh: str, pre_en: str, out: list[Column]) -> None:
+    if node.get("x-private"):
+        return
+    zh = pre_zh + node.get("title", path[-1])
+    en = pre_en + node.get("x-title-en", path[-1])
+    items = schemas.at(kind, path + ("*",)) if node.get("type") == "array" else None
+    props = node.get("properties", {})
+    if "zh" in props:
+        out += [Column(path, "zh", zh, f"{en} (Chinese)"), Column(path, "en", f"{zh}（英文）", en)]
+    elif node.get("x-ref") or (items is not None and items.get("x-ref")):
+        out += [Column(path, "ref", zh, en), Column(path, "id", f"{zh}（编号）", f"{en} (id)")]
+    elif "enum" in node:
+        out.append(Column(path, "label", zh, en))
+    elif items is not None and "zh" in items.get("properties", {}):
+        out += [Column(path, "texts-zh", zh, f"{en} (Chinese)"), Column(path, "texts-en", f"{zh}（英文）", en)]
+    elif items is not None and items.get("type") == "string":
+        out.append(Column(path, "strings", zh, en))
+    elif node.get("type") == "object" and props:
+        for sub in props:
+            _columns(schemas, kind, path + (sub,), schemas.at(kind, path + (sub,)) or {}, f"{zh}·", f"{en} · ", out)
+    elif node.get("type") == "boolean":
+        out.append(Column(path, "bool", zh, en))
+    elif node.get("type") in ("array", "object"):
+        out.append(Column(path, "json", zh, en))
+    else:
+        out.append(Column(path, "value", zh, en))
+
+
+class Table:
+    """Cells of a kind's records in one language: labels, referenced names, joined lists."""
+
+    def __init__(self, registry: Registry, cat: Catalogue):
+        self.registry, self.cat = registry, cat
+
+    def name(self, kind: str, record_id: str) -> str:
+        record = self.registry.get(kind, record_id)
+        return self.cat.text(record.get(TITLE_FIELD.get(kind, "name"))) if record else record_id
+
+    def cell(self, kind: str, data: dict, column: Column) -> str | int | float:
+        value: Any = data
+        for part in column.path:
+            value = value.get(part) if isinstance(value, dict) else None
+        if value is None:
+            return ""
+        how, sep = column.how, "、" if self.cat.lang == "zh" else "; "
+        if how in ("zh", "en"):
+            return value.get(how, "") if isinstance(value, dict) else str(value)
+        if how in ("ref", "id"):
+            node = self.registry.schemas.at(kind, column.path) or {}
+            target = node.get("x-ref") or (self.registry.schemas.at(kind, column.path + ("*",)) or {}).get("x-ref")
+            ids = value if isinstance(value, list) else [value]
+            return sep.join(ids if how == "id" else [self.name(target, i) for i in ids])
+        if how == "label":
+            return self.cat.label(kind, column.path, value)
+        if how in ("texts-zh", "texts-en"):
+            return sep.join(v.get(how[-2:], "") for v in value if isinstance(v, dict))
+        if how == "strings":
+            return sep.join(str(v) for v in value)
+        if how == "bool":
+            return self.cat.t("export.yes" if value else "export.no")
+        if how == "json":
+            return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return value if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
+
+    def rows(self, kind: str, cols: list[Column]) -> list[list]:
+        return [[self.cell(kind, r.data, c) for c in cols] for r in self.registry.all(kind)]
+
+
+def neutralise(value: Any) -> Any:
+    """Make a text cell safe to open in a spreadsheet: a leading = + - @ tab or CR gets a ' in front."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_bytes(header: list[str], rows: list[list]) -> bytes:
+    """CSV in UTF-8 with a byte-order mark (so Excel reads Chinese), CRLF line ends, formula cells neutralised."""
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows([neutralise(v) for v in row] for row in rows)
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def xlsx_bytes(sheets: list[tuple[str, list[str], list[list]]], title: str, as_of: str) -> bytes:
+    """One workbook, a sheet per (name, header, rows); byte-identical for the same input (fixed dates, no clock)."""
+    buf = io.BytesIO()
+    # Strings stay strings: nothing typed into a record becomes a formula, a number or a link in Excel.
+    book = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
+                                     "strings_to_urls": False})
+    # XlsxWriter stamps the zip entries with a fixed 1980 date; `created` replaces the clock in docProps/core.xml.
+    created = dt.datetime.combine(dt.date.fromisoformat(as_of), dt.time(), tzinfo=dt.UTC)
+    book.set_properties({"title": title, "created": created})
+    bold = book.add_format({"bold": True})
+    for name, header, rows in sheets:
+        sheet = book.add_worksheet(name)
+        sheet.write_row(0, 0, header, bold)
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row):
+                if isinstance(value, (int, float)):
+                    sheet.write_number(r, c, value)
+                elif value != "":
+                    sheet.write_string(r, c, value)
+        sheet.freeze_panes(1, 0)
+        sheet.set_column(0, max(0, len(header) - 1), 18)
+    book.close()
+    return buf.getvalue()
+
+
+def scan_archives(folder: Path, secrets: dict[str, str]) -> list[tuple[str, str]]:
+    """The privacy scan inside every .xlsx under folder: its XML is deflated, so a scan of the bytes cannot see it."""
+    found = []
+    for path in sorted(folder.rglob("*.xlsx")):
+        with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(path) as archive:
+            archive.extractall(tmp)
+            rel = path.relative_to(folder).as_posix()
+            found += [(f"{rel}!{inner}", where) for inner, where in scan_private(Path(tmp), secrets)]
+    return found
+
+
+# -- the export's JSON Schema -----------------------------------------------------------------------------------
+def _public_schema(node: Any, prefix_refs: bool = True) -> Any:
+    """A schema without its private fields, every $ref pointing into the one export schema's $defs."""
+    if isinstance(node, list):
+        return [_public_schema(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {}
+    private = {name for name, sub in node.get("properties", {}).items() if isinstance(sub, dict) and sub.get("x-private")}
+    for key, value in node.items():
+        if key in ("$schema", "$defs"):
+            continue
+        if key == "$ref":
+            file_name, _, pointer = value.partition("#")
+            out[key] = "#/$defs/common-" + pointer.rsplit("/", 1)[1] if file_name or pointer.startswith("/$defs/") else value
+        elif key == "properties" and isinstance(value, dict):
+            out[key] = {k: _public_schema(v) for k, v in value.items() if k not in private}
+        elif key == "required" and isinstance(value, list):
+            out[key] = [k for k in value if k not in private]
+        else:
+            out[key] = _public_schema(value)
+    return out
+
+
+def export_schema(schemas: SchemaSet) -> dict:
+    """The JSON Schema every JSON download validates against; private fields are absent (additionalProperties: false)."""
+    defs = {f"common-{name}": _public_schema(sub) for name, sub in schemas.files["common.schema.json"]["$defs"].items()}
+    for kind in KINDS:
+        defs[kind] = _public_schema(schemas.files[f"{kind}.schema.json"])
+    version = {"const": EXPORT_VERSION}
+    date = {"$ref": "#/$defs/common-date"}
+    defs["kind-export"] = {
+        "type": "object", "required": ["version", "kind", "as_of", "count", "records"], "additionalProperties": False,
+        "properties": {"version": version, "kind": {"enum": list(KINDS)}, "as_of": date,
+                       "count": {"type": "integer", "minimum": 0}, "records": {"type": "array"}},
+        "allOf": [{"if": {"properties": {"kind": {"const": k}}},
+                   "then": {"properties": {"records": {"items": {"$ref": f"#/$defs/{k}"}}}}} for k in KINDS],
+    }
+    defs["registry-export"] = {
+        "type": "object", "required": ["version", "as_of", "counts", "records"], "additionalProperties": False,
+        "properties": {
+            "version": version, "as_of": date,
+            "counts": {"type": "object", "required": list(KINDS), "additionalProperties": False,
+                       "properties": {k: {"type": "integer", "minimum": 0} for k in KINDS}},
+            "records": {"type": "object", "required": list(KINDS), "additionalProperties": False,
+                        "properties": {k: {"type": "array", "items": {"$ref": f"#/$defs/{k}"}} for k in KINDS}}},
+    }
+    number_or_null = {"type": ["integer", "null"]}
+    defs["progress-export"] = {
+        "type": "object", "required": ["version", "plan", "name", "start", "end", "as_of", "elapsed", "rows"],
+        "additionalProperties": False,
+        "properties": {
+            "version": version, "plan": {"$ref": "#/$defs/common-id"}, "name": {"$ref": "#/$defs/common-text"},
+            "start": date, "end": date, "as_of": date, "elapsed": {"type": "number", "minimum": 0, "maximum": 1},
+            "rows": {"type": "array", "items": {
+                "type": "object", "additionalProperties": False,
+                "required": ["district", "district_name", "metric", "metric_name", "target", "actual", "percent",
+                             "expected", "status"],
+                "properties": {"district": {"type": "string"}, "district_name": {"type": "string"},
+                               "metric": {"type": "string"}, "metric_name": {"type": "string"},
+                               "target": {"type": "integer"}, "actual": {"type": "integer"}, "percent": number_or_null,
+                               "expected": {"type": "number"},
+                               "status": {"enum": ["not-started", "achieved", "on-track", "behind"]}}}}},
+    }
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "大院大所登记簿开放数据 / Registry open data",
+            "description": "data/*.json 的结构 / The shape of every data/*.json file (export version 1).",
+            "oneOf": [{"$ref": "#/$defs/kind-export"}, {"$ref": "#/$defs/registry-export"},
+                      {"$ref": "#/$defs/progress-export"}],
+            "$defs": defs}
+
+
+# -- progress ---------------------------------------------------------------------------------------------------
+PROGRESS_FIELDS = ("district", "district_name", "metric", "metric_name", "target", "actual", "percent", "expected", "status")
+
+
+def progress_rows(plan: dict, cat: Catalogue) -> list[dict]:
+    """A plan's progress as flat rows (district × metric, then the municipal totals as district 'total')."""
+    rows = []
+    for row in plan["rows"]:
+        for metric in plan["metrics"]:
+            if metric["id"] in row["cells"]:
+                rows.append(_progress_row(row["district"], cat.text(row.get("name")) or row["district"], metric,
+                                          row["cells"][metric["id"]], cat))
+    for metric in plan["metrics"]:
+        rows.append(_progress_row("total", cat.t("progress.total"), metric, plan["totals"][metric["id"]], cat))
+    return rows
+
+
+def _progress_row(district: str, name: str, metric: dict, cell: dict, cat: Catalogue) -> dict:
+    return {"district": district, "district_name": name, "metric": metric["id"], "metric_name": cat.text(metric["name"]),
+            "target": cell["target"], "actual": cell["actual"], "percent": cell["percent"],
+            "expected": cell["expected"], "status": cell["status"]}
+
+
+def progress_table(plan: dict, cat: Catalogue) -> tuple[list[str], list[list]]:
+    """Header and rows of a plan's progress CSV in the catalogue's language (status as code and label)."""
+    header = [cat.t(f"export.progress.{f}") for f in PROGRESS_FIELDS] + [cat.t("export.progress.status_label")]
+    rows = []
+    for row in progress_rows(plan, cat):
+        label_key = f"status.{row['status']}" + (".final" if plan.get("closed") and row["status"] == "behind" else "")
+        rows.append([("" if row[f] is None else row[f]) for f in PROGRESS_FIELDS] + [cat.t(label_key)])
+    return header, rows
+
+
+# -- everything -------------------------------------------------------------------------------------------------
+def export_files(public: Registry, progress: list[dict], cat: Catalogue, as_of: str, title: str) -> dict[str, bytes]:
+    """Every data/ download, out_path → bytes, from the public registry and the computed progress."""
+    cats = {"zh": Catalogue(cat.messages, public.schemas, "zh"), "en": Catalogue(cat.messages, public.schemas, "en")}
+    files: dict[str, bytes] = {}
+    everything: dict[str, list] = {}
+    sheets = []
+    for kind in KINDS:
+        records = [r.data for r in public.all(kind)]
+        everything[kind] = records
+        paths = kind_downloads(kind)
+        files[paths["json"]] = dumps({"version": EXPORT_VERSION, "kind": kind, "as_of": as_of, "count": len(records),
+                                      "records": records})
+        cols = columns(public.schemas, kind)
+        for lang, key in (("zh", "csv"), ("en", "csv_en")):
+            rows = Table(public, cats[lang]).rows(kind, cols)
+            files[paths[key]] = csv_bytes([getattr(c, lang) for c in cols], rows)
+            if lang == "zh":
+                sheets.append((cats["zh"].t(f"kind.{kind}"), [c.zh for c in cols], rows))
+    files[f"{DATA}/registry.json"] = dumps({"version": EXPORT_VERSION, "as_of": as_of,
+                                            "counts": {k: len(v) for k, v in everything.items()}, "records": everything})
+    files[f"{DATA}/registry.xlsx"] = xlsx_bytes(sheets, title, as_of)
+    files[f"{DATA}/export.schema.json"] = dumps(export_schema(public.schemas))
+    for plan in progress:
+        stem = f"{DATA}/progress-{plan['id']}"
+        files[f"{stem}.json"] = dumps({"version": EXPORT_VERSION, "plan": plan["id"], "name": plan["name"],
+                                       "start": plan["start"], "end": plan["end"], "as_of": plan["as_of"],
+                                       "elapsed": plan["elapsed"], "rows": progress_rows(plan, cats["zh"])})
+        for lang, suffix in (("zh", ".csv"), ("en", ".en.csv")):
+            files[stem + suffix] = csv_bytes(*progress_table(plan, cats[lang]))
+    return dict(sorted(files.items()))

@@ -1,0 +1,99 @@
+// The search page: reads q and the filters from the address, shows ranked results, announces the count.
+// Without JavaScript (or from the file system, where browsers refuse to fetch) the page keeps its links
+// to the directories and facet pages.
+import { SearchIndex } from "./search.js";
+
+const PAGE = 20;
+const form = document.getElementById("search-form");
+const status = document.getElementById("search-status");
+const list = document.getElementById("search-results");
+const more = document.getElementById("search-more");
+const index = new SearchIndex(async (path) => {
+  const response = await fetch(new URL(`../search/${path}`, import.meta.url));
+  if (!response.ok) throw new Error(`${path}: ${response.status}`);
+  return response.json();
+});
+
+function message(name, values = {}) {
+  return form.dataset[name].replace(/\{(\w+)\}/g, (_, key) => values[key] ?? "");
+}
+
+function kindLabel(kind) {
+  const option = form.querySelector(`select[name="kind"] option[value="${kind}"]`);
+  return option ? option.textContent : kind;
+}
+
+let current = { hits: [], runs: [], shown: 0 };
+
+async function showMore() {
+  const slice = current.hits.slice(current.shown, current.shown + PAGE);
+  for (const hit of slice) {
+    const result = await index.describe(hit, current.runs);
+    const item = document.createElement("li");
+    item.className = "card search-hit";
+    const link = document.createElement("a");
+    link.className = "card-title";
+    link.href = new URL(`../${result.url}`, import.meta.url).href;
+    link.textContent = result.title;
+    const meta = document.createElement("p");
+    meta.className = "card-meta";
+    for (const text of [kindLabel(result.kind), result.date]) {
+      if (!text) continue;
+      const span = document.createElement("span");
+      span.textContent = text;
+      meta.append(span);
+    }
+    const excerpt = document.createElement("p");
+    excerpt.className = "excerpt";
+    for (const part of result.excerpt) {
+      if (part.mark) {
+        const mark = document.createElement("mark");
+        mark.textContent = part.text;
+        excerpt.append(mark);
+      } else excerpt.append(part.text);
+    }
+    item.append(link, meta, excerpt);
+    list.append(item);
+  }
+  current.shown += slice.length;
+  more.hidden = current.shown >= current.hits.length;
+}
+
+async function run() {
+  const data = new FormData(form);
+  const query = String(data.get("q") || "").trim();
+  const filters = {};
+  for (const name of ["kind", "field", "stage", "district"]) filters[name] = String(data.get(name) || "");
+  const params = new URLSearchParams();
+  for (const [name, value] of data) if (value) params.set(name, value);
+  history.replaceState(null, "", params.toString() ? `?${params}` : location.pathname);
+  list.replaceChildren();
+  more.hidden = true;
+  if (!query) {
+    status.textContent = message("msgEmpty");
+    return;
+  }
+  status.textContent = message("msgLoading");
+  try {
+    const { runs, hits } = await index.search(query, filters);
+    current = { hits, runs, shown: 0 };
+    status.textContent = hits.length ? message("msgCount", { n: hits.length, q: query }) : message("msgNone", { q: query });
+    await showMore();
+  } catch (error) {
+    status.textContent = message("msgError");
+    throw error;
+  }
+}
+
+const params = new URLSearchParams(location.search);
+for (const element of form.elements) {
+  if (element.name && params.has(element.name)) element.value = params.get(element.name);
+}
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  run();
+});
+for (const select of form.querySelectorAll("select")) select.addEventListener("change", run);
+more.addEventListener("click", () => showMore());
+document.getElementById("search-nojs").hidden = true;
+run();

@@ -1,0 +1,166 @@
+// Query the static bigram index written by registry/search.py (see its docstring for the file shapes).
+// Tokens must match registry/search.py exactly: NFKC + lower case; CJK runs give bigrams; words stay whole.
+// No DOM here: the page (search-ui.js) and the Node recall tests import this same module.
+
+const CJK = "\\u3040-\\u30ff\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\uac00-\\ud7af\\u{20000}-\\u{3134f}";
+const RUNS = new RegExp(`[${CJK}]+|[0-9a-z\\u00df-\\u024f]+`, "gu");
+const CJK_START = new RegExp(`^[${CJK}]`, "u");
+
+/** Text as the index sees it. */
+export function normalise(text) {
+  return text.normalize("NFKC").toLowerCase();
+}
+
+/** The runs of a query (CJK runs and words), each once, in order. */
+export function queryRuns(query) {
+  return [...new Set(normalise(query).match(RUNS) || [])];
+}
+
+function occurrences(text, run) {
+  let count = 0;
+  for (let at = text.indexOf(run); at !== -1; at = text.indexOf(run, at + run.length)) count += 1;
+  return count;
+}
+
+export class SearchIndex {
+  /** load(path) resolves to the parsed JSON of a file under search/ ("index.json", "t-3.json", …). */
+  constructor(load) {
+    this.load = load;
+    this.files = new Map();
+  }
+
+  file(path) {
+    if (!this.files.has(path)) this.files.set(path, this.load(path));
+    return this.files.get(path);
+  }
+
+  manifest() {
+    return this.file("index.json");
+  }
+
+  async shardOf(token) {
+    const manifest = await this.manifest();
+    return this.file(`t-${token.codePointAt(0) % manifest.shards}.json`);
+  }
+
+  /** Postings of the keys equal to (exact) or starting with (prefix) a token: Map doc → {freq, title}. */
+  async postings(token, prefix) {
+    const shard = await this.shardOf(token);
+    const keys = prefix ? Object.keys(shard).filter((key) => key.startsWith(token)) : (token in shard ? [token] : []);
+    const found = new Map();
+    for (const key of keys) {
+      const flat = shard[key];
+      let doc = 0;
+      for (let i = 0; i < flat.length; i += 2) {
+        doc += flat[i];
+        const weight = flat[i + 1];
+        const hit = found.get(doc) || { freq: 0, title: false };
+        hit.freq += weight >> 1;
+        hit.title = hit.title || (weight & 1) === 1;
+        found.set(doc, hit);
+      }
+    }
+    return found;
+  }
+
+  /** Docs that contain one run: Map doc → {freq, title, verify}; verify means check against the text store. */
+  async lookupRun(run) {
+    const chars = Array.from(run);
+    if (!CJK_START.test(run) || chars.length === 1) return this.postings(run, true);
+    const bigrams = [];
+    for (let i = 0; i + 1 < chars.length; i += 1) bigrams.push(chars[i] + chars[i + 1]);
+    let result = null;
+    for (const bigram of new Set(bigrams)) {
+      const found = await this.postings(bigram, false);
+      if (result === null) result = found;
+      else for (const doc of [...result.keys()]) if (!found.has(doc)) result.delete(doc);
+      if (result.size === 0) break;
+    }
+    // Two characters are one bigram: its postings are exact. Longer runs only narrow the candidates.
+    if (chars.length > 2) for (const hit of result.values()) hit.verify = true;
+    return result;
+  }
+
+  async chunkOf(doc) {
+    const manifest = await this.manifest();
+    const chunk = await this.file(`d-${Math.floor(doc / manifest.chunk)}.json`);
+    return chunk[doc % manifest.chunk];
+  }
+
+  /** Does a doc pass the filters {kind, field, stage, district} (codes; empty means any)? */
+  allowed(manifest, doc, filters) {
+    const [kind, field, stage, districts] = manifest.meta[doc];
+    if (filters.kind && manifest.kinds[kind] !== filters.kind) return false;
+    if (filters.field && manifest.fields[field] !== filters.field) return false;
+    if (filters.stage && manifest.stages[stage] !== filters.stage) return false;
+    if (filters.district && !districts.some((d) => manifest.districts[d] === filters.district)) return false;
+    return true;
+  }
+
+  /** Every doc containing every run of the query, ranked: title matches first, then frequency, then doc order. */
+  async search(query, filters = {}) {
+    const runs = queryRuns(query);
+    if (runs.length === 0) return { runs, hits: [] };
+    const manifest = await this.manifest();
+    let merged = null;
+    for (const run of runs) {
+      const found = await this.lookupRun(run);
+      if (merged === null) {
+        merged = new Map();
+        for (const [doc, hit] of found) {
+          if (this.allowed(manifest, doc, filters)) merged.set(doc, { freq: hit.freq, title: hit.title, verify: [] });
+        }
+      } else {
+        for (const [doc, hit] of [...merged]) {
+          const other = found.get(doc);
+          if (!other) merged.delete(doc);
+          else { hit.freq += other.freq; hit.title = hit.title && other.title; }
+        }
+      }
+      for (const [doc, hit] of found) if (hit.verify && merged.has(doc)) merged.get(doc).verify.push(run);
+      if (merged.size === 0) break;
+    }
+    const hits = [];
+    for (const [doc, hit] of merged) {
+      if (hit.verify.length) {
+        const [, title, extras, body] = await this.chunkOf(doc);
+        const names = normalise(`${title}\n${extras}`);
+        const text = `${names}\n${normalise(body)}`;
+        if (!hit.verify.every((run) => text.includes(run))) continue;
+        // Recount what the bigram postings could only estimate.
+        hit.freq = runs.reduce((sum, run) => sum + occurrences(text, run), 0);
+        hit.title = runs.every((run) => names.includes(run));
+      }
+      hits.push({ doc, kind: manifest.kinds[manifest.meta[doc][0]], title: hit.title, freq: hit.freq });
+    }
+    hits.sort((a, b) => (b.title - a.title) || (b.freq - a.freq) || (a.doc - b.doc));
+    return { runs, hits };
+  }
+
+  /** What a result shows: url, title, date and an excerpt as [{text, mark}] segments around the first match. */
+  async describe(hit, runs, width = 60) {
+    const [url, title, , body, date] = await this.chunkOf(hit.doc);
+    const flat = body.replace(/\s+/g, " ");
+    const lower = normalise(flat);
+    // Offsets carry over only where normalising kept the length (the usual case); otherwise show the start.
+    const same = lower.length === flat.length;
+    let at = -1;
+    let run = "";
+    for (const candidate of runs) {
+      const index = same ? lower.indexOf(candidate) : -1;
+      if (index !== -1 && (at === -1 || index < at)) { at = index; run = candidate; }
+    }
+    const start = at === -1 ? 0 : Math.max(0, at - Math.floor(width / 3));
+    const end = Math.min(flat.length, start + width * 2);
+    const excerpt = [];
+    if (start > 0) excerpt.push({ text: "…", mark: false });
+    if (at === -1) excerpt.push({ text: flat.slice(start, end), mark: false });
+    else {
+      excerpt.push({ text: flat.slice(start, at), mark: false });
+      excerpt.push({ text: flat.slice(at, at + run.length), mark: true });
+      excerpt.push({ text: flat.slice(at + run.length, end), mark: false });
+    }
+    if (end < flat.length) excerpt.push({ text: "…", mark: false });
+    return { url, title, date, kind: hit.kind, excerpt };
+  }
+}

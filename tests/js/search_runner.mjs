@@ -1,0 +1,25 @@
+// Runs queries against a BUILT site's search index with the site's own search.js, in Node.
+// Usage: node search_runner.mjs PUBLIC_DIR < [{"q": "...", "filters": {...}}, ...]  → JSON results on stdout.
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+
+const site = process.argv[2];
+// Import the exact bytes the site ships (a data: URL, so Node needs no package.json "type": "module").
+const source = await readFile(path.join(site, "assets", "search.js"), "utf-8");
+const { SearchIndex } = await import("data:text/javascript;base64," + Buffer.from(source).toString("base64"));
+const index = new SearchIndex(async (file) => JSON.parse(await readFile(path.join(site, "search", file), "utf-8")));
+
+let input = "";
+for await (const chunk of process.stdin) input += chunk;
+const out = [];
+for (const { q, filters } of JSON.parse(input)) {
+  const { runs, hits } = await index.search(q, filters || {});
+  const results = [];
+  for (const hit of hits) {
+    const shown = await index.describe(hit, runs);
+    results.push({ url: shown.url, title: shown.title, kind: hit.kind, in_title: hit.title, freq: hit.freq,
+                   excerpt: shown.excerpt });
+  }
+  out.push({ q, runs, results });
+}
+process.stdout.write(JSON.stringify(out));
