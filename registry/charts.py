@@ -90,7 +90,7 @@ def render_svg(series: dict, *, chart_id: str, title: str, desc: str, labels: di
     right = WIDTH - RIGHT
     out = [f'<svg class="chart" id="{chart_id}" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
            f'viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" xmlns="http://www.w3.org/2000/svg" '
-           f'font-size="{FONT}" font-family="sans-serif">',
+           f'font-size="{FONT}" font-family="sans-serif" style="max-width: 100%; height: auto">',
            f'<title id="{chart_id}-title">{escape(title)}</title>',
            f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
            f'<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>']

@@ -9,6 +9,7 @@ from . import folder_of
 from .catalogue import Catalogue
 from .model import Record, Registry
 from .render import Page
+from .reportpages import district_over_time, plan_over_time, plan_reports
 from .views import Views, record_url
 
 PAGE_SIZE = 50
@@ -64,7 +65,8 @@ class SitePlan:
     def nav(self) -> list[dict[str, str]]:
         """The main navigation: each item's url, text and the section (first path segment) it marks current."""
         items = [(f"{folder_of(k)}/index.html", self.plural(k)) for k in LISTED_KINDS]
-        items += [("progress/index.html", self.cat.t("nav.progress")), ("about.html", self.cat.t("nav.about"))]
+        items += [("progress/index.html", self.cat.t("nav.progress")), ("reports/index.html", self.cat.t("nav.reports")),
+                  ("about.html", self.cat.t("nav.about"))]
         return [{"url": url, "text": text, "section": section_of(url)} for url, text in items]
 
     def add(self, out_path: str, template: str, title: str, crumbs: list[tuple[str, str]], **context: Any) -> None:
@@ -90,6 +92,7 @@ class SitePlan:
             for record in self.registry.all(kind):
                 self.plan_record(record)
         self.plan_progress()
+        plan_reports(self)  # half-year reports and district report cards (registry/reportpages.py)
         self.add("about.html", "about.html", self.cat.t("nav.about"), [self.home_crumb()],
                  plans=[self.views.card(p) for p in self.registry.all("plan")], about=self.about)
         self.add("404.html", "404.html", self.cat.t("page.not_found"), [self.home_crumb()])
@@ -229,7 +232,7 @@ class SitePlan:
             self.add(record_url(kind, record.id), "institute.html", title, crumbs, **context)
         elif kind == "district":
             self.add(record_url(kind, record.id), "district.html", title, crumbs, **context,
-                     **self.district_context(record))
+                     **self.district_context(record), **district_over_time(self, record.id))
         elif kind == "achievement":
             self.add(record_url(kind, record.id), "achievement.html", title, crumbs, **context,
                      form=self.achievement_form(record), facts_by_name=self.field_labels(kind))
@@ -320,7 +323,8 @@ class SitePlan:
             plan_url = f"progress/{plan['id']}.html"
             self.add(plan_url, "progress.html", plan_title, [home, crumb], plan=plan, metrics=metrics, rows=rows,
                      totals=totals, period=cat.date_range(plan["start"], plan["end"]),
-                     source=cat.text(plan["source"]), elapsed_percent=round(plan["elapsed"] * 100, 1))
+                     source=cat.text(plan["source"]), elapsed_percent=round(plan["elapsed"] * 100, 1),
+                     **plan_over_time(self, plan))
             for row_view in rows:
                 for metric, cell in zip(plan["metrics"], row_view["cells"], strict=True):
                     if cell is not None:
