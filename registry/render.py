@@ -45,13 +45,15 @@ class MarkdownRenderer:
     def __init__(self):
         self._md = markdown.Markdown(extensions=["sane_lists", "tables"], output_format="html")
 
-    def __call__(self, text: str | None) -> Markup:
+    def __call__(self, text: str | None, top: int = 3) -> Markup:
         if not text:
             return Markup("")
         html = self._md.reset().convert(text)
-        # Headings inside a record would break the page outline: h1/h2 become h3.
-        html = html.replace("<h1>", "<h3>").replace("</h1>", "</h3>").replace("<h2>", "<h3>").replace("</h2>", "</h3>")
-        clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
+        # Headings inside a record would break the page outline: h1/h2 become h3 (`top`; a page's own text uses 2).
+        for level in range(1, top):
+            html = html.replace(f"<h{level}>", f"<h{top}>").replace(f"</h{level}>", f"</h{top}>")
+        tags = ALLOWED_TAGS | {f"h{level}" for level in range(top, 7)}
+        clean = nh3.clean(html, tags=tags, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
                           link_rel="nofollow noopener noreferrer", strip_comments=True)
         return Markup(clean)
 

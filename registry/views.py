@@ -18,6 +18,8 @@ DATE_FIELD = {"achievement": "reported", "event": "start", "project": "signed", 
 
 def record_url(kind: str, record_id: str) -> str:
     """The site-root path of a record's page."""
+    if kind == "plan":  # a plan's page is its progress table; there is no plans/ folder
+        return f"progress/{record_id}.html"
     return f"{folder_of(kind)}/{record_id}.html"
 
 
