@@ -1,0 +1,177 @@
+"""Spreadsheets: `template KIND OUT.xlsx` → fill in (openpyxl, as Excel would save it) → `import KIND IN.xlsx`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import yaml
+from openpyxl import load_workbook
+
+from registry.sheets import SHEET_KINDS
+
+HEADER_ROW, FIRST_ROW = 2, 3
+
+GOOD = {
+    "科技成果名称": "智能焊接机器人视觉引导系统",
+    "大院大所名称": "清华大学",
+    "科技成果所属领域": "装备制造",
+    "科技成果所处阶段": "研制阶段",
+    "科技成果及研发团队简介": "基于深度学习的焊缝识别与轨迹规划，适用于中厚板焊接。",
+    "填报区镇": "开发区",
+    "填报时间": dt.date(2021, 3, 1),
+    "跟踪状态": "跟踪中",
+    "联系电话": "0512-57000000",
+    "填报人 · 姓名": "张三",
+    "填报人 · 联系电话": "0512-57000001",
+    "科技成果研发负责人 · 姓名": "李四",
+}
+
+
+def headers(sheet) -> dict[str, int]:
+    """Header text without the required/private marks → column number."""
+    return {str(c.value).lstrip("*").removesuffix("（不公开）"): c.column for c in sheet[HEADER_ROW] if c.value}
+
+
+def fill(template: Path, out: Path, rows: list[dict]) -> Path:
+    book = load_workbook(template)
+    sheet = book.worksheets[0]
+    columns = headers(sheet)
+    for offset, values in enumerate(rows):
+        for header, value in values.items():
+            sheet.cell(FIRST_ROW + offset, columns[header], value)
+    book.save(out)
+    return out
+
+
+@pytest.fixture
+def template(shipped, run) -> Path:
+    out = shipped / "成果填报.xlsx"
+    result = run("--root", str(shipped), "template", "achievements", str(out))
+    assert result.code == 0, result
+    return out
+
+
+def test_template_is_laid_out_like_annex_1(template):
+    book = load_workbook(template)
+    assert book.sheetnames == ["科技成果填报表", "填写说明", "选项"]
+    sheet = book.worksheets[0]
+    shown = [c.value for c in sheet[HEADER_ROW]]
+    assert shown[:3] == ["*科技成果名称", "*大院大所名称", "成果所在院、系、实验室"]
+    assert "联系电话（不公开）" in shown and "填报人 · 联系电话（不公开）" in shown
+    assert shown[-1] == "编号（选填，留空则按名称自动生成）"
+    columns = headers(sheet)
+    validations = {str(v.sqref).split(":")[0]: v for v in sheet.data_validations.dataValidation}
+    letter = sheet.cell(HEADER_ROW, columns["科技成果所属领域"]).column_letter
+    field_list = validations[f"{letter}{FIRST_ROW}"]
+    assert field_list.type == "list"
+    options = book["选项"]
+    ref_col = field_list.formula1.split("!")[1].split(":")[0].strip("$").rstrip("0123456789").strip("$")
+    labels = [c.value for c in options[ref_col][1:] if c.value]
+    assert labels == ["电子信息", "能源环保", "装备制造", "生物技术与新医药", "新材料", "现代农业", "民生用品", "其他"]
+    summary = validations[f"{sheet.cell(HEADER_ROW, columns['科技成果及研发团队简介']).column_letter}{FIRST_ROW}"]
+    assert (summary.type, summary.operator, summary.formula1) == ("textLength", "lessThanOrEqual", "500")
+    help_rows = [[c.value for c in row] for row in book["填写说明"].iter_rows()]
+    assert help_rows[[r[1] for r in help_rows].index("科技成果所属领域")][:4] == ["G", "科技成果所属领域", "是", "是"]
+    assert any(r[1] == "联系电话" and r[3] == "否" for r in help_rows)
+
+
+def test_round_trip_writes_records_that_pass_check(shipped, template, run):
+    second = {**GOOD, "科技成果名称": "低温等离子体废气处理装置", "科技成果所属领域": "能源环保",
+              "大院大所名称": "tsinghua", "科技成果名称（英文，选填）": "Low-temperature plasma exhaust treatment"}
+    sheet = fill(template, shipped / "filled.xlsx", [GOOD, second])
+
+    preview = run("--root", str(shipped), "import", "achievements", str(sheet), "--dry-run")
+    assert preview.code == 0, preview
+    assert "第 3 行 / row 3 → records/achievements/zhi-neng-han-jie-ji-qi-ren-shi-jue-yin-dao-xi.yaml" in preview.out
+    assert "第 4 行 / row 4 → records/achievements/di-wen-deng-li-zi-ti-fei-qi-chu-li-zhuang-zhi.yaml" in preview.out
+    assert not (shipped / "records/achievements/zhi-neng-han-jie-ji-qi-ren-shi-jue-yin-dao-xi.yaml").exists()
+
+    result = run("--root", str(shipped), "import", "achievements", str(sheet))
+    assert result.code == 0, result
+    path = shipped / "records/achievements/zhi-neng-han-jie-ji-qi-ren-shi-jue-yin-dao-xi.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert 'contact_phone: "0512-57000000"' in text and "reported: 2021-03-01\n" in text
+    assert "&" not in text and "*" not in text
+    assert yaml.safe_load(text)["name"] == {"zh": "智能焊接机器人视觉引导系统"}
+    other = yaml.safe_load((shipped / "records/achievements/di-wen-deng-li-zi-ti-fei-qi-chu-li-zhuang-zhi.yaml")
+                           .read_text(encoding="utf-8"))
+    assert other["name"] == {"zh": "低温等离子体废气处理装置", "en": "Low-temperature plasma exhaust treatment"}
+    assert (other["institute"], other["field"], other["district"]) == ("tsinghua", "energy-environment", "kaifaqu")
+
+    checked = run("--root", str(shipped), "check")
+    assert checked.code == 0, checked
+
+    again = run("--root", str(shipped), "import", "achievements", str(sheet))
+    assert again.code == 1, again
+    assert "已存在，未覆盖" in again.out and "--overwrite" in again.out
+    assert run("--root", str(shipped), "import", "achievements", str(sheet), "--overwrite").code == 0
+
+
+def test_one_bad_row_writes_nothing_and_names_row_and_column(shipped, template, run):
+    rows = [GOOD, {**GOOD, "科技成果名称": "另一项成果", "科技成果所属领域": "航天"},
+            {**GOOD, "科技成果名称": "第三项成果", "科技成果及研发团队简介": "长" * 501}]
+    before = sorted(p.name for p in (shipped / "records/achievements").iterdir())
+    result = run("--root", str(shipped), "import", "achievements", str(fill(template, shipped / "bad.xlsx", rows)))
+    assert result.code == 1, result
+    lines = result.out.splitlines()
+    assert lines[0].startswith("第 4 行 科技成果所属领域（G 列）: “航天”不是可选项 / “航天” is not one of the choices — ")
+    assert lines[-1] == "导入失败：发现 1 个问题，未写入任何文件 / import failed: 1 problem, nothing written"
+    assert sorted(p.name for p in (shipped / "records/achievements").iterdir()) == before
+
+    rows[1] = {**rows[1], "科技成果所属领域": "新材料"}
+    result = run("--root", str(shipped), "import", "achievements", str(fill(template, shipped / "bad2.xlsx", rows)))
+    assert result.code == 1, result
+    assert result.out.splitlines()[0].startswith(
+        "第 5 行 科技成果及研发团队简介（K 列）: 共 501 字，超过 500 字的限制 / 501 characters, over the limit of 500")
+    assert sorted(p.name for p in (shipped / "records/achievements").iterdir()) == before
+
+
+def test_missing_required_cell_and_private_value_not_echoed(shipped, template, run):
+    row = {k: v for k, v in GOOD.items() if k != "跟踪状态"}
+    row["联系电话"] = 51257000000  # Excel turned the phone into a number
+    result = run("--root", str(shipped), "import", "achievements", str(fill(template, shipped / "x.xlsx", [row])))
+    assert result.code == 1, result
+    assert "第 3 行 联系电话（F 列）: 电话号码被 Excel 存成了数字" in result.out
+    assert "51257000000" not in result.out
+
+
+@pytest.mark.parametrize("kind", SHEET_KINDS)
+def test_every_sheet_kind_round_trips(kind, shipped, run):
+    """Fill every required column with its first choice (or a plausible value) and import: driven by the sheet itself."""
+    out = shipped / f"{kind}.xlsx"
+    assert run("--root", str(shipped), "template", f"{kind}s", str(out)).code == 0
+    book = load_workbook(out)
+    sheet, options = book.worksheets[0], book["选项"]
+    first_choice = {str(col[0].value): col[1].value for col in options.iter_cols()}
+    validations = {str(v.sqref).split(":")[0]: v for v in sheet.data_validations.dataValidation}
+    for cell in sheet[HEADER_ROW]:
+        if not str(cell.value).startswith("*"):
+            continue
+        header = str(cell.value).lstrip("*").removesuffix("（不公开）")
+        rule = validations.get(f"{cell.column_letter}{FIRST_ROW}")
+        if header in first_choice:
+            value = first_choice[header]
+        elif rule is not None and rule.type == "date":
+            value = dt.date(2019, 6, 1)
+        elif rule is not None and rule.type in ("whole", "decimal"):
+            value = 1
+        elif header in ("参与的大院大所", "合作大院大所"):
+            value = "清华大学、cas"  # several institutes in one cell: names or ids, separated by 、
+        else:
+            value = f"表格导入测试{kind}"
+        sheet.cell(FIRST_ROW, cell.column, value)
+    book.save(out)
+    result = run("--root", str(shipped), "import", f"{kind}s", str(out))
+    assert result.code == 0, result
+    assert run("--root", str(shipped), "check").code == 0
+
+
+def test_usage_errors(shipped, run, tmp_path):
+    assert run("--root", str(shipped), "template", "plans", str(tmp_path / "p.xlsx")).code == 2
+    missing = run("--root", str(shipped), "import", "achievements", str(tmp_path / "none.xlsx"))
+    assert missing.code == 2 and "找不到表格" in missing.err
+    (tmp_path / "not.xlsx").write_text("a,b\n", encoding="utf-8")
+    wrong = run("--root", str(shipped), "import", "achievements", str(tmp_path / "not.xlsx"))
+    assert wrong.code == 2 and "不是 .xlsx 表格" in wrong.err
