@@ -7,6 +7,7 @@ from typing import Any
 
 from . import folder_of
 from .catalogue import Catalogue
+from .datapages import plan_data_pages
 from .model import Record, Registry
 from .render import Page
 from .reportpages import district_over_time, plan_over_time, plan_reports
@@ -66,7 +67,7 @@ class SitePlan:
         """The main navigation: each item's url, text and the section (first path segment) it marks current."""
         items = [(f"{folder_of(k)}/index.html", self.plural(k)) for k in LISTED_KINDS]
         items += [("progress/index.html", self.cat.t("nav.progress")), ("reports/index.html", self.cat.t("nav.reports")),
-                  ("about.html", self.cat.t("nav.about"))]
+                  ("data/index.html", self.cat.t("nav.data")), ("about.html", self.cat.t("nav.about"))]
         return [{"url": url, "text": text, "section": section_of(url)} for url, text in items]
 
     def add(self, out_path: str, template: str, title: str, crumbs: list[tuple[str, str]], **context: Any) -> None:
@@ -93,10 +94,15 @@ class SitePlan:
                 self.plan_record(record)
         self.plan_progress()
         plan_reports(self)  # half-year reports and district report cards (registry/reportpages.py)
+        self.plan_data()
         self.add("about.html", "about.html", self.cat.t("nav.about"), [self.home_crumb()],
                  plans=[self.views.card(p) for p in self.registry.all("plan")], about=self.about)
         self.add("404.html", "404.html", self.cat.t("page.not_found"), [self.home_crumb()])
         return self.pages
+
+    def plan_data(self) -> None:
+        """The data downloads page, the data dictionary and the search page (registry/datapages.py)."""
+        plan_data_pages(self)
 
     def plan_home(self) -> None:
         counts = [{"kind": kind, "label": self.plural(kind), "count": len(self.registry.all(kind)),

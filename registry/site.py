@@ -8,10 +8,14 @@ from pathlib import Path
 
 from .catalogue import Catalogue, load_messages
 from .check import check
+from .datapages import download_links
 from .errors import BuildError, ProblemsFound
+from .exports import export_files, scan_archives
+from .feeds import feed_files
 from .pages import SitePlan
 from .progress import compute_progress, partner_indicator
 from .render import Renderer
+from .search import build_index
 from .writer import Staging, scan_private
 
 TEMPLATES = "site_templates"
@@ -45,14 +49,21 @@ def build_site(root: Path, out_dir: Path, as_of: str | None = None) -> BuildRepo
     about = (root / TEMPLATES / "content" / f"about.{cat.lang}.md").read_text(encoding="utf-8")
     plan = SitePlan(public, progress, partners, settings, cat, as_of, about)
     pages = plan.plan()
-    renderer = Renderer(root / TEMPLATES, {"t": cat.t, "site": plan.site(), "nav": plan.nav()})
+    renderer = Renderer(root / TEMPLATES, {"t": cat.t, "site": plan.site(), "nav": plan.nav(),
+                                           "downloads": download_links(cat)})
 
     staging = Staging(out_dir)
     try:
         for page in pages:
             staging.write(page.out_path, renderer.render(page))
         staging.copy_tree(root / TEMPLATES / "assets", "assets")
-        leaks = scan_private(staging.dir, result.registry.private_values())
+        # Downloads, feeds and the search index go into staging before the privacy scan, so it covers them.
+        extra = {**export_files(public, progress, cat, as_of, cat.text(settings.get("title"))),
+                 **feed_files(public, cat, settings, [page.out_path for page in pages]), **build_index(public, cat)}
+        for out_path, data in extra.items():
+            staging.write(out_path, data)
+        secrets = result.registry.private_values()
+        leaks = scan_private(staging.dir, secrets) + scan_archives(staging.dir, secrets)
         if leaks:
             lines = [f"  public/{out}: {where}" for out, where in leaks[:20]]
             raise BuildError("私密字段的值出现在公开输出中，已停止构建 / a private value appears in the public output; "

@@ -1,0 +1,229 @@
+"""Open data: every download parses, matches the records, keeps private values out, and is byte-identical per build."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import lxml.html
+import openpyxl
+import pytest
+from jsonschema import Draft202012Validator
+
+import build
+from conftest import make_project
+from registry import KINDS, folder_of
+from registry.check import check
+from registry.exports import columns
+from registry.progress import compute_progress
+
+BASE_URL = "https://dyds.example.gov.cn/registry/"
+
+
+def build_into(root: Path, out: Path) -> Path:
+    assert build.main(["--root", str(root), "build", "--out", str(out)]) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def shipped_root(tmp_path_factory) -> Path:
+    """The shipped records with a published address set in site.yaml (for feeds and the sitemap)."""
+    root = make_project(tmp_path_factory.mktemp("exports") / "project", {}, with_shipped_records=True)
+    site = root / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8") + f"base_url: {BASE_URL}\n", encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def out(shipped_root) -> Path:
+    return build_into(shipped_root, shipped_root.parent / "out")
+
+
+@pytest.fixture(scope="module")
+def checked(shipped_root):
+    result = check(shipped_root)
+    assert result.ok
+    return result
+
+
+def record_count(root: Path, kind: str) -> int:
+    return len(list((root / "records" / folder_of(kind)).glob("*.yaml")))
+
+
+def read_csv(path: Path) -> list[list[str]]:
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), f"{path.name} has no UTF-8 byte-order mark"
+    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+
+
+def test_every_json_download_validates_against_the_published_export_schema(out, shipped_root):
+    schema = json.loads((out / "data" / "export.schema.json").read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    files = sorted(p for p in (out / "data").glob("*.json") if p.name != "export.schema.json")
+    assert len(files) == len(KINDS) + 1 + 2  # per kind, the whole registry, two plans' progress
+    for path in files:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        errors = [e.message for e in validator.iter_errors(data)]
+        assert errors == [], f"{path.name}: {errors[:3]}"
+        assert data["version"] == 1
+    whole = json.loads((out / "data" / "registry.json").read_text(encoding="utf-8"))
+    for kind in KINDS:
+        per_kind = json.loads((out / "data" / f"{folder_of(kind)}.json").read_text(encoding="utf-8"))
+        assert per_kind["count"] == len(per_kind["records"]) == record_count(shipped_root, kind)
+        assert whole["records"][kind] == per_kind["records"]
+        assert [r["id"] for r in per_kind["records"]] == sorted(r["id"] for r in per_kind["records"])
+
+
+def test_the_export_schema_refuses_a_private_field(out):
+    schema = json.loads((out / "data" / "export.schema.json").read_text(encoding="utf-8"))
+    data = json.loads((out / "data" / "achievements.json").read_text(encoding="utf-8"))
+    data["records"][0]["contact_phone"] = "0512-5000 0005"
+    assert not Draft202012Validator(schema).is_valid(data)
+
+
+def test_json_keys_are_sorted_and_the_shape_is_stable(out):
+    text = (out / "data" / "institutes.json").read_text(encoding="utf-8")
+    data = json.loads(text)
+    assert list(data) == ["as_of", "count", "kind", "records", "version"]
+    assert text == json.dumps(data, sort_keys=True, ensure_ascii=False, indent=1) + "\n"
+    assert "沈自所" in text  # real characters, not \\u escapes
+
+
+@pytest.mark.parametrize("suffix, lang", [(".csv", "zh"), (".en.csv", "en")])
+def test_csv_per_kind_has_a_bom_the_schema_headers_and_one_row_per_record(out, shipped_root, checked, suffix, lang):
+    for kind in KINDS:
+        rows = read_csv(out / "data" / f"{folder_of(kind)}{suffix}")
+        expected = [getattr(c, lang) for c in columns(checked.schemas, kind)]
+        assert rows[0] == expected
+        assert len(rows) - 1 == record_count(shipped_root, kind)
+        assert all(len(row) == len(expected) for row in rows)
+    header = read_csv(out / "data" / f"achievements{suffix}")[0]
+    assert ("科技成果名称" if lang == "zh" else "Name of the achievement") in header
+    assert not any("联系电话" in h or "Contact phone" in h or "填报人" in h or "Reporter" in h for h in header)
+
+
+def test_csv_cells_are_the_records_values_with_labels_and_names(out):
+    rows = read_csv(out / "data" / "achievements.csv")
+    table = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+    graphene = next(r for r in table if r["编号"] == "graphene-thermal-film")
+    assert graphene["科技成果名称"].startswith("高导热石墨烯")
+    assert graphene["科技成果所属领域"] == "新材料"
+    assert graphene["填报时间"] and graphene["大院大所名称（编号）"]
+    en_rows = read_csv(out / "data" / "achievements.en.csv")
+    en = next(dict(zip(en_rows[0], r, strict=True)) for r in en_rows[1:] if r[0] == "graphene-thermal-film")
+    assert en["Field of application"] == "New materials"
+
+
+def test_csv_cells_that_look_like_formulas_are_neutralised(project, tmp_path):
+    institute = """\
+        id: x-uni
+        name: {zh: "=HYPERLINK(\\"http://evil\\",\\"点我\\")", en: "+SUM(1,2)"}
+        aliases: ["@cmd", "-2+3", "\\tTab", "普通"]
+        type: university
+        country: CN
+        """
+    root = project({"records/institutes/x-uni.yaml": institute})
+    out = build_into(root, tmp_path / "out")
+    rows = read_csv(out / "data" / "institutes.csv")
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert row["名称"] == "'=HYPERLINK(\"http://evil\",\"点我\")"
+    assert row["名称（英文）"] == "'+SUM(1,2)"
+    assert row["简称"] == "'@cmd、-2+3、\tTab、普通"
+    # JSON and XLSX keep the text exactly: XLSX writes it as a string cell, never as a formula.
+    book = openpyxl.load_workbook(out / "data" / "registry.xlsx")
+    cell = book["大院大所"]["B2"]
+    assert cell.value == '=HYPERLINK("http://evil","点我")' and cell.data_type == "s"
+
+
+def test_xlsx_has_a_sheet_per_kind_with_every_record(out, shipped_root, checked):
+    book = openpyxl.load_workbook(out / "data" / "registry.xlsx", read_only=True)
+    names = ["区镇", "大院大所", "目标计划", "科技成果", "对接活动", "合作项目", "人才团队", "创新载体"]
+    assert book.sheetnames == names
+    for kind, name in zip(KINDS, names, strict=True):
+        rows = list(book[name].iter_rows(values_only=True))
+        assert list(rows[0]) == [c.zh for c in columns(checked.schemas, kind)]
+        assert len(rows) - 1 == record_count(shipped_root, kind)
+
+
+def test_the_workbook_carries_no_clock_time(out):
+    with zipfile.ZipFile(out / "data" / "registry.xlsx") as archive:
+        assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        core = archive.read("docProps/core.xml").decode("utf-8")
+    assert "2020-12-31T00:00:00Z" in core  # the as-of date, not the time of the build
+
+
+def test_every_export_feed_and_index_is_byte_identical_across_builds(shipped_root, out, tmp_path):
+    again = build_into(shipped_root, tmp_path / "again")
+    for sub in ("data", "search"):
+        first = {p.relative_to(out).as_posix(): p.read_bytes() for p in (out / sub).rglob("*") if p.is_file()}
+        second = {p.relative_to(again).as_posix(): p.read_bytes() for p in (again / sub).rglob("*") if p.is_file()}
+        assert first.keys() == second.keys()
+        assert [k for k in first if first[k] != second[k]] == []
+    for name in ("feed.xml", "events.ics", "sitemap.xml", "robots.txt"):
+        assert (out / name).read_bytes() == (again / name).read_bytes(), name
+
+
+def test_no_private_value_in_any_download_feed_or_index(out, checked):
+    secrets = [v for v in checked.registry.private_values() if len(v) >= 2]
+    assert secrets, "the shipped records hold private values to look for"
+    texts = {}
+    for path in sorted(p for p in out.rglob("*") if p.is_file() and p.suffix != ".html"):
+        if path.suffix == ".xlsx":
+            book = openpyxl.load_workbook(path, read_only=True)
+            texts[path.name] = "\n".join(str(v) for s in book for row in s.iter_rows(values_only=True) for v in row if v)
+        else:
+            texts[path.relative_to(out).as_posix()] = path.read_bytes().decode("utf-8", errors="replace")
+    assert any(name.startswith("search/") for name in texts) and "registry.xlsx" in texts
+    leaks = [(name, secret) for name, text in texts.items() for secret in secrets if secret in text]
+    assert leaks == []
+
+
+def test_progress_per_plan_matches_the_computed_progress(out, checked):
+    data = json.loads((out / "data" / "progress-2016-2020.json").read_text(encoding="utf-8"))
+    plan = next(p for p in compute_progress(checked.registry.public(), dt.date(2020, 12, 31)) if p["id"] == "2016-2020")
+    for row in plan["rows"]:
+        for metric, cell in row["cells"].items():
+            exported = next(r for r in data["rows"] if (r["district"], r["metric"]) == (row["district"], metric))
+            assert (exported["target"], exported["actual"], exported["percent"], exported["status"]) \
+                == (cell["target"], cell["actual"], cell["percent"], cell["status"])
+    totals = {r["metric"]: r["target"] for r in data["rows"] if r["district"] == "total"}
+    assert [totals[m] for m in ("projects", "events", "talents", "carriers")] == [300, 250, 40, 25]
+    rows = read_csv(out / "data" / "progress-2016-2020.csv")
+    assert rows[0] == ["区镇编号", "区镇", "指标编号", "指标", "目标", "实际完成", "完成率（%）", "按进度应完成", "状态代码", "状态"]
+    assert len(rows) - 1 == len(data["rows"])
+    en = read_csv(out / "data" / "progress-2016-2020.en.csv")
+    assert en[0][:6] == ["District id", "District", "Metric id", "Metric", "Target", "Actual"]
+    kaifaqu = [r for r in rows[1:] if r[0] == "kaifaqu"]
+    assert kaifaqu and all(r[8] in ("achieved", "on-track", "behind", "not-started") for r in kaifaqu)
+
+
+def test_data_dictionary_lists_every_public_field_and_no_private_one(out, checked):
+    page = lxml.html.fromstring((out / "data" / "dictionary.html").read_bytes())
+    for kind in KINDS:
+        section = page.get_element_by_id(f"kind-{kind}").getparent()
+        names = {" ".join(th.text_content().split()) for th in section.xpath(".//tbody/tr/th")}
+        for name in checked.schemas.properties(kind):
+            private = checked.schemas.is_private(kind, (name,))
+            assert (name in names) != private, f"{kind}.{name}"
+    text = page.text_content()
+    assert "中文不超过 500 字" in text and "小批量生产阶段" in text and "contact_phone" not in text
+
+
+def test_directory_record_and_data_pages_link_to_the_downloads(out):
+    def links(rel: str) -> set[str]:
+        return set(lxml.html.fromstring((out / rel).read_bytes()).xpath("//a/@href"))
+
+    assert "../data/achievements.json" in links("achievements/index.html")
+    assert "../../data/achievements.csv" in links("achievements/field/new-materials.html")
+    assert {"../data/institutes.csv", "../data/registry.xlsx"} <= links("institutes/cas-sia.html")
+    assert "../data/achievements.en.csv" in links("achievements/graphene-thermal-film.html")
+    data_links = links("data/index.html")
+    for target in ("registry.json", "registry.xlsx", "export.schema.json", "dictionary.html", "progress-2017.csv",
+                   "../feed.xml", "../events.ics", "../sitemap.xml"):
+        assert target in data_links
+        assert (out / "data" / target).resolve().exists()
