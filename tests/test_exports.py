@@ -12,10 +12,10 @@ from pathlib import Path
 import lxml.html
 import openpyxl
 import pytest
+from conftest import make_project
 from jsonschema import Draft202012Validator
 
 import build
-from conftest import make_project
 from registry import KINDS, folder_of
 from registry.check import check
 from registry.exports import columns
