@@ -10,9 +10,9 @@ import icalendar
 import lxml.etree
 import pytest
 import yaml
+from conftest import make_project
 
 import build
-from conftest import make_project
 from registry import folder_of
 
 BASE_URL = "https://dyds.example.gov.cn/registry/"

@@ -1,0 +1,187 @@
+"""Search: the BUILT index queried by the site's own search.js in Node finds every record containing the query.
+
+A record contains a query when the query (NFKC, lower case) is part of its public text: its own fields,
+the labels of its coded fields, or the names and short names of the records it refers to. English words
+match from the start of a word. Title matches (name, English name, short names) rank first.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import pytest
+from conftest import REPO, require_tool
+
+from registry.schemas import SchemaSet
+from registry.search import SEARCH_KINDS, tokens
+
+RUNNER = REPO / "tests" / "js" / "search_runner.mjs"
+SCHEMAS = SchemaSet(REPO / "schemas")
+PROBES = ["微电子", "新材料", "路演", "锂电池", "graphene", "沈自所", "机器人", "锂", "Robotics"]
+
+
+def norm(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def run_queries(site: Path, queries: list[dict]) -> list[dict]:
+    require_tool(shutil.which("node") is not None, "node is not installed")
+    done = subprocess.run(["node", str(RUNNER), str(site)], input=json.dumps(queries), capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+@pytest.fixture(scope="module")
+def whole(built_site) -> dict:
+    return json.loads((built_site / "data" / "registry.json").read_text(encoding="utf-8"))["records"]
+
+
+def names_of(record: dict) -> list[str]:
+    name = record.get("title" if "title" in record and "name" not in record else "name") or {}
+    return [v for v in (name.get("zh"), name.get("en"), *record.get("aliases", [])) if v]
+
+
+def texts_of(kind: str, record: dict, whole: dict) -> list[str]:
+    """Every public text of a record as the contract above defines it (names first)."""
+    by_id = {(k, r["id"]): r for k, rs in whole.items() for r in rs}
+    out = list(names_of(record))
+
+    def walk(path: tuple, value) -> None:
+        node = SCHEMAS.at(kind, path) or {}
+        if node.get("x-ref") and isinstance(value, str):
+            out.extend(names_of(by_id[(node["x-ref"], value)]))
+        elif "enum" in node:
+            out.extend(SCHEMAS.labels(kind, tuple("*" if isinstance(p, int) else p for p in path)).get(value, {}).values())
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(path + (key,), item)
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                walk(path + (i,), item)
+        elif isinstance(value, str) and not node.get("x-date") and node.get("format") != "uri":
+            out.append(value)
+
+    for key, value in record.items():
+        if key not in ("id", "name", "title", "aliases", "sample"):
+            walk((key,), value)
+    return out
+
+
+def contains(texts: list[str], query: str) -> bool:
+    q = norm(query)
+    if re.fullmatch(r"[0-9a-z]+", q):
+        return any(re.search(rf"(?<![0-9a-z]){re.escape(q)}", norm(t)) for t in texts)
+    return any(q in norm(t) for t in texts)
+
+
+def expected(whole: dict, query: str, **filters: str) -> tuple[set[str], set[str]]:
+    """(urls of every record containing the query, urls of those whose names contain it)."""
+    found, in_title = set(), set()
+    for kind in SEARCH_KINDS:
+        if filters.get("kind") and filters["kind"] != kind:
+            continue
+        for record in whole[kind]:
+            if any(filters.get(f) and record.get(f) != filters[f] for f in ("field", "stage")):
+                continue
+            if filters.get("district") and filters["district"] not in (record.get("district"), record.get("coordinated_by")) \
+                    and not (kind == "district" and record["id"] == filters["district"]):
+                continue
+            url = f"{kind}s/{record['id']}.html"
+            if contains(texts_of(kind, record, whole), query):
+                found.add(url)
+                if contains(names_of(record), query):
+                    in_title.add(url)
+    return found, in_title
+
+
+def test_every_probe_finds_exactly_the_records_that_contain_it_title_matches_first(built_site, whole):
+    answers = run_queries(built_site, [{"q": q} for q in PROBES])
+    for query, answer in zip(PROBES, answers, strict=True):
+        urls = [r["url"] for r in answer["results"]]
+        want, want_title = expected(whole, query)
+        assert want, f"the shipped records contain {query}"
+        assert len(urls) == len(set(urls))
+        assert set(urls) == want, f"{query}: missing {sorted(want - set(urls))}, unrelated {sorted(set(urls) - want)}"
+        flags = [r["in_title"] for r in answer["results"]]
+        assert {r["url"] for r in answer["results"] if r["in_title"]} == want_title, query
+        assert flags == sorted(flags, reverse=True), f"{query}: a title match ranks below a text match"
+        for group in (True, False):
+            freqs = [r["freq"] for r in answer["results"] if r["in_title"] is group]
+            assert freqs == sorted(freqs, reverse=True), f"{query}: not by frequency"
+
+
+def test_short_names_find_the_institute_first_and_then_its_records(built_site):
+    [answer] = run_queries(built_site, [{"q": "沈自所"}])
+    urls = [r["url"] for r in answer["results"]]
+    assert urls[0] == "institutes/cas-sia.html"
+    assert {"achievements/cobot-force-control-joint.html", "events/2016-gaoxinqu-robotics-forum.html"} <= set(urls)
+
+
+def test_results_carry_an_excerpt_with_the_match_marked(built_site):
+    [answer] = run_queries(built_site, [{"q": "锂电池"}])
+    top = answer["results"][0]
+    assert top["url"] == "achievements/lfp-battery-thermal-runaway-warning.html"
+    assert [p["text"] for p in top["excerpt"] if p["mark"]] == ["锂电池"]
+
+
+@pytest.mark.parametrize("query, filters", [
+    ("新材料", {"kind": "achievement"}),
+    ("新材料", {"field": "new-materials"}),
+    ("路演", {"district": "gaoxinqu"}),
+    ("微电子", {"kind": "institute"}),
+    ("技术", {"stage": "research"}),
+])
+def test_filters_by_kind_field_stage_and_district(built_site, whole, query, filters):
+    [answer] = run_queries(built_site, [{"q": query, "filters": filters}])
+    want, _ = expected(whole, query, **filters)
+    assert want and {r["url"] for r in answer["results"]} == want
+
+
+def test_several_words_must_all_be_present_and_unknown_words_find_nothing(built_site, whole):
+    both, nothing, blank = run_queries(built_site, [{"q": "路演 高新区"}, {"q": "量子引力"}, {"q": " ，。 "}])
+    assert {r["url"] for r in both["results"]} == expected(whole, "路演")[0] & expected(whole, "高新区")[0]
+    assert nothing["results"] == [] and blank["results"] == []
+
+
+def test_tokens_are_bigrams_of_chinese_and_whole_words_of_latin_text():
+    assert tokens("锂电池，Graphene ５G") == ["锂电", "电池", "池", "graphene", "5g"]
+    assert tokens("沈") == ["沈"]
+
+
+def test_the_index_holds_public_text_only(built_site):
+    index = "".join(p.read_text(encoding="utf-8") for p in sorted((built_site / "search").glob("*.json")))
+    assert "0512-5000" not in index and "倪佳" not in index  # a lead's phone and a reporter (private)
+    assert "沈自所" in index
+
+
+def test_search_page_in_chromium_shows_announced_results_and_the_header_box_leads_there(page, site_url):
+    page.goto(site_url + "index.html")
+    page.get_by_role("searchbox", name="查找成果、机构和活动").fill("沈自所")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search.html?q=*")
+    status = page.get_by_role("status")
+    status.filter(has_text="找到").wait_for()
+    assert "沈自所" in status.inner_text()
+    first = page.locator("#search-results li a").first
+    assert first.inner_text() == "中国科学院沈阳自动化研究所"
+    page.get_by_label("类别").select_option("achievement")
+    page.wait_for_function("document.querySelectorAll('#search-results li').length === 1")
+    assert page.locator("#search-results li a").inner_text() == "协作机器人柔性力控关节模组"
+    assert "kind=achievement" in page.url
+    assert page.locator("#search-nojs").is_hidden()
+
+
+def test_search_page_without_javascript_offers_the_directories_and_facets(browser, site_url):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site_url + "search.html?q=锂电池")
+    assert page.locator("#search-nojs").is_visible()
+    assert page.get_by_role("link", name="科技成果").first.get_attribute("href") == "achievements/index.html"
+    assert page.locator("a[href='achievements/field/new-materials.html']").count() == 1
+    context.close()
