@@ -62,6 +62,10 @@ def make_parser() -> argparse.ArgumentParser:
     imp.add_argument("sheet", type=Path, help="填好的表格 / the filled-in XLSX file")
     imp.add_argument("--dry-run", action="store_true", help="只显示将写入的记录，不写文件 / show what would be written, write nothing")
     imp.add_argument("--overwrite", action="store_true", help="允许覆盖已有记录 / allow replacing existing records")
+    report = sub.add_parser("report", help="打印半年督查报告 / print a half-year supervision report, e.g. 2017-h1")
+    report.add_argument("period", help="半年 / half year: YYYY-h1 (1–6月) or YYYY-h2 (7–12月)")
+    report.add_argument("--format", choices=["text", "markdown"], default="text", help="输出格式 / output format")
+    report.add_argument("--as-of", default=None, help="统计截止日期 / as-of date (YYYY-MM-DD; default: site.yaml)")
     return parser
 
 
@@ -136,8 +140,22 @@ def cmd_import(args) -> int:
     return import_sheet(args.root, args.kind, args.sheet, dry_run=args.dry_run, overwrite=args.overwrite)
 
 
+def cmd_report(args) -> int:
+    from registry.errors import ProblemsFound
+    from registry.problems import format_text
+    from registry.reportpages import report_for_cli
+
+    try:
+        sys.stdout.write(report_for_cli(args.root, args.period, args.format, args.as_of))
+    except ProblemsFound as found:
+        sys.stdout.write(format_text(found.problems, 0))
+        sys.stderr.write("检查未通过，无法生成报告 / check failed: no report\n")
+        return 1
+    return 0
+
+
 COMMANDS = {"check": cmd_check, "build": cmd_build, "new": cmd_new, "diff": cmd_diff, "serve": cmd_serve,
-            "template": cmd_template, "import": cmd_import}
+            "template": cmd_template, "import": cmd_import, "report": cmd_report}
 
 
 def main(argv: list[str] | None = None) -> int:

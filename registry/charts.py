@@ -120,18 +120,18 @@ def render_svg(series: dict, *, chart_id: str, title: str, desc: str, labels: di
     # the legend shows each line's pattern beside its name
     x = LEFT
     for name in ("actual", "target", "expected"):
-        out.append(_line(name, [(x, 14), (x + 26, 14)]))
+        out.append(_line(name, [(x, 14), (x + 26, 14)], role="legend"))
         out.append(f'<text x="{x + 31}" y="{18}" fill="#1f2328">{escape(labels[name])}</text>')
         x += 40 + _text_width(labels[name])
     out.append("</svg>")
     return Markup("\n".join(out))
 
 
-def _line(name: str, coords: list[tuple[float, float]]) -> str:
+def _line(name: str, coords: list[tuple[float, float]], role: str = "line") -> str:
     style = LINES[name]
     dash = f' stroke-dasharray="{style["dash"]}"' if style["dash"] else ""
     points = " ".join(f"{x},{y}" for x, y in coords)
-    return (f'<polyline class="line-{name}" points="{points}" fill="none" stroke="{style["stroke"]}" '
+    return (f'<polyline class="{role}-{name}" points="{points}" fill="none" stroke="{style["stroke"]}" '
             f'stroke-width="{style["width"]}"{dash} stroke-linecap="round" stroke-linejoin="round"/>')
 
 

@@ -238,20 +238,20 @@ def report_lines(report: dict[str, Any], fmt: str, cat: Catalogue, site_title: s
         if md:
             out.extend([f"{'#' * level} {text}", ""])
         else:
-            out.extend([text, ("=" if level == 1 else "-" if level == 2 else "·") * _width(text), ""])
+            out.extend([text, ("=" if level == 1 else "-") * _width(text), ""] if level < 3 else [f"【{text}】", ""])
 
     def table(plan: dict) -> None:
         head = [cat.t("report.metric"), cat.t("report.target"), cat.t("report.actual"), cat.t("report.percent"),
                 cat.t("report.expected"), cat.t("report.added"), cat.t("report.status")]
-        rows = [[r["metric"] + (f"（{cat.t('progress.sub_target')}）" if r["sub"] else ""), str(r["target"]),
+        rows = [[f"{r['metric']}（{r['unit']}）" + (f" {cat.t('progress.sub_target')}" if r["sub"] else ""), str(r["target"]),
                  str(r["actual"]), r["percent_text"], r["expected"], str(r["added"]), r["status_label"]]
                 for r in plan["rows"]]
         out.append(f"{plan['title']}（{plan['period']}）" + (f" — {plan['note']}" if plan["note"] else ""))
         out.append("")
         if md:
             out.append("| " + " | ".join(head) + " |")
-            out.append("|" + "|".join(" --- " if i == 0 else " ---: " for i in range(len(head))) + "|")
-            out.extend("| " + " | ".join(row) + " |" for row in rows)
+            out.append("|" + "|".join(" ---: " if 0 < i < len(head) - 1 else " --- " for i in range(len(head))) + "|")
+            out.extend("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows)
         else:
             widths = [max(_width(r[i]) for r in [head, *rows]) for i in range(len(head))]
             for row in [head, *rows]:
@@ -260,7 +260,8 @@ def report_lines(report: dict[str, Any], fmt: str, cat: Catalogue, site_title: s
 
     bullet = "- " if md else "  · "
     heading(1, f"{site_title} · {report['title']}")
-    out.extend([f"{cat.t('report.range')}：{report['range']}  ", f"{cat.t('report.as_of')}：{report['as_of']}", ""])
+    hard_break = "  " if md else ""  # Markdown keeps the two lines apart only with a trailing double space
+    out.extend([f"{cat.t('report.range')}：{report['range']}{hard_break}", f"{cat.t('report.as_of')}：{report['as_of']}", ""])
     heading(2, cat.t("report.summary"))
     for plan in report["totals"]:
         table(plan)
@@ -309,7 +310,10 @@ def report_for_cli(root, period: str, fmt: str, as_of: str | None) -> str:
     settings = result.settings
     registry = result.registry if settings.get("include_samples") else result.registry.without_samples()
     public = registry.public()
-    as_of_date = dt.date.fromisoformat(as_of or settings["as_of"])
+    try:
+        as_of_date = dt.date.fromisoformat(as_of or settings["as_of"])
+    except ValueError:
+        raise UsageError(f"--as-of {as_of}: 日期应写作 YYYY-MM-DD / the date must be YYYY-MM-DD") from None
     available = plan_halves(public, as_of_date)
     half = Half.parse(period)
     if half is None or half not in available:
