@@ -197,9 +197,9 @@ _FOCUSABLES_JS = """() => {
     if (el.disabled || el.tabIndex < 0) continue;
     const style = getComputedStyle(el);
     if (style.visibility === 'hidden' || el.getClientRects().length === 0) continue;
-    el.dataset.focusProbe = String(out.length);
     out.push({probe: out.length, html: el.outerHTML.slice(0, 120),
               style: [style.outlineStyle, style.outlineWidth, style.outlineColor, style.boxShadow]});
+    el.dataset.focusProbe = String(out.length - 1);
   }
   return out;
 }"""
@@ -208,7 +208,7 @@ _ACTIVE_JS = """() => {
   const el = document.activeElement;
   if (!el || el === document.body || el.dataset.focusProbe === undefined) return null;
   const style = getComputedStyle(el);
-  return {probe: Number(el.dataset.focusProbe), html: el.outerHTML.slice(0, 120),
+  return {probe: Number(el.dataset.focusProbe),
           style: [style.outlineStyle, style.outlineWidth, style.outlineColor, style.boxShadow]};
 }"""
 
@@ -239,5 +239,5 @@ def keyboard_focus_problems(page, max_tabs: int = 400) -> list[str]:
         has_outline = outline_style != "none" and float(outline_width.removesuffix("px") or 0) > 0
         shadow_changed = shadow != "none" and shadow != unfocused[probe][3]
         if not (has_outline or shadow_changed):
-            problems.append(f"no visible focus indicator: {active['html']}")
+            problems.append(f"no visible focus indicator: {described[probe]}")
     return problems
