@@ -13,7 +13,7 @@ from typing import Any
 
 from . import KINDS
 from .check import CheckResult, check
-from .errors import UsageError
+from .errors import RegistryError, SchemaError, UsageError
 from .progress import compute_progress
 from .yamlload import field_path
 
@@ -139,7 +139,11 @@ def compare(root: Path, ref: str, as_of: str | None = None) -> Diff:
     """Compare the records and progress at git ref REF with the working tree under root."""
     with tempfile.TemporaryDirectory(prefix="registry-diff-") as tmp:
         commit = tree_at(root, ref, Path(tmp))
-        before = check(Path(tmp))
+        try:
+            before = check(Path(tmp))
+        except SchemaError as error:  # a maintainer's broken schema at REF: name the ref, not the temporary folder
+            raise RegistryError(f"{ref} 处的 schemas/ 无法使用，无法对比 / the schemas at {ref} cannot be used, "
+                                f"so there is nothing to compare with: {str(error).replace(tmp + '/', '')}") from None
     after = check(root)
     as_of = as_of or after.settings.get("as_of") or before.settings.get("as_of")
     try:
