@@ -7,8 +7,9 @@ import difflib
 from collections import defaultdict
 
 from . import KINDS
+from .discover import ID_MAX, ID_PATTERN
 from .model import Record, Registry, values_at
-from .problems import Problem, shown
+from .problems import Problem, listing, shown
 from .schemas import SchemaSet
 from .validate import normalise
 from .yamlload import field_path
@@ -61,22 +62,27 @@ def crosscheck(registry: Registry, schemas: SchemaSet, declared: list[Record]) -
 
 
 def _check_ids(declared: list[Record]) -> list[Problem]:
+    """The id inside a file must be its file name; since file names are unique, so are ids that match them."""
     problems = []
-    first: dict[tuple[str, str], Record] = {}
+    by_id = {(record.kind, record.id): record for record in declared}
     for record in declared:
         declared_id = record.get("id")
-        if isinstance(declared_id, str) and declared_id != record.id:
+        well_formed = isinstance(declared_id, str) and ID_PATTERN.match(declared_id) and len(declared_id) <= ID_MAX
+        if not well_formed or declared_id == record.id:  # a malformed id is reported by the schema, with the fix
+            continue
+        other = by_id.get((record.kind, declared_id))
+        if other is not None:
+            problems.append(_at(record, ("id",), "duplicate-id",
+                                f"编号 {declared_id} 与文件名 {record.id}.yaml 不一致，且已被 {other.src_path} 使用",
+                                f"the id {declared_id} does not match the file name {record.id}.yaml and is "
+                                f"already used by {other.src_path}",
+                                f"改为 id: {record.id}", f"write id: {record.id}"))
+        else:
             problems.append(_at(record, ("id",), "id-mismatch",
-                                f"编号 {shown(declared_id)} 与文件名 {record.id}.yaml 不一致",
-                                f"the id {shown(declared_id)} does not match the file name {record.id}.yaml",
-                                f"改为 id: {record.id}，或把文件改名为 {shown(declared_id)}.yaml",
-                                f"write id: {record.id}, or rename the file {shown(declared_id)}.yaml"))
-        if isinstance(declared_id, str):
-            other = first.setdefault((record.kind, declared_id), record)
-            if other is not record:
-                problems.append(_at(record, ("id",), "duplicate-id", f"编号 {shown(declared_id)} 已被 {other.src_path} 使用",
-                                    f"the id {shown(declared_id)} is already used by {other.src_path}",
-                                    "每条记录的编号必须唯一", "every record needs its own id"))
+                                f"编号 {declared_id} 与文件名 {record.id}.yaml 不一致",
+                                f"the id {declared_id} does not match the file name {record.id}.yaml",
+                                f"改为 id: {record.id}，或把文件改名为 {declared_id}.yaml",
+                                f"write id: {record.id}, or rename the file {declared_id}.yaml"))
     return problems
 
 
@@ -163,14 +169,20 @@ def _check_other_fields(record: Record) -> list[Problem]:
             if isinstance(institute, str) and seen.setdefault(institute, index) != index:
                 problems.append(_at(record, ("partners", index, "institute"), "duplicate-partner",
                                     f"长期合作单位 {institute} 重复（第一次在第 {seen[institute] + 1} 项）",
-                                    f"the partner {institute} is listed twice", "删除重复的一项", "delete the repeated entry"))
+                                    f"the partner {institute} is listed twice (first as item {seen[institute] + 1})",
+                                    "删除重复的一项", "delete the repeated entry"))
     return problems
 
 
 def _check_duplicates(registry: Registry) -> list[Problem]:
+    """Flag names (and short names) that normalise to the same text, on every record involved.
+
+    Each record of a pair is told about the other, so the warning lands on the file a pull request adds as
+    well as on the one already there.
+    """
     problems = []
     for kind, (name_paths, extra) in _DUPLICATE_KEYS.items():
-        seen: dict[tuple, tuple[Record, str]] = {}
+        groups: dict[tuple, list[tuple[Record, tuple, str]]] = defaultdict(list)
         for record in sorted(registry.all(kind), key=lambda r: r.src_path):
             context = tuple(str(record.get(f)) for f in extra)
             own = set()
@@ -179,31 +191,38 @@ def _check_duplicates(registry: Registry) -> list[Problem]:
                     if not isinstance(value, str) or not normalise(value):
                         continue
                     key = (normalise(value),) + context
-                    if key in own:
-                        continue
-                    own.add(key)
-                    other = seen.setdefault(key, (record, value))
-                    if other[0] is not record:
-                        problems.append(_at(record, path, "likely-duplicate",
-                                            f"“{shown(value)}”与 {other[0].src_path} 的“{shown(other[1])}”相同，可能是重复记录",
-                                            f"“{shown(value)}” matches “{shown(other[1])}” in {other[0].src_path}: likely a duplicate",
-                                            "如是同一条，请合并；否则请把名称写得能区分",
-                                            "merge them if they are the same; otherwise make the names distinguishable"))
+                    if key not in own:
+                        own.add(key)
+                        groups[key].append((record, path, value))
+        for entries in groups.values():
+            for record, path, value in entries if len(entries) > 1 else ():
+                other, _other_path, other_value = next(e for e in entries if e[0] is not record)
+                same = value == other_value
+                zh = (f"“{shown(value)}”与 {other.src_path} 的" + ("名称相同" if same else
+                      f"“{shown(other_value)}”只差全角半角、空格或不可见字符") + "，可能是重复记录")
+                en = (f"“{shown(value)}” " + ("is also a name in " if same else
+                      f"differs only in width, spaces or invisible characters from “{shown(other_value)}” in ")
+                      + f"{other.src_path}: likely a duplicate")
+                problems.append(_at(record, path, "likely-duplicate", zh, en,
+                                    "如是同一条请合并，否则把名称写得能区分", "merge them, or make the names distinct"))
     return problems
 
 
 def _check_parents(registry: Registry) -> list[Problem]:
     problems = []
     for record in registry.all("institute"):
-        seen = {record.id}
+        chain = [record.id]
         parent = record.get("parent")
         while isinstance(parent, str) and (target := registry.get("institute", parent)) is not None:
-            if parent in seen:
-                if parent != record.id or len(seen) > 1:
-                    problems.append(_at(record, ("parent",), "parent-cycle", "上级机构形成了循环",
-                                        "the parents form a cycle", "检查这条记录和它的上级机构的 parent", "check parent here and in the parents"))
+            if parent in chain:
+                if parent == record.id and len(chain) > 1:  # reported on each record of the cycle, once
+                    cycle = " → ".join([*chain, parent])
+                    problems.append(_at(record, ("parent",), "parent-cycle", f"上级机构形成了循环：{cycle}",
+                                        f"the parents form a cycle: {cycle}",
+                                        "最上级的机构不写 parent；删除其中一条记录的 parent",
+                                        "the top institute has no parent: delete parent in one of these records"))
                 break
-            seen.add(parent)
+            chain.append(parent)
             parent = target.get("parent")
     return problems
 
@@ -234,7 +253,7 @@ def _check_plan(plan: Record, schemas: SchemaSet) -> list[Problem]:
             if owner not in district_fields:
                 problems.append(_at(plan, path + ("owner_fields", i), "bad-owner-field",
                                     f"{kind} 没有指向区镇的字段 {shown(owner)}", f"{kind} has no district field {shown(owner)}",
-                                    f"可选：{', '.join(district_fields)}", f"choose one of: {', '.join(district_fields)}"))
+                                    f"可选：{listing(district_fields)}", f"choose one of: {listing(district_fields)}"))
         where = metric.get("where") if isinstance(metric.get("where"), dict) else {}
         for field, allowed in where.items():
             node = schemas.at(kind, (field,))
@@ -245,9 +264,11 @@ def _check_plan(plan: Record, schemas: SchemaSet) -> list[Problem]:
                 continue
             for i, value in enumerate(allowed if isinstance(allowed, list) else []):
                 if value not in node["enum"]:
+                    close = difflib.get_close_matches(str(value), node["enum"], n=1, cutoff=0.6)
+                    hint = ((f"是否应为 {close[0]}？", f"did you mean {close[0]}?") if close else
+                            (f"可选：{listing(node['enum'])}", f"choose one of: {listing(node['enum'])}"))
                     problems.append(_at(plan, path + ("where", field, i), "bad-filter-value",
-                                        f"{field} 没有取值 {shown(value)}", f"{field} has no value {shown(value)}",
-                                        f"可选：{', '.join(node['enum'])}", f"choose one of: {', '.join(node['enum'])}"))
+                                        f"{field} 没有取值 {shown(value)}", f"{field} has no value {shown(value)}", *hint))
         if metric.get("measure") == "people" and schemas.at(kind, ("people",)) is None:
             problems.append(_at(plan, path + ("measure",), "bad-measure", f"{kind} 没有人数字段，不能按人数计",
                                 f"{kind} has no people field to add up", "改为 records", "use records"))
@@ -283,15 +304,15 @@ def _check_targets(plan: Record, metric_ids: dict[str, int]) -> list[Problem]:
                 problems.append(_at(plan, ("targets", index, "values", metric_id), "unknown-metric",
                                     f"本计划没有指标 {shown(metric_id)}", f"this plan has no metric {shown(metric_id)}",
                                     *((f"是否应为 {close[0]}？", f"did you mean {close[0]}?") if close else
-                                      (f"可选：{', '.join(metric_ids)}", f"choose one of: {', '.join(metric_ids)}")), key=True))
+                                      (f"可选：{listing(metric_ids)}", f"choose one of: {listing(metric_ids)}")), key=True))
             elif isinstance(target, int) and not isinstance(target, bool) and district not in outside:
                 sums[metric_id] += target
     totals = plan.get("totals") if isinstance(plan.get("totals"), dict) else {}
     for metric_id, total in totals.items():
         if metric_id not in metric_ids:
             problems.append(_at(plan, ("totals", metric_id), "unknown-metric", f"本计划没有指标 {shown(metric_id)}",
-                                f"this plan has no metric {shown(metric_id)}", f"可选：{', '.join(metric_ids)}",
-                                f"choose one of: {', '.join(metric_ids)}", key=True))
+                                f"this plan has no metric {shown(metric_id)}", f"可选：{listing(metric_ids)}",
+                                f"choose one of: {listing(metric_ids)}", key=True))
         elif isinstance(total, int) and total != sums.get(metric_id, 0):
             problems.append(_at(plan, ("totals", metric_id), "total-mismatch",
                                 f"合计 {total} 与各行目标之和 {sums.get(metric_id, 0)} 不一致",

@@ -30,9 +30,12 @@ def _problem(src_path, code, zh, en, hint_zh, hint_en) -> Problem:
     return Problem(src_path, 1, 1, "", code, zh, en, hint_zh, hint_en)
 
 
-def _suggest_id(stem: str) -> str:
-    suggestion = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
-    return suggestion if ID_PATTERN.match(suggestion or "-") else "graphene-film"
+def _suggest_id(stem: str) -> str | None:
+    """Return the id a file name was probably meant to be, or None when it has no usable letters (e.g. Chinese)."""
+    if not stem.isascii():
+        return None
+    suggestion = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")[:ID_MAX].strip("-")
+    return suggestion if ID_PATTERN.match(suggestion or "-") else None
 
 
 def discover(root: Path) -> tuple[list[Found], list[Problem]]:
@@ -80,8 +83,14 @@ def _scan_kind(folder: Path, kind: str, found: list[Found], problems: list[Probl
             problems.append(_problem(rel, "not-a-record", "不是记录文件（扩展名应为 .yaml）", "not a record file (the extension must be .yaml)", *hint))
         elif not ID_PATTERN.match(stem) or len(stem) > ID_MAX:
             suggestion = _suggest_id(stem)
-            problems.append(_problem(rel, "bad-file-name", "文件名不是有效编号", "the file name is not a valid id",
-                                     f"文件名只用小写英文字母、数字和连字符（最多 {ID_MAX} 个字符），例如 {suggestion}.yaml",
-                                     f"use lower-case letters, digits and hyphens (at most {ID_MAX}), e.g. {suggestion}.yaml"))
+            if suggestion:
+                hint = (f"改名为 {suggestion}.yaml（只用小写英文字母、数字和连字符，最多 {ID_MAX} 个字符），并把 id 改成一样",
+                        f"rename it {suggestion}.yaml (lower-case letters, digits and hyphens, at most {ID_MAX} characters) "
+                        "and make the id the same")
+            else:
+                hint = (f"文件名即编号，只用小写英文字母、数字和连字符（最多 {ID_MAX} 个字符），可用英文名或拼音，例如 graphene-film.yaml",
+                        f"the file name is the id: lower-case letters, digits and hyphens (at most {ID_MAX} characters), "
+                        "from the English name or pinyin, e.g. graphene-film.yaml")
+            problems.append(_problem(rel, "bad-file-name", "文件名不是有效编号", "the file name is not a valid id", *hint))
         else:
             found.append(Found(kind, stem, Path(entry.path), rel))

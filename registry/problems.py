@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 
-PER_FILE_LIMIT = 50
+PER_FILE_LIMIT = 20
 """At most this many problems are reported for one file; the rest are summed up in one line."""
 
 TEXT_LIMIT = 300
 """At most this many problems are printed as text; JSON and GitHub output carry every kept one."""
 
-VALUE_CHARS = 40
+VALUE_CHARS = 30
 """A value echoed in a message is cut to this many characters."""
 
 
@@ -57,8 +57,15 @@ def shown(value: object, limit: int = VALUE_CHARS) -> str:
             out.append(ch)
     result = "".join(out)
     if len(text) > limit:
-        result = "".join(out[:limit]) + f"…（共 {len(text)} 字 / {len(text)} characters）"
+        result = "".join(out[:limit]) + f"…（共 {len(text)} 字 / {len(text)} chars）"
     return result
+
+
+def listing(items, limit: int = 8, sep: str = ", ") -> str:
+    """Join choices for a hint, at most `limit` of them, so a long list of codes cannot swamp the line."""
+    items = [str(item) for item in items]
+    more = f"{sep}…（{len(items)}）" if len(items) > limit else ""
+    return sep.join(items[:limit]) + more
 
 
 def bounded(problems: list[Problem]) -> list[Problem]:
@@ -82,6 +89,10 @@ def bounded(problems: list[Problem]) -> list[Problem]:
     return kept
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
 def format_text(problems: list[Problem], record_count: int) -> str:
     """Render problems for a terminal, ending with a one-line summary."""
     lines = [p.text() for p in problems[:TEXT_LIMIT]]
@@ -90,7 +101,7 @@ def format_text(problems: list[Problem], record_count: int) -> str:
         lines.append(f"……还有 {more} 个问题未显示 / {more} more problems not shown (--format json lists them all)")
     files = len({p.src_path for p in problems})
     if problems:
-        lines.append(f"发现 {len(problems)} 个问题，涉及 {files} 个文件 / {len(problems)} problems in {files} files")
+        lines.append(f"发现 {len(problems)} 个问题，涉及 {files} 个文件 / {_count(len(problems), 'problem')} in {_count(files, 'file')}")
     else:
         lines.append(f"检查通过：{record_count} 条记录，没有问题 / check passed: {record_count} records, no problems")
     return "\n".join(lines) + "\n"

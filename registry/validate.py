@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 
 from jsonschema import ValidationError
 
-from .problems import Problem, shown
+from .problems import Problem, listing, shown
 from .schemas import SchemaSet, reader_length
 from .yamlload import Document, field_path
 
 _TYPE_ZH = {"string": "文本", "integer": "整数", "number": "数字", "boolean": "是/否（true/false）",
             "array": "列表", "object": "一组字段", "null": "空值"}
-_PRIORITY = {"type": 0, "enum": 1, "const": 1, "format": 2, "pattern": 3}
+_PRIORITY = {"type": 0, "enum": 1, "const": 1, "format": 2, "pattern": 3, "maxLength": 4}
 _BOOL_WORDS = {"yes", "no", "on", "off", "true", "false", "y", "n"}
+_DATE_PARTS = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
 
 
 def normalise(text: str) -> str:
@@ -47,9 +49,15 @@ class _Translator:
         return Problem(self.doc.src_path, line, column, field_path(path), code, zh, en, hint_zh, hint_en)
 
     def value(self, path, value) -> str:
-        """A value as a message may show it: hidden for private fields, never echoed."""
+        """A value as a Chinese message may show it: a private field's value is never echoed."""
         if self.schemas.is_private(self.kind, tuple(path)):
-            return "（私密字段，值不显示 / private field, value not shown）"
+            return "（私密字段，不显示取值）"
+        return f"`{shown(value)}`"
+
+    def value_en(self, path, value) -> str:
+        """A value as an English message may show it: a private field's value is never echoed."""
+        if self.schemas.is_private(self.kind, tuple(path)):
+            return "(private field: value not shown)"
         return f"`{shown(value)}`"
 
     def translate(self, error: ValidationError) -> list[Problem]:
@@ -60,6 +68,19 @@ class _Translator:
                                  *self.describe(path))]
         return method(error, path)
 
+    def condition(self, error: ValidationError) -> tuple[str, str] | None:
+        """Return (field, value) of the `if` whose `then` raised an error, e.g. ('form', 'individual')."""
+        schema_path = list(error.schema_path)
+        if "then" not in schema_path:
+            return None
+        node = self.schemas.schema(self.kind)
+        for part in schema_path[: schema_path.index("then")]:
+            node = node[part]
+        for name, sub in node.get("if", {}).get("properties", {}).items():
+            if "const" in sub:
+                return name, str(sub["const"])
+        return None
+
     def describe(self, path) -> tuple[str, str]:
         node = self.schemas.at(self.kind, path) or {}
         zh, _, en = node.get("description", "").partition(" / ")
@@ -68,25 +89,34 @@ class _Translator:
     def on_required(self, error, path):
         problems = []
         present = error.instance if isinstance(error.instance, dict) else {}
+        allowed = self.schemas.properties(self.kind, path)
+        unknown = [key for key in present if key not in allowed]
+        condition = self.condition(error)
         for name in error.validator_value:
             if name in present:
                 continue
             title_zh, title_en = self.schemas.title(self.kind, path + (name,))
-            because_zh = because_en = ""
-            for other in ("field", "stage", "type", "mode"):
-                if name == f"{other}_other" and present.get(other) == "other":
-                    because_zh, because_en = f"（因为 {other} 是 other）", f" (because {other} is other)"
-            problems.append(self.problem(
-                path + (name,), "required", f"缺少必填字段 {name}（{title_zh}）{because_zh}",
-                f"missing required field {name} ({title_en}){because_en}",
-                f"在这一层添加 `{name}:`", f"add `{name}:` at this level", key=True))
+            where, because_zh, because_en = path + (name,), "", ""
+            hint_zh, hint_en = f"在这一层添加 `{name}:`", f"add `{name}:` at this level"
+            if condition and condition[0] in present:
+                where = path + (condition[0],)
+                because_zh = f"（因为 {condition[0]} 是 {condition[1]}）"
+                because_en = f" (because {condition[0]} is {condition[1]})"
+                hint_zh = f"添加 `{name}:` 说明具体内容，或把 {condition[0]} 改为其他编码"
+                hint_en = f"add `{name}:` to say what it is, or choose another {condition[0]}"
+            if difflib.get_close_matches(name, unknown, n=1, cutoff=0.6):
+                continue  # a misspelt field: reported once, as an unknown field with "did you mean"
+            line, column = self.doc.where(where, key=True)
+            problems.append(Problem(self.doc.src_path, line, column, field_path(path + (name,)), "required",
+                                    f"缺少必填字段 {name}（{title_zh}）{because_zh}",
+                                    f"missing required field {name} ({title_en}){because_en}", hint_zh, hint_en))
         return problems
 
     def on_additionalProperties(self, error, path):
         allowed = list(self.schemas.properties(self.kind, path))
         problems = []
         for key in error.instance:
-            if key in allowed:
+            if key in allowed or key == "":  # an empty key is reported by the loader
                 continue
             close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
             if close:
@@ -95,7 +125,7 @@ class _Translator:
                 hint_zh, hint_en = "字段名后面用了全角冒号“：”，请改成英文冒号加空格", "a full-width colon ： follows the field name: use `: `"
             else:
                 hint_zh = hint_en = ""
-                listed = ", ".join(allowed[:12]) + (" …" if len(allowed) > 12 else "")
+                listed = listing(allowed)
                 hint_zh, hint_en = f"可用字段：{listed}", f"allowed fields: {listed}"
             problems.append(self.problem(path + (key,), "unknown-field", f"未知字段 `{shown(key)}`",
                                          f"unknown field `{shown(key)}`", hint_zh, hint_en, key=True))
@@ -115,10 +145,10 @@ class _Translator:
             hint_zh, hint_en = "填写内容，或删除这一行", "fill it in or delete the line"
         elif "string" in expected and raw is not None:
             zh, en = "应为带引号的文本", "must be quoted text"
-            if isinstance(value, bool) or raw.lower() in _BOOL_WORDS:
-                hint_zh, hint_en = f"不加引号的 {raw} 会被读成是/否，请写成 \"{raw}\"", f"{raw} unquoted is read as true/false: write \"{raw}\""
-            elif private:
+            if private:
                 hint_zh, hint_en = "不加引号的号码会被读成数字（0 开头的会变成另一个数），请给号码加引号", "an unquoted number is read as a number (a leading 0 changes it): quote it"
+            elif isinstance(value, bool) or raw.lower() in _BOOL_WORDS:
+                hint_zh, hint_en = f"不加引号的 {raw} 会被读成是/否，请写成 \"{raw}\"", f"{raw} unquoted is read as true/false: write \"{raw}\""
             elif str(value) != raw:
                 hint_zh, hint_en = f"{raw} 会被读成数字 {value}，请写成 \"{raw}\"", f"{raw} would be read as the number {value}: write \"{raw}\""
             else:
@@ -144,8 +174,8 @@ class _Translator:
         raw = self.doc.raw.get(path)
         if isinstance(value, bool) and raw is not None:
             return [self.problem(path, "enum", f"取值 `{raw}` 被读成了是/否", f"`{raw}` was read as true/false",
-                                 f"不加引号的 {raw} 是布尔值；请填写可选编码之一：{', '.join(map(str, error.validator_value))}",
-                                 f"{raw} unquoted is a boolean; write one of: {', '.join(map(str, error.validator_value))}")]
+                                 f"不加引号的 {raw} 是布尔值；请填写可选编码之一：{listing(error.validator_value)}",
+                                 f"{raw} unquoted is a boolean; write one of: {listing(error.validator_value)}")]
         codes = [str(c) for c in error.validator_value]
         labels = self.schemas.labels(self.kind, path)
         if isinstance(value, str):
@@ -154,47 +184,64 @@ class _Translator:
                 if wanted and wanted in (normalise(label.get("zh", "")), normalise(label.get("en", "")),
                                          normalise(label.get("zh", "").removesuffix("阶段"))):
                     return [self.problem(path, "enum", f"应填编码，不是名称 {self.value(path, value)}",
-                                         f"write the code, not the label {self.value(path, value)}",
+                                         f"write the code, not the label {self.value_en(path, value)}",
                                          f"改为 {code}（{label.get('zh')}）", f"write {code} ({label.get('en')})")]
             if "：" in value or ":" in value:
-                return [self.problem(path, "enum", f"取值 {self.value(path, value)} 无效", f"{self.value(path, value)} is not allowed",
+                return [self.problem(path, "enum", f"取值 {self.value(path, value)} 无效", f"{self.value_en(path, value)} is not allowed",
                                      "值里有冒号：每个字段单独一行，冒号用英文冒号加空格", "the value holds a colon: one field per line, `name: value`")]
             close = difflib.get_close_matches(value, codes, n=1, cutoff=0.6)
             if close:
                 label = labels.get(close[0], {})
-                return [self.problem(path, "enum", f"取值 {self.value(path, value)} 无效", f"{self.value(path, value)} is not allowed",
+                return [self.problem(path, "enum", f"取值 {self.value(path, value)} 无效", f"{self.value_en(path, value)} is not allowed",
                                      f"是否应为 {close[0]}（{label.get('zh', '')}）？", f"did you mean {close[0]}?")]
-        options = "，".join(f"{c}（{labels[c]['zh']}）" if c in labels else c for c in codes[:12])
-        options_en = ", ".join(codes[:12])
-        return [self.problem(path, "enum", f"取值 {self.value(path, value)} 无效", f"{self.value(path, value)} is not allowed",
+        options = listing([f"{c}（{labels[c]['zh']}）" if c in labels else c for c in codes], 6, sep="，")
+        options_en = listing(codes, 6)
+        return [self.problem(path, "enum", f"取值 {self.value(path, value)} 无效", f"{self.value_en(path, value)} is not allowed",
                              f"可选：{options}", f"choose one of: {options_en}")]
 
     def on_const(self, error, path):
+        condition = self.condition(error)
+        if condition and path:
+            name, value = condition
+            return [self.problem(path, "const", f"{name} 为 {value} 时，{field_path(path)} 只能是 {error.validator_value}",
+                                 f"{field_path(path)} must be {error.validator_value} when {name} is {value}",
+                                 f"改为 {error.validator_value}，或修改 {name}", f"write {error.validator_value}, or change {name}")]
         return [self.problem(path, "const", f"此处只能是 {error.validator_value}", f"must be {error.validator_value} here",
                              *self.describe(path))]
 
     def on_pattern(self, error, path):
         node = self.schemas.at(self.kind, path) or {}
         if node.get("x-date"):
+            hint_zh, hint_en = "写作 YYYY-MM-DD，例如 2017-09-08", "write YYYY-MM-DD, e.g. 2017-09-08"
+            parts = _DATE_PARTS.match(error.instance) if isinstance(error.instance, str) else None
+            if parts:
+                fixed = f"{parts[1]}-{int(parts[2]):02d}-{int(parts[3]):02d}"
+                hint_zh, hint_en = f"写作 YYYY-MM-DD：{fixed}", f"write YYYY-MM-DD: {fixed}"
             return [self.problem(path, "date-format", f"日期格式不对：{self.value(path, error.instance)}",
-                                 f"not a date: {self.value(path, error.instance)}",
-                                 "写作 YYYY-MM-DD，例如 2017-09-08", "write YYYY-MM-DD, e.g. 2017-09-08")]
+                                 f"not a date in the form YYYY-MM-DD: {self.value_en(path, error.instance)}", hint_zh, hint_en)]
         if path and path[-1] == "id" or node.get("x-title-en") == "Identifier":
+            hint_zh, hint_en = "只用小写英文字母、数字和连字符，例如 graphene-film", "use lower-case letters, digits and hyphens, e.g. graphene-film"
+            if path == ("id",):
+                stem = self.doc.src_path.rpartition("/")[2].removesuffix(".yaml")
+                hint_zh, hint_en = f"编号与文件名相同：改为 id: {stem}", f"the id is the file name: write id: {stem}"
             return [self.problem(path, "id-format", f"编号 {self.value(path, error.instance)} 格式不对",
-                                 f"the id {self.value(path, error.instance)} is malformed",
-                                 "只用小写英文字母、数字和连字符，例如 graphene-film", "use lower-case letters, digits and hyphens, e.g. graphene-film")]
+                                 f"the id {self.value_en(path, error.instance)} is malformed", hint_zh, hint_en)]
         zh, en = self.describe(path)
+        if "0-9+" in node.get("pattern", ""):  # a phone number
+            zh, en = "电话号码只用数字、空格和 + - ( )，并加引号，例如 \"0512-57512345\"", 'digits, spaces and + - ( ) only, quoted, e.g. "0512-57512345"'
         return [self.problem(path, "pattern", f"格式不对：{self.value(path, error.instance)}",
-                             f"malformed: {self.value(path, error.instance)}", zh, en)]
+                             f"malformed: {self.value_en(path, error.instance)}", zh, en)]
 
     def on_format(self, error, path):
+        if error.validator_value == "date" and isinstance(error.instance, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", error.instance):
+            return self.on_pattern(error, path)
         if error.validator_value == "date":
             return [self.problem(path, "date-invalid", f"日期 {self.value(path, error.instance)} 不存在",
-                                 f"there is no such date as {self.value(path, error.instance)}",
+                                 f"there is no such date as {self.value_en(path, error.instance)}",
                                  "检查月份（1–12）和当月天数（2 月只有 28 或 29 天）", "check the month (1–12) and the days in that month")]
         zh, en = self.describe(path)
         return [self.problem(path, "format", f"格式不对：{self.value(path, error.instance)}",
-                             f"not a valid {error.validator_value}: {self.value(path, error.instance)}", zh, en)]
+                             f"not a valid {error.validator_value}: {self.value_en(path, error.instance)}", zh, en)]
 
     def on_minLength(self, error, path):
         return [self.problem(path, "empty", "不能为空", "must not be empty", "填写内容，或删除这一行", "fill it in or delete the line")]
@@ -207,7 +254,8 @@ class _Translator:
         count, limit = reader_length(error.instance), error.validator_value
         return [self.problem(path, "too-many-chars", f"共 {count} 字，超过 {limit} 字的限制",
                              f"{count} characters, over the limit of {limit}",
-                             f"请删减 {count - limit} 字（附件1的字数限制）", f"cut {count - limit} characters (the Annex 1 limit)")]
+                             f"请删减 {count - limit} 字（附件1的字数限制；空格和换行不计）",
+                             f"cut {count - limit} character{'s' if count - limit != 1 else ''} (the Annex 1 limit; spaces and line breaks do not count)")]
 
     def on_minimum(self, error, path):
         return [self.problem(path, "too-small", f"不能小于 {error.validator_value}", f"must be at least {error.validator_value}",
@@ -236,6 +284,8 @@ def validate(schemas: SchemaSet, kind: str, doc: Document) -> list[Problem]:
     seen: set[tuple] = set()
     for error in errors:
         path = tuple(error.absolute_path)
+        if any(path[: len(refused)] == refused for refused in doc.refused):
+            continue  # the loader already said why this value is missing
         if error.validator in _PRIORITY:
             if path in seen:
                 continue

@@ -53,6 +53,8 @@ class Document:
     marks: dict[tuple, tuple[int, int]] = field(default_factory=dict)
     key_marks: dict[tuple, tuple[int, int]] = field(default_factory=dict)
     raw: dict[tuple, str] = field(default_factory=dict)
+    refused: set[tuple] = field(default_factory=set)
+    """Paths whose value was refused while loading (an alias, nesting too deep): already reported, not validated."""
 
     def where(self, path: tuple, key: bool = False) -> tuple[int, int]:
         """Return (line, column) of the value at path, or of its key; falls back to the nearest parent."""
@@ -68,13 +70,13 @@ class Document:
 
 
 def field_path(path: tuple) -> str:
-    """Render a data path as people read it: `partners[0].institute`."""
+    """Render a data path as people read it: `partners[0].institute` (a very long key is cut short)."""
     out = ""
     for part in path:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += ("." if out else "") + str(part)
+            out += ("." if out else "") + shown(str(part), 24)
     return out
 
 
@@ -99,6 +101,7 @@ class _Builder:
         mark = event.start_mark
         self.doc.marks[path] = (mark.line + 1, mark.column + 1)
         if isinstance(event, AliasEvent):
+            self.doc.refused.add(path)
             self.problem(mark, path, "yaml-alias", "不允许使用别名（*名称）", "aliases (*name) are not allowed",
                          "把内容直接写出来", "write the value out in full")
             return None
@@ -108,6 +111,7 @@ class _Builder:
         if depth > MAX_DEPTH:
             self.problem(mark, path, "yaml-too-deep", "嵌套层级过深", f"nested deeper than {MAX_DEPTH} levels",
                          "记录只需要几层缩进，请检查缩进", "records need only a few levels: check the indentation")
+            self.doc.refused.add(path)
             self.skip(event)
             return None
         if isinstance(event, ScalarEvent):
@@ -207,7 +211,7 @@ class _Builder:
 
 _PARSE_HINTS = (
     ("mapping values are not allowed", "这一行的值里有“冒号+空格”", "a value on this line contains a colon and a space",
-     "给整个值加引号，例如 title: \"报告：新材料\"", "quote the whole value, e.g. title: \"a: b\""),
+     "给整个值加引号，例如 zh: \"报告: 新材料\"", "quote the whole value, e.g. zh: \"Report: new materials\""),
     ("cannot start any token", "有不能出现在这里的字符（常见的是 Tab 或 @、` 开头）",
      "a character that cannot start a value here (often a tab, or a leading @ or `)",
      "缩进请用空格，不要用 Tab；以 @ 或 ` 开头的值要加引号", "indent with spaces, not tabs; quote a value starting with @ or `"),
@@ -225,13 +229,15 @@ _PARSE_HINTS = (
     ("found a tab character", "缩进里有 Tab", "a tab in the indentation", "缩进请用空格", "indent with spaces"),
     ("control characters are not allowed", "文件里有控制字符", "the file contains control characters",
      "删除不可见的控制字符（常见于从网页或 Word 复制的文字）", "remove invisible control characters (common in text pasted from the web or Word)"),
-    ("found unexpected end of stream", "引号没有配对", "a quote is not closed", "检查引号是否成对", "check that every quote is closed"),
+    ("found unexpected end of stream", "引号没有配对", "a quote is not closed", "在这个值的末尾补上同样的引号", "close the quote at the end of the value"),
 )
 
 
 def _parse_problem(src_path: str, text: str, error: yaml.YAMLError) -> Problem:
     """Translate a libyaml error into a problem, spotting a full-width colon typed by a Chinese IME."""
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    if "end of stream" in (getattr(error, "problem", None) or "") and getattr(error, "context_mark", None):
+        mark = error.context_mark  # where the unclosed quote opens, not the end of the file
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     lines = text.splitlines()
     for number in range(max(1, line - 2), min(len(lines), line + 1) + 1):
@@ -240,6 +246,9 @@ def _parse_problem(src_path: str, text: str, error: yaml.YAMLError) -> Problem:
             return Problem(src_path, number, column, "", "yaml-fullwidth-colon",
                            "字段名后面用了全角冒号“：”", "a full-width colon ： follows the field name",
                            "改成英文冒号加空格，例如 stage: research", "use an ASCII colon and a space, e.g. stage: research")
+    if 0 < line <= len(lines) and "\t" in (indent := lines[line - 1][: len(lines[line - 1]) - len(lines[line - 1].lstrip())]):
+        return Problem(src_path, line, indent.index("\t") + 1, "", "yaml-tab", "缩进里有 Tab 字符", "a tab in the indentation",
+                       "缩进只能用空格（每层两个空格），请把 Tab 换成空格", "indent with spaces only (two per level): replace the tab")
     problem = getattr(error, "problem", None) or str(error)
     for needle, zh, en, hint_zh, hint_en in _PARSE_HINTS:
         if needle in problem:
@@ -252,6 +261,11 @@ def decode(src_path: str, data: bytes) -> tuple[str | None, list[Problem]]:
     """Decode UTF-8 text; a leading byte-order mark is dropped (Windows editors add one), other encodings refused."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:200]:
+        return None, [Problem(src_path, 1, 1, "", "not-utf8", "文件是 UTF-16（Unicode）编码，不是 UTF-8",
+                              "the file is UTF-16 (\"Unicode\"), not UTF-8",
+                              "用 UTF-8 编码另存（记事本“另存为 → 编码”选 UTF-8，不要选 Unicode）",
+                              "save it as UTF-8 (Notepad: Save as → Encoding UTF-8, not Unicode)")]
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError as error:
@@ -259,8 +273,8 @@ def decode(src_path: str, data: bytes) -> tuple[str | None, list[Problem]]:
         line = before.count(b"\n") + 1
         column = error.start - (before.rfind(b"\n") + 1) + 1
         return None, [Problem(src_path, line, column, "", "not-utf8",
-                              f"文件不是 UTF-8 编码（第 {line} 行第一个无法识别的字节）",
-                              f"the file is not UTF-8 (first bad byte on line {line})",
+                              f"文件不是 UTF-8 编码（第 {line} 行有第一个无法识别的字节，可能是 GBK 编码）",
+                              f"the file is not UTF-8 (the first bad byte is on line {line}; GBK perhaps)",
                               "用 UTF-8 编码另存（例如记事本“另存为 → 编码 UTF-8”）",
                               "save it as UTF-8 (e.g. Notepad: Save as → Encoding UTF-8)")]
 
@@ -275,12 +289,16 @@ def parse(src_path: str, text: str) -> tuple[Document | None, list[Problem]]:
     doc = builder.doc
     if not isinstance(doc.data, dict) and not (doc.data is None and builder.problems):
         value = doc.data
-        hint_zh, hint_en = "记录应是“字段: 值”的列表，每行一个字段", "a record is a set of `field: value` lines"
+        line, column = doc.marks.get((), (1, 1))
+        hint_zh, hint_en = "记录由“字段: 值”行组成，每行一个字段，例如 id: graphene-film", "a record is `field: value` lines, e.g. id: graphene-film"
+        if isinstance(value, list):
+            zh, en = "文件内容是一个列表，不是一条记录", "the file holds a list, not a record"
+            hint_zh, hint_en = "删除行首的“- ”：" + hint_zh, "remove the leading `- `: " + hint_en
+        else:
+            zh, en = f"文件内容只有一个值“{shown(value)}”，不是一条记录", f"the file holds a single value “{shown(value)}”, not a record"
         if isinstance(value, str) and "：" in value:
             hint_zh, hint_en = "字段名后面用了全角冒号“：”，请改成英文冒号加空格", "a full-width colon ： follows a field name: use `: `"
-        kind = "列表" if isinstance(value, list) else f"“{shown(value)}”"
-        return None, [*builder.problems, Problem(src_path, 1, 1, "", "not-a-mapping", f"文件内容是{kind}，不是一条记录",
-                                                 "the file holds no mapping of fields", hint_zh, hint_en)]
+        return None, [*builder.problems, Problem(src_path, line, column, "", "not-a-mapping", zh, en, hint_zh, hint_en)]
     if builder.problems:
         return None if doc.data is None else doc, builder.problems
     return doc, []
