@@ -11,6 +11,15 @@ from .errors import UsageError
 from .schemas import SchemaSet
 
 
+_REF_EXAMPLES = {"institute": "tsinghua", "district": "kaifaqu", "achievement": "graphene-film"}
+
+
+def _line(value: str, comment: str) -> str:
+    """Join a placeholder and the field's comment into one comment: the field first, then how to fill it in."""
+    value, _, how = value.partition("  # ")
+    return f"{value}  # {comment}" + (f"；{how}" if how else "")
+
+
 def _comment(node: dict, required: bool) -> str:
     parts = [node.get("title", ""), node.get("x-title-en", "")]
     text = " / ".join(p for p in parts if p)
@@ -30,9 +39,10 @@ def _placeholder(schemas: SchemaSet, kind: str, path: tuple, node: dict, indent:
     if path == ("id",):
         return [f" {record_id}"]
     if node.get("x-ref"):
-        return [f"  # {node['x-ref']} 的编号 / id of a {node['x-ref']}"]
+        example = _REF_EXAMPLES.get(node["x-ref"], "")
+        return [f' ""  # 填编号，例如 / an id, e.g. {example}']
     if "enum" in node:
-        return [f" {node['enum'][0]}"]
+        return [' ""']  # no default: a template left unfilled must not pass check
     if node.get("type") == "object" and "properties" in node:
         lines = [""]
         props = schemas.properties(kind, path)
@@ -41,13 +51,14 @@ def _placeholder(schemas: SchemaSet, kind: str, path: tuple, node: dict, indent:
             if name not in required and name != "en":
                 continue
             value = _placeholder(schemas, kind, path + (name,), sub, indent + "  ", record_id)
-            lines.append(f"{indent}  {name}:{value[0]}  # {_comment(sub, name in required)}")
+            optional = "" if name in required else "# "  # an optional `en:` left empty would fail check
+            lines.append(f"{indent}  {optional}{name}:{_line(value[0], _comment(sub, name in required))}")
             lines.extend(value[1:])
         return lines
     if node.get("type") == "array":
         return [" []"]
     if node.get("x-date"):
-        return [" 2017-01-01"]
+        return [' ""  # 写作 YYYY-MM-DD，例如 / e.g. 2017-09-08']
     if node.get("type") in ("integer", "number"):
         return [f" {node.get('minimum', 0)}"]
     if node.get("type") == "boolean":
@@ -74,7 +85,7 @@ def template(schemas: SchemaSet, kind: str, record_id: str) -> str:
         if index == len(required):
             lines += ["", "# —— 选填字段：删除行首的 # 即可启用 / optional fields: remove the leading # to use ——"]
         value = _placeholder(schemas, kind, (name,), node, "", record_id)
-        block = [f"{name}:{value[0]}  # {_comment(node, is_required)}", *value[1:]]
+        block = [f"{name}:{_line(value[0], _comment(node, is_required))}", *value[1:]]
         lines += block if is_required else ["# " + line for line in block]
     return "\n".join(lines) + "\n"
 

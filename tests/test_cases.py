@@ -186,7 +186,7 @@ def test_every_problem_code_is_shown_by_an_invalid_case_or_a_named_test(tmp_path
         root = make_case(folder, tmp_path / folder.name)
         shown |= {p["code"] for p in json.loads(run("--root", str(root), "check", "--format", "json").out)["problems"]}
     tested_elsewhere = {
-        "no-records": "test_cli.py::test_a_project_without_records_is_one_problem",
-        "no-settings": "test_cli.py::test_a_project_without_site_yaml_is_one_problem",
+        "no-records": "test_check_cli.py::test_a_project_without_records_is_one_problem",
+        "no-settings": "test_check_cli.py::test_a_project_without_site_yaml_is_one_problem",
     }
     assert codes - shown - set(tested_elsewhere) == set()
