@@ -128,7 +128,8 @@ def period_report(registry: Registry, first: dt.date, last: dt.date) -> dict:
 
     partners = {entry["district"]: entry for entry in partner_indicator(registry, last)}
     added = _added(registry, first, last)
-    stale_before = _years_before(last, STALE_AFTER_YEARS)
+    undated = _undated(registry)
+    stale = _stale(registry, last)
     districts = []
     for district in sorted(registry.all("district"), key=_order_key):
         rows = [(plan, row) for plan in at_end for row in plan["rows"] if row["district"] == district.id]
@@ -141,7 +142,8 @@ def period_report(registry: Registry, first: dt.date, last: dt.date) -> dict:
             "plans": [{"plan": plan["id"], "note": row.get("note"), "cells": row["cells"]} for plan, row in rows],
             "added": {kind: [record.id for record in mine.get(kind, [])] for kind in ADDED_KINDS},
             "partners": partners.get(district.id),
-            "quality": _quality(registry, district.id, mine, last, stale_before),
+            "quality": {"missing": _missing(mine), "undated": undated.get(district.id, []),
+                        "stale": stale.get(district.id, [])},
         })
     districts.sort(key=lambda entry: not entry["behind"])  # stable: by order within each group
     return {"start": first.isoformat(), "end": last.isoformat(), "plans": at_end, "districts": districts}
@@ -159,24 +161,42 @@ def _added(registry: Registry, first: dt.date, last: dt.date) -> dict[str, dict[
     return out
 
 
-def _quality(registry: Registry, district_id: str, added: dict[str, list[Record]], last: dt.date,
-             stale_before: dt.date) -> dict[str, list[dict]]:
-    missing = [{"kind": kind, "id": record.id, "fields": [f for f in EXPECTED_FIELDS[kind] if record.get(f) in (None, "", [])]}
-               for kind in ADDED_KINDS for record in added.get(kind, [])]
-    undated = []
+def _missing(added: dict[str, list[Record]]) -> list[dict]:
+    """The records added in the period that lack an expected field, with the fields they lack."""
+    out = []
+    for kind in ADDED_KINDS:
+        for record in added.get(kind, []):
+            fields = [field for field in EXPECTED_FIELDS[kind] if record.get(field) in (None, "", [])]
+            if fields:
+                out.append({"kind": kind, "id": record.id, "fields": fields})
+    return out
+
+
+def _undated(registry: Registry) -> dict[str, list[dict]]:
+    """District id → its records of an added kind with no date in the kind's date field (they count toward nothing)."""
+    out: dict[str, list[dict]] = {}
     for kind, (date_field, owner_fields) in added_rules(registry).items():
-        undated += [{"kind": kind, "id": record.id} for record in registry.all(kind)
-                    if _date(record.get(date_field)) is None and district_id in _owners(record, owner_fields)]
-    stale = []
+        for record in registry.all(kind):
+            if _date(record.get(date_field)) is None:
+                for owner in sorted(_owners(record, owner_fields)):
+                    out.setdefault(owner, []).append({"kind": kind, "id": record.id})
+    return out
+
+
+def _stale(registry: Registry, last: dt.date) -> dict[str, list[dict]]:
+    """District id → achievements reported by `last` whose status_updated (else reported) is over a year before it."""
+    before = _years_before(last, STALE_AFTER_YEARS)
+    out: dict[str, list[dict]] = {}
     for record in registry.all("achievement"):
         reported = _date(record.get("reported"))
-        if record.get("district") != district_id or reported is None or reported > last:
+        if reported is None or reported > last or not isinstance(record.get("district"), str):
             continue
         updated = _date(record.get("status_updated")) or reported
-        if updated < stale_before:
-            stale.append({"id": record.id, "updated": updated.isoformat()})
-    stale.sort(key=lambda entry: (entry["updated"], entry["id"]))
-    return {"missing": [entry for entry in missing if entry["fields"]], "undated": undated, "stale": stale}
+        if updated < before:
+            out.setdefault(record.get("district"), []).append({"id": record.id, "updated": updated.isoformat()})
+    for entries in out.values():
+        entries.sort(key=lambda entry: (entry["updated"], entry["id"]))
+    return out
 
 
 def _plans(registry: Registry) -> list[Record]:
