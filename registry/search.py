@@ -125,10 +125,15 @@ def build_index(public: Registry, cat: Catalogue) -> dict[str, bytes]:
     meta = []
     for number, record in enumerate(records):
         names, body = docs.names(record), docs.body(record)
-        in_title = Counter(tokens("\n".join(names)))
-        counts = in_title + Counter(tokens("\n".join(body)))
+        in_title = set(title_tokens := tokens("\n".join(names)))
+        counts = Counter(title_tokens)
+        counts.update(tokens("\n".join(body)))
         for token, count in counts.items():
-            postings.setdefault(token, []).append((number, 2 * count + (1 if token in in_title else 0)))
+            weight = 2 * count + (token in in_title)
+            if token in postings:
+                postings[token].append((number, weight))
+            else:
+                postings[token] = [(number, weight)]
         field, stage, where = docs.facets(record)
         meta.append([kinds.index(record.kind), fields.index(field) if field in fields else -1,
                      stages.index(stage) if stage in stages else -1,
@@ -142,9 +147,11 @@ def build_index(public: Registry, cat: Catalogue) -> dict[str, bytes]:
     shard_count = shards_for(sum(len(p) for p in postings.values()))
     shards: list[dict[str, list[int]]] = [{} for _ in range(shard_count)]
     for token in sorted(postings):
-        flat, previous = [], 0
-        for number, weight in postings[token]:
-            flat += [number - previous, weight]
+        docs_of = postings[token]
+        flat = [0] * (2 * len(docs_of))
+        previous = 0
+        for i, (number, weight) in enumerate(docs_of):
+            flat[2 * i], flat[2 * i + 1] = number - previous, weight
             previous = number
         shards[ord(token[0]) % shard_count][token] = flat
     files = {"search/index.json": _json({"version": INDEX_VERSION, "shards": shard_count, "chunk": CHUNK,
