@@ -38,3 +38,11 @@ def test_axe_reports_an_image_without_alt_text(axe):
     violations = axe_violations(axe)
     assert len(violations) == 1
     assert violations[0].startswith("image-alt (critical): Images must have alternative text")
+
+
+def test_the_search_page_with_results_and_filters_has_no_wcag_violation(axe, site_url, built_site):
+    if not (built_site / "search.html").is_file():
+        pytest.skip("search.html is not built yet (issue 4: open data, feeds and Chinese full-text search)")
+    axe.goto(site_url + "search.html?q=%E9%94%82%E7%94%B5%E6%B1%A0")  # 锂电池
+    axe.locator("#search-results li").first.wait_for(timeout=10_000)
+    assert axe_violations(axe) == []
