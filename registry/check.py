@@ -29,6 +29,11 @@ class CheckResult:
     def ok(self) -> bool:
         return not self.problems
 
+    def published(self) -> Registry:
+        """The registry as the site publishes it: samples left out if site.yaml says so, private fields dropped."""
+        registry = self.registry if self.settings.get("include_samples") else self.registry.without_samples()
+        return registry.public()
+
 
 def load_settings(root: Path, schemas: SchemaSet) -> tuple[dict, list[Problem]]:
     """Load and validate site.yaml."""

@@ -8,7 +8,7 @@ from collections import defaultdict
 
 from . import KINDS
 from .discover import ID_MAX, ID_PATTERN
-from .model import Record, Registry, values_at
+from .model import Record, Registry, as_date, values_at
 from .problems import Problem, listing, shown
 from .schemas import SchemaSet
 from .validate import normalise
@@ -37,12 +37,6 @@ def _at(record: Record, path: tuple, code: str, zh: str, en: str, hint_zh: str =
     line, column = record.doc.where(path, key=key)
     return Problem(record.src_path, line, column, field_path(path), code, zh, en, hint_zh, hint_en)
 
-
-def _date(value) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
-    except ValueError:
-        return None
 
 
 def crosscheck(registry: Registry, schemas: SchemaSet, declared: list[Record]) -> list[Problem]:
@@ -141,13 +135,13 @@ def _check_dates(record: Record, schemas: SchemaSet) -> list[Problem]:
     problems = []
     for pattern in schemas.date_fields(record.kind):
         for path, value in values_at(record.data, pattern):
-            day = _date(value)
+            day = as_date(value)
             if day is not None and not EARLIEST <= day <= LATEST:
                 problems.append(_at(record, path, "date-range", f"日期 {value} 不在合理范围（{EARLIEST}–{LATEST}）",
                                     f"the date {value} is outside {EARLIEST}–{LATEST}",
                                     "检查年份是否输错", "check the year for a typo"))
     for first, second in (("start", "end"), ("reported", "status_updated")):
-        a, b = _date(record.get(first)), _date(record.get(second))
+        a, b = as_date(record.get(first)), as_date(record.get(second))
         if a and b and b < a:
             problems.append(_at(record, (second,), "date-order", f"{second}（{b}）早于 {first}（{a}）",
                                 f"{second} ({b}) is before {first} ({a})", "检查两个日期", "check both dates"))

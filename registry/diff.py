@@ -117,9 +117,8 @@ def _numbers(result: CheckResult, as_of: dt.date) -> dict[tuple, dict]:
     """Flatten progress into {(plan, row, metric): {target, actual, labels}}; empty when the records fail check."""
     if not result.ok:
         return {}
-    registry = result.registry if result.settings.get("include_samples") else result.registry.without_samples()
     out = {}
-    for plan in compute_progress(registry.public(), as_of):
+    for plan in compute_progress(result.published(), as_of):
         years = sorted({plan["start"][:4], plan["end"][:4]})
         period = "–".join(years)
         metrics = {m["id"]: (m["name"] or {}).get("zh", m["id"]) for m in plan["metrics"]}

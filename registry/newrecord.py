@@ -10,7 +10,6 @@ from .discover import ID_MAX, ID_PATTERN
 from .errors import UsageError
 from .schemas import SchemaSet
 
-
 _REF_EXAMPLES = {"institute": "tsinghua", "district": "kaifaqu", "achievement": "graphene-film"}
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from typing import Any
 
-from .model import Record, Registry
+from .model import Record, Registry, as_date
 
 DEFAULT_OWNER_FIELDS = ("district",)
 PARTNERS_REQUIRED = 5
@@ -57,7 +56,7 @@ def compute_progress(registry: Registry, as_of: dt.date) -> list[dict]:
     the sum of the targets of the rows not in `outside_totals`; actual is the sum of those rows'
     actuals and records the sorted union of their records.
     """
-    plans = sorted(registry.all("plan"), key=lambda plan: (_date(plan.get("start")) or dt.date.max, plan.id))
+    plans = sorted(registry.all("plan"), key=lambda plan: (as_date(plan.get("start")) or dt.date.max, plan.id))
     return [_plan_progress(registry, plan, as_of) for plan in plans]
 
 
@@ -93,7 +92,7 @@ def partner_indicator(registry: Registry, as_of: dt.date) -> list[dict]:
 
 
 def _plan_progress(registry: Registry, plan: Record, as_of: dt.date) -> dict:
-    start, end = _date(plan.get("start")), _date(plan.get("end"))
+    start, end = as_date(plan.get("start")), as_date(plan.get("end"))
     share = _elapsed(start, end, as_of)
     started, closed = as_of >= start, as_of >= end
     metrics = [m for m in plan.get("metrics") or [] if isinstance(m, dict)]
@@ -166,7 +165,7 @@ def _count(registry: Registry, metric: dict, window: tuple[dt.date, dt.date],
     where = metric.get("where") or {}
     by_district: dict[str, dict[str, int]] = {}
     for record in registry.all(metric["kind"]):
-        when = _date(record.get(metric["date_field"]))
+        when = as_date(record.get(metric["date_field"]))
         if when is None or not first <= when <= last:
             continue
         if any(record.get(field) not in allowed for field, allowed in where.items()):
@@ -227,15 +226,6 @@ def _round(value: Fraction, places: str) -> Decimal:
     """Round an exact fraction half up (not to the nearest binary float), so results never depend on float error."""
     return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal(places), rounding=ROUND_HALF_UP)
 
-
-def _date(value: Any) -> dt.date | None:
-    """An ISO date string as a date; None for anything else (such a record counts toward nothing)."""
-    if not isinstance(value, str) or len(value) != 10:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 def _order_key(district: Record | None, district_id: str) -> tuple:

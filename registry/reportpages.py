@@ -308,8 +308,7 @@ def report_for_cli(root, period: str, fmt: str, as_of: str | None) -> str:
     if not result.ok:
         raise ProblemsFound(result.problems)
     settings = result.settings
-    registry = result.registry if settings.get("include_samples") else result.registry.without_samples()
-    public = registry.public()
+    public = result.published()
     try:
         as_of_date = dt.date.fromisoformat(as_of or settings["as_of"])
     except ValueError:

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from .model import Record, Registry
+from .model import Record, Registry, as_date
 from .progress import DEFAULT_OWNER_FIELDS, compute_progress, partner_indicator
 from .views import DATE_FIELD
 
@@ -154,7 +154,7 @@ def _added(registry: Registry, first: dt.date, last: dt.date) -> dict[str, dict[
     out: dict[str, dict[str, list[Record]]] = {}
     for kind, (date_field, owner_fields) in added_rules(registry).items():
         dated = [(when, record) for record in registry.all(kind)
-                 if (when := _date(record.get(date_field))) is not None and first <= when <= last]
+                 if (when := as_date(record.get(date_field))) is not None and first <= when <= last]
         for _when, record in sorted(dated, key=lambda pair: (pair[0], pair[1].id)):
             for owner in sorted(_owners(record, owner_fields)):
                 out.setdefault(owner, {}).setdefault(kind, []).append(record)
@@ -177,7 +177,7 @@ def _undated(registry: Registry) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {}
     for kind, (date_field, owner_fields) in added_rules(registry).items():
         for record in registry.all(kind):
-            if _date(record.get(date_field)) is None:
+            if as_date(record.get(date_field)) is None:
                 for owner in sorted(_owners(record, owner_fields)):
                     out.setdefault(owner, []).append({"kind": kind, "id": record.id})
     return out
@@ -188,10 +188,10 @@ def _stale(registry: Registry, last: dt.date) -> dict[str, list[dict]]:
     before = _years_before(last, STALE_AFTER_YEARS)
     out: dict[str, list[dict]] = {}
     for record in registry.all("achievement"):
-        reported = _date(record.get("reported"))
+        reported = as_date(record.get("reported"))
         if reported is None or reported > last or not isinstance(record.get("district"), str):
             continue
-        updated = _date(record.get("status_updated")) or reported
+        updated = as_date(record.get("status_updated")) or reported
         if updated < before:
             out.setdefault(record.get("district"), []).append({"id": record.id, "updated": updated.isoformat()})
     for entries in out.values():
@@ -204,7 +204,7 @@ def _plans(registry: Registry) -> list[Record]:
 
 
 def _plan_periods(registry: Registry) -> list[tuple[dt.date, dt.date]]:
-    periods = [(_date(plan.get("start")), _date(plan.get("end"))) for plan in _plans(registry)]
+    periods = [(as_date(plan.get("start")), as_date(plan.get("end"))) for plan in _plans(registry)]
     return [(start, end) for start, end in periods if start and end]
 
 
@@ -223,14 +223,6 @@ def _owners(record: Record, owner_fields: tuple[str, ...]) -> set[str]:
         owners.update(item for item in (value if isinstance(value, list) else [value]) if isinstance(item, str))
     return owners
 
-
-def _date(value: object) -> dt.date | None:
-    if not isinstance(value, str) or len(value) != 10:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 def _order_key(district: Record) -> tuple:

@@ -38,8 +38,7 @@ def build_site(root: Path, out_dir: Path, as_of: str | None = None) -> BuildRepo
     if not result.ok:
         raise ProblemsFound(result.problems)
     settings = result.settings
-    registry = result.registry if settings.get("include_samples") else result.registry.without_samples()
-    public = registry.public()
+    public = result.published()
     as_of = as_of or settings["as_of"]
     as_of_date = dt.date.fromisoformat(as_of)
     progress = compute_progress(public, as_of_date)

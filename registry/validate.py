@@ -219,7 +219,7 @@ class _Translator:
                 hint_zh, hint_en = f"写作 YYYY-MM-DD：{fixed}", f"write YYYY-MM-DD: {fixed}"
             return [self.problem(path, "date-format", f"日期格式不对：{self.value(path, error.instance)}",
                                  f"not a date in the form YYYY-MM-DD: {self.value_en(path, error.instance)}", hint_zh, hint_en)]
-        if path and path[-1] == "id" or node.get("x-title-en") == "Identifier":
+        if (path and path[-1] == "id") or node.get("x-title-en") == "Identifier":
             hint_zh, hint_en = "只用小写英文字母、数字和连字符，例如 graphene-film", "use lower-case letters, digits and hyphens, e.g. graphene-film"
             if path == ("id",):
                 stem = self.doc.src_path.rpartition("/")[2].removesuffix(".yaml")
