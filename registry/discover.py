@@ -14,6 +14,15 @@ from .problems import Problem
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 ID_MAX = 64
 FOLDERS = {folder_of(kind): kind for kind in KINDS}
+RESERVED = re.compile(r"^index(-p[0-9]+)?$")
+"""Ids that would land on a directory's own pages (index.html, index-p2.html, …)."""
+RESERVED_BY_KIND = {"district": {"totals"}}
+"""progress/<plan>/totals/ holds the municipal totals' drill-down pages."""
+
+
+def is_reserved(kind: str, record_id: str) -> bool:
+    """Whether an id would collide with a page the site generates."""
+    return bool(RESERVED.match(record_id)) or record_id in RESERVED_BY_KIND.get(kind, set())
 
 
 @dataclass(frozen=True)
@@ -92,5 +101,8 @@ def _scan_kind(folder: Path, kind: str, found: list[Found], problems: list[Probl
                         f"the file name is the id: lower-case letters, digits and hyphens (at most {ID_MAX} characters), "
                         "from the English name or pinyin, e.g. graphene-film.yaml")
             problems.append(_problem(rel, "bad-file-name", "文件名不是有效编号", "the file name is not a valid id", *hint))
+        elif is_reserved(kind, stem):
+            problems.append(_problem(rel, "reserved-id", f"编号 {stem} 是网站页面保留的名称", f"the id {stem} is a name the site keeps for its own pages",
+                                     f"换一个编号，例如 {kind}-{stem}.yaml", f"choose another id, e.g. {kind}-{stem}.yaml"))
         else:
             found.append(Found(kind, stem, Path(entry.path), rel))
