@@ -41,6 +41,8 @@ def make_parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="检查后构建网站 / check, then build the site into public/")
     build.add_argument("--out", type=Path, default=None, help="输出目录 / output folder (default: public/)")
     build.add_argument("--as-of", default=None, help="统计截止日期 / measure progress at this date (YYYY-MM-DD)")
+    build.add_argument("--timings", action="store_true",
+                       help="在标准错误输出各阶段耗时 / print each phase's seconds to stderr (see bench/)")
 
     new = sub.add_parser("new", help="生成一条记录模板 / write a template record")
     new.add_argument("kind", help=f"类别 / kind: {', '.join(KINDS)}")
@@ -81,6 +83,7 @@ def cmd_check(args) -> int:
 def cmd_build(args) -> int:
     import datetime as dt
 
+    from registry.cache import Timings
     from registry.errors import ProblemsFound
     from registry.problems import format_text
     from registry.site import build_site
@@ -91,14 +94,17 @@ def cmd_build(args) -> int:
             dt.date.fromisoformat(args.as_of)
         except ValueError:
             raise UsageError(f"--as-of {args.as_of}: 日期应写作 YYYY-MM-DD / the date must be YYYY-MM-DD") from None
+    timings = Timings()
     try:
-        report = build_site(args.root, out, as_of=args.as_of)
+        report = build_site(args.root, out, as_of=args.as_of, timings=timings)
     except ProblemsFound as found:
         sys.stdout.write(format_text(found.problems, 0))
         sys.stderr.write("检查未通过，未构建，public/ 保持不变 / check failed: nothing built, the output is unchanged\n")
         return 1
     print(f"已构建 / built {report.files} 个文件 / files, {report.bytes:,} 字节 / bytes → {report.out_dir}"
           f"（统计截至 / as of {report.as_of}）")
+    if args.timings:
+        sys.stderr.write("".join(f"timing {line}\n" for line in timings.lines()))
     return 0
 
 

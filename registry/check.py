@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import cache
+from .cache import Timings
 from .crosscheck import crosscheck
 from .discover import discover
 from .model import Record, Registry
 from .problems import Problem, bounded
 from .schemas import SchemaSet
 from .validate import validate
-from .yamlload import load
+from .yamlload import MAX_BYTES, Document, decode, load, parse
 
 SETTINGS_FILE = "site.yaml"
 
@@ -47,20 +50,61 @@ def load_settings(root: Path, schemas: SchemaSet) -> tuple[dict, list[Problem]]:
     return doc.data, problems + validate(schemas, "site", doc)
 
 
-def check(root: Path, schemas: SchemaSet | None = None) -> CheckResult:
-    """Gather and check everything under root; nothing is written."""
-    schemas = schemas or SchemaSet(root / "schemas")
-    settings, problems = load_settings(root, schemas)
-    found, found_problems = discover(root)
+def check(root: Path, schemas: SchemaSet | None = None, timings: Timings | None = None) -> CheckResult:
+    """Gather and check everything under root; nothing is written (except the record cache in .cache/)."""
+    timings = timings or Timings()
+    with timings.phase("load"):
+        schemas = schemas or SchemaSet(root / "schemas")
+        settings, problems = load_settings(root, schemas)
+        found, found_problems = discover(root)
     problems += found_problems
     records: list[Record] = []
+    folder = cache.enabled(root)
+    # A record's problems depend only on its bytes, its schema and this code: reuse them when all three are the same.
+    salt = cache.digest(cache.code_version("check", "yamlload", "validate", "schemas", "problems", "model").encode(),
+                        cache.folder_digest(root / "schemas").encode()) if folder else ""
+    store = cache.RecordCache(folder, salt)
     for item in found:
-        doc, load_problems = load(item.path, item.src_path)
-        problems += load_problems
+        started = time.perf_counter()
+        data = _read(item.path)
+        key = cache.digest(item.kind.encode(), data) if data is not None else ""
+        hit = store.get(item.src_path, key) if data is not None else None
+        if hit is not None:
+            doc, file_problems = hit
+            timings.add("load", time.perf_counter() - started)
+        else:
+            doc, file_problems = load(item.path, item.src_path) if data is None else _parse(item.src_path, data)
+            loaded = time.perf_counter()
+            timings.add("load", loaded - started)
+            if doc is not None and isinstance(doc.data, dict):
+                file_problems = file_problems + validate(schemas, item.kind, doc)
+            timings.add("validate", time.perf_counter() - loaded)
+            if data is not None:
+                store.put(item.src_path, key, doc, file_problems)
+        problems += file_problems
         if doc is None or not isinstance(doc.data, dict):
             continue
-        problems += validate(schemas, item.kind, doc)
         records.append(Record(item.kind, item.id, doc))
-    registry = Registry(records, schemas)
-    problems += crosscheck(registry, schemas, records)
+    with timings.phase("load"):
+        store.save()
+    with timings.phase("cross-check"):
+        registry = Registry(records, schemas)
+        problems += crosscheck(registry, schemas, records)
     return CheckResult(bounded(problems), registry, settings, schemas)
+
+
+def _read(path: Path) -> bytes | None:
+    """A record file's bytes, or None when `load` must see it (too large, empty) to report it."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None
+    return path.read_bytes() if 0 < size <= MAX_BYTES else None
+
+
+def _parse(src_path: str, data: bytes) -> tuple[Document | None, list[Problem]]:
+    """What `load` does once the bytes are read."""
+    text, problems = decode(src_path, data)
+    if text is None:
+        return None, problems
+    return parse(src_path, text)

@@ -20,7 +20,6 @@ import csv
 import datetime as dt
 import io
 import json
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +32,7 @@ from .catalogue import Catalogue
 from .model import Registry
 from .schemas import SchemaSet
 from .views import TITLE_FIELD
-from .writer import scan_private
+from .writer import Scanner
 
 EXPORT_VERSION = 1
 DATA = "data"
@@ -182,12 +181,23 @@ def xlsx_bytes(sheets: list[tuple[str, list[str], list[list]]], title: str, as_o
 
 def scan_archives(folder: Path, secrets: dict[str, str]) -> list[tuple[str, str]]:
     """The privacy scan inside every .xlsx under folder: its XML is deflated, so a scan of the bytes cannot see it."""
+    scanner = Scanner(secrets)
     found = []
     for path in sorted(folder.rglob("*.xlsx")):
-        with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(path) as archive:
-            archive.extractall(tmp)
-            rel = path.relative_to(folder).as_posix()
-            found += [(f"{rel}!{inner}", where) for inner, where in scan_private(Path(tmp), secrets)]
+        found += scan_archive(path.relative_to(folder).as_posix(), path.read_bytes(), scanner)
+    return found
+
+
+def scan_archive(out_path: str, data: bytes, scanner: Scanner) -> list[tuple[str, str]]:
+    """The privacy scan inside one .xlsx (a zip of XML files), member by member, in memory."""
+    if not scanner:
+        return []
+    found = []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for inner in sorted(archive.namelist()):
+            where = scanner.find_bytes(archive.read(inner))
+            if where:
+                found.append((f"{out_path}!{inner}", where))
     return found
 
 

@@ -35,6 +35,15 @@ def section_of(out_path: str) -> str:
     return out_path.split("/", 1)[0] if "/" in out_path else out_path
 
 
+def _with_active(facets: list[dict[str, Any]], active: tuple[str, str]) -> list[dict[str, Any]]:
+    """The facets as `SitePlan.facets` gives them with `active` marked, derived from the unmarked ones (same values)."""
+    facet, value = active
+    url_end = f"/{facet}/{value}.html"
+    return [{**group, "options": [{**option, "active": group["name"] == facet and option["url"].endswith(url_end)}
+                                  for option in group["options"]]} if group["name"] == facet else group
+            for group in facets]
+
+
 STATUS_SYMBOL = {"achieved": "✓", "on-track": "→", "behind": "!", "not-started": "–"}
 
 
@@ -47,6 +56,8 @@ class SitePlan:
         self.settings, self.cat, self.as_of = settings, cat, as_of
         self.views = Views(registry, cat)
         self.pages: list[Page] = []
+        self._labels: dict[str, dict[str, str]] = {}
+        self._children: dict[Any, list[Record]] | None = None
 
     # -- shared context -----------------------------------------------------------------------
     def site(self) -> dict[str, Any]:
@@ -185,12 +196,16 @@ class SitePlan:
                       facets=facets, intro=self.cat.t(f"intro.{kind}"), facet=None)
         for facet_group in facets:
             facet = facet_group["name"]
+            # One pass over the records per facet, not one per value (a 10,000-record kind has ~1,000 values).
+            subsets: dict[str, list[Record]] = {}
+            for record in records:
+                for value in self.facet_values(record, facet):
+                    subsets.setdefault(value, []).append(record)
             for option in facet_group["options"]:
                 value = option["url"].rsplit("/", 1)[1].removesuffix(".html")
-                subset = [r for r in records if value in self.facet_values(r, facet)]
                 title = f"{self.plural(kind)} · {facet_group['title']}：{option['text']}"
-                self.paginate(f"{base}/{facet}/{value}", title, [self.home_crumb(), self.kind_crumb(kind)], subset,
-                              kind=kind, facets=self.facets(kind, records, (facet, value)), intro="",
+                self.paginate(f"{base}/{facet}/{value}", title, [self.home_crumb(), self.kind_crumb(kind)],
+                              subsets.get(value, []), kind=kind, facets=_with_active(facets, (facet, value)), intro="",
                               facet={"title": facet_group["title"], "text": option["text"]})
 
     def paginate(self, stem: str, title: str, crumbs: list[tuple[str, str]], records: list[Record], **context: Any) -> None:
@@ -211,7 +226,11 @@ class SitePlan:
         """Sections of records that refer to this one, by kind."""
         sections = []
         if record.kind == "institute":
-            children = [r for r in self.registry.all("institute") if r.get("parent") == record.id]
+            if self._children is None:  # parent → children, once, not a pass over every institute per institute
+                self._children = {}
+                for r in self.registry.all("institute"):
+                    self._children.setdefault(r.get("parent"), []).append(r)
+            children = self._children.get(record.id, [])
             if children:
                 sections.append({"title": self.cat.t("section.children"), "cards": self.views.cards(children)})
         for kind in ("achievement", "event", "project", "talent", "carrier"):
@@ -269,6 +288,11 @@ class SitePlan:
 
     def field_labels(self, kind: str) -> dict[str, str]:
         """Field name → its title in this language, for forms laid out by hand (lead.title as lead_title)."""
+        if kind not in self._labels:  # one per kind, shared by every page of the kind
+            self._labels[kind] = self._field_labels(kind)
+        return self._labels[kind]
+
+    def _field_labels(self, kind: str) -> dict[str, str]:
         schemas, zh = self.registry.schemas, self.cat.lang == "zh"
         labels = {name: node.get("title" if zh else "x-title-en", name) for name, node in schemas.properties(kind).items()}
         for name, node in schemas.properties(kind).items():

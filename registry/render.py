@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,9 +35,20 @@ def relative_url(target: str, from_page: str) -> str:
     path, hash_, anchor = target.partition("#")
     if path.endswith("/") or path == "":
         path += "index.html"
-    start = posixpath.dirname(from_page) or "."
-    rel = posixpath.relpath(path, start)
+    rel = _relpath(path, posixpath.dirname(from_page) or ".")
     return rel + (hash_ + anchor if hash_ else "")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _relpath(path: str, start: str) -> str:
+    """posixpath.relpath for clean site-root paths, cached: every page links the same few hundred targets."""
+    if start == "." or "." in path.split("/") or ".." in path.split("/") or "//" in path or path.startswith("/"):
+        return posixpath.relpath(path, start)
+    parts, base = path.split("/"), start.split("/")
+    common = 0
+    while common < min(len(parts), len(base)) and parts[common] == base[common]:
+        common += 1
+    return "/".join([".."] * (len(base) - common) + parts[common:]) or "."
 
 
 class MarkdownRenderer:
@@ -79,6 +91,11 @@ class Renderer:
         self.env.filters["markdown"] = MarkdownRenderer()
         self.env.filters["url"] = url_filter
         self.env.globals.update(globals_)
+
+    def precompile(self) -> None:
+        """Compile every template now, so forked workers inherit them instead of each compiling its own."""
+        for name in self.env.list_templates(extensions=["html", "xml", "txt"]):
+            self.env.get_template(name)
 
     def render(self, page: Page) -> bytes:
         template = self.env.get_template(page.template)

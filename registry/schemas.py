@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from functools import cache
 from pathlib import Path
@@ -18,9 +19,16 @@ from .errors import SchemaError
 COMMON = "common.schema.json"
 
 
+_PLAIN = re.compile(r"[\u3000-\u3029\u3030-\u303f\u4e00-\u9fff\uff01-\uff5e\x21-\x7e]*")
+_SPACE = re.compile(r"\s+")
+
+
 def reader_length(text: str) -> int:
     """Count characters as a reader counts them: no spaces, line breaks, or invisible and combining marks."""
     text = unicodedata.normalize("NFC", text)
+    stripped = _SPACE.sub("", text)
+    if _PLAIN.fullmatch(stripped):  # CJK, CJK punctuation, full-width forms and printable ASCII: each counts as one
+        return len(stripped)
     return sum(
         1 for ch in text
         if not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Mn", "Me", "Cc")
@@ -72,6 +80,7 @@ class SchemaSet:
     def __init__(self, schema_dir: Path):
         self.schema_dir = schema_dir
         self.files: dict[str, dict] = {}
+        self._fields: dict[tuple, list] = {}
         for path in sorted(schema_dir.glob("*.schema.json")):
             try:
                 schema = json.loads(path.read_text(encoding="utf-8"))
@@ -123,8 +132,12 @@ class SchemaSet:
 
     def properties(self, kind: str, path: tuple = ()) -> dict[str, dict]:
         """Return the fields allowed at a path (resolved), in schema order."""
-        node = self.at(kind, path) or {}
-        return {name: self.resolve(sub, f"{kind}.schema.json") for name, sub in node.get("properties", {}).items()}
+        key = ("properties", kind, tuple(path))
+        if key not in self._fields:  # asked for every record page: resolve once per kind and path
+            node = self.at(kind, path) or {}
+            self._fields[key] = {name: self.resolve(sub, f"{kind}.schema.json")
+                                 for name, sub in node.get("properties", {}).items()}
+        return dict(self._fields[key])
 
     def title(self, kind: str, path: tuple) -> tuple[str, str]:
         """Return the Chinese and English titles of the field at a path ('' where it has none)."""
@@ -145,11 +158,17 @@ class SchemaSet:
 
     def ref_fields(self, kind: str) -> list[tuple[tuple, str]]:
         """Return (path pattern, referenced kind) for every field that holds another record's id."""
-        return [(path, node["x-ref"]) for path, node in self.walk(kind) if "x-ref" in node]
+        key = ("ref", kind)
+        if key not in self._fields:  # asked once per record: walk the schema once per kind
+            self._fields[key] = [(path, node["x-ref"]) for path, node in self.walk(kind) if "x-ref" in node]
+        return list(self._fields[key])
 
     def date_fields(self, kind: str) -> list[tuple]:
         """Return the path patterns of every date field of a kind."""
-        return [path for path, node in self.walk(kind) if node.get("x-date")]
+        key = ("date", kind)
+        if key not in self._fields:
+            self._fields[key] = [path for path, node in self.walk(kind) if node.get("x-date")]
+        return list(self._fields[key])
 
     def public(self, kind: str, data: Any, path: tuple = ()) -> Any:
         """Return only what may be published: fields the schema defines and does not mark private (an allow-list)."""
@@ -168,7 +187,9 @@ class SchemaSet:
         return data
 
 
+@cache
 def _at(schemas: SchemaSet, kind: str, path: tuple) -> dict | None:
+    # Cached on the path as given too: pages ask for the same few paths hundreds of thousands of times.
     return _at_cached(schemas, kind, tuple("*" if isinstance(p, int) else p for p in path))
 
 

@@ -28,6 +28,7 @@ class Views:
 
     def __init__(self, registry: Registry, cat: Catalogue):
         self.registry, self.cat = registry, cat
+        self._cards: dict[tuple[str, str], dict[str, Any]] = {}
 
     # -- names and links -------------------------------------------------------------------------
     def name(self, record: Record) -> str:
@@ -89,7 +90,15 @@ class Views:
                 "date": date, "sample": record.sample, "id": record.id}
 
     def cards(self, records: list[Record]) -> list[dict[str, Any]]:
-        return [self.card(r) for r in records]
+        """Cards of many records; each record's card is made once and shared (a record is listed on many pages)."""
+        made = self._cards
+        out = []
+        for r in records:
+            key = (r.kind, r.id)
+            if key not in made:
+                made[key] = self.card(r)
+            out.append(made[key])
+        return out
 
     # -- facts (the labelled fields of a record page) --------------------------------------------
     def facts(self, record: Record) -> list[dict[str, Any]]:

@@ -1,0 +1,217 @@
+"""The build benchmark: check, full build, rebuilds after one edit, peak memory, output size, at N records.
+
+    .venv/bin/python bench/run.py [--sizes 1000 10000 100000] [--runs 3] [--keep DIR] [--verify]
+
+For each N, bench/generate.py writes a synthetic project into a temporary folder; every command runs as a
+subprocess (`build.py --root … check|build --timings`), timed by wall clock and by CPU (the children's user +
+system time: the fairer figure on a busy machine), its peak memory sampled as the RSS summed over the whole
+process tree (workers included). Each run starts cold (no .cache/, no output), then edits one achievement,
+then adds one event. Medians over the runs. --verify also builds the edited project cold into another folder
+and compares it with the incremental output byte for byte (exit 1 if they differ).
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import os
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import yaml  # noqa: E402
+from generate import dump, generate  # noqa: E402
+
+PHASE = re.compile(r"^timing (\S+)\s+([\d.]+) s")
+
+
+@dataclass
+class Measure:
+    """One subprocess: wall seconds, CPU seconds (children), peak RSS of its process tree (bytes), phases."""
+
+    wall: float
+    cpu: float
+    peak: int
+    phases: dict[str, float] = field(default_factory=dict)
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory of a process and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    page = os.sysconf("SC_PAGE_SIZE")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{entry}/statm") as f:
+                rss[int(entry)] = int(f.read().split()[1]) * page
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry))
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        total += rss.get(current, 0)
+        todo += children.get(current, [])
+    return total
+
+
+def run(argv: list[str], env: dict[str, str] | None = None) -> Measure:
+    """Run build.py with argv, sampling its tree's memory every 20 ms; fail loudly if it fails."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, str(REPO / "build.py"), *argv], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env={**os.environ, **(env or {})})
+    peak = [0]
+
+    def sample() -> None:
+        while proc.poll() is None:
+            peak[0] = max(peak[0], tree_rss(proc.pid))
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, err = proc.communicate()
+    wall = time.perf_counter() - started
+    sampler.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        raise SystemExit(f"build.py {' '.join(argv)} failed ({proc.returncode}):\n{out.decode()[-3000:]}\n{err.decode()[-3000:]}")
+    phases = {m.group(1): float(m.group(2)) for line in err.decode().splitlines() if (m := PHASE.match(line))}
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Measure(wall, cpu, max(peak[0], after.ru_maxrss * 1024 if after.ru_maxrss > before.ru_maxrss else 0), phases)
+
+
+def tree_size(folder: Path) -> tuple[int, int]:
+    """(files, bytes) under a folder."""
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    return len(files), sum(p.stat().st_size for p in files)
+
+
+def edit_achievement(root: Path, run_number: int) -> None:
+    """Change the first sentence of one achievement's summary, as staff do."""
+    path = sorted((root / "records/achievements").glob("bench-ach-*.yaml"))[run_number % 5]
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["summary"]["zh"] = f"第{run_number + 1}次修改。" + data["summary"]["zh"]
+    path.write_text(dump(data), encoding="utf-8")
+
+
+def add_event(root: Path, run_number: int) -> Path:
+    """Add one new event record."""
+    path = root / "records/events" / f"bench-added-{run_number}.yaml"
+    path.write_text(f"id: bench-added-{run_number}\ntitle:\n  zh: 新增对接活动（第{run_number}次）\ntype: forum\n"
+                    "start: 2020-06-01\ndistrict: kaifaqu\ninstitutes: [tsinghua]\n", encoding="utf-8")
+    return path
+
+
+def same_tree(a: Path, b: Path) -> list[str]:
+    """Paths whose bytes differ between two folders (or that exist in only one)."""
+    files_a = {p.relative_to(a).as_posix() for p in a.rglob("*") if p.is_file()}
+    files_b = {p.relative_to(b).as_posix() for p in b.rglob("*") if p.is_file()}
+    differ = sorted(files_a ^ files_b)
+    differ += [rel for rel in sorted(files_a & files_b) if not filecmp.cmp(a / rel, b / rel, shallow=False)]
+    return differ
+
+
+def bench_size(count: int, runs: int, work: Path, verify: bool) -> dict:
+    """Every measurement for one N, as medians over runs."""
+    root = work / f"n{count}"
+    if not root.exists():
+        started = time.perf_counter()
+        generate(root, count)
+        print(f"generated N={count} in {time.perf_counter() - started:.1f} s → {root}", file=sys.stderr)
+    pristine = {p: p.read_bytes() for p in (root / "records/achievements").glob("bench-ach-00000*.yaml")}
+    out = root / "public"
+    rows: dict[str, list] = {k: [] for k in ("check_cold", "check", "build", "edit", "add")}
+    phases: list[dict[str, float]] = []
+    for n in range(runs):
+        shutil.rmtree(root / ".cache", ignore_errors=True)
+        shutil.rmtree(out, ignore_errors=True)
+        rows["check_cold"].append(run(["--root", str(root), "check"]))
+        rows["check"].append(run(["--root", str(root), "check"]))
+        shutil.rmtree(root / ".cache", ignore_errors=True)
+        full = run(["--root", str(root), "build", "--out", str(out), "--timings"])
+        rows["build"].append(full)
+        phases.append(full.phases)
+        edit_achievement(root, n)
+        rows["edit"].append(run(["--root", str(root), "build", "--out", str(out), "--timings"]))
+        added = add_event(root, n)
+        rows["add"].append(run(["--root", str(root), "build", "--out", str(out), "--timings"]))
+        if verify and n == runs - 1:
+            clean = root / "public-clean"
+            shutil.rmtree(clean, ignore_errors=True)
+            run(["--root", str(root), "build", "--out", str(clean)], env={"REGISTRY_NO_CACHE": "1"})
+            differ = same_tree(out, clean)
+            shutil.rmtree(clean)
+            if differ:
+                raise SystemExit(f"incremental output differs from a clean build at N={count}: {differ[:10]}")
+            print(f"verified N={count}: incremental output equals a clean build, byte for byte", file=sys.stderr)
+        added.unlink()
+        for path, data in pristine.items():
+            path.write_bytes(data)
+    files, size = tree_size(out)
+    _, index = tree_size(out / "search")
+
+    def med(key: str, attr: str) -> float:
+        return statistics.median(getattr(m, attr) for m in rows[key])
+
+    names = list(dict.fromkeys(name for p in phases for name in p))
+    return {"n": count, "records": sum(1 for _ in (root / "records").rglob("*.yaml")),
+            **{f"{k}_{a}": med(k, a) for k in rows for a in ("wall", "cpu")},
+            "peak": max(m.peak for m in rows["build"]), "files": files, "bytes": size, "index": index,
+            "phases": {name: statistics.median(p.get(name, 0.0) for p in phases) for name in names}}
+
+
+def table(results: list[dict]) -> str:
+    """The results as one Markdown table (wall s / CPU s), then each size's phase shares."""
+    head = ("| N | records | check cold | check | build | edit 1 achievement | add 1 event | peak RSS | files | "
+            "bytes | index |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+    lines = []
+    for r in results:
+        cells = [f"{r[f'{k}_wall']:.2f} / {r[f'{k}_cpu']:.2f}" for k in ("check_cold", "check", "build", "edit", "add")]
+        lines.append(f"| {r['n']:,} | {r['records']:,} | " + " | ".join(cells) +
+                     f" | {r['peak'] / 2**20:,.0f} MB | {r['files']:,} | {r['bytes'] / 1e6:,.1f} MB | {r['index'] / 1e6:,.1f} MB |")
+    out = head + "\n".join(lines) + "\n\nTimes are seconds, wall / CPU (the build's processes), medians.\n"
+    for r in results:
+        top = {k: v for k, v in r["phases"].items() if "." not in k}
+        total = sum(top.values()) or 1.0
+        out += f"\nN = {r['n']:,}, full build by phase (s, share): " + ", ".join(
+            f"{k} {v:.2f} ({100 * v / total:.0f}%)" for k, v in top.items())
+        sub = {k: v for k, v in r["phases"].items() if "." in k}
+        if sub:
+            out += "; inside pages, summed over workers: " + ", ".join(f"{k[6:]} {v:.2f}" for k, v in sub.items())
+        out += "\n"
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--keep", type=Path, default=None, help="generate into (and keep) this folder")
+    parser.add_argument("--verify", action="store_true", help="compare the incremental output with a clean build")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="registry-bench-") as tmp:
+        work = args.keep or Path(tmp)
+        results = [bench_size(n, args.runs, work, args.verify) for n in args.sizes]
+    sys.stdout.write(table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,144 @@
+"""Rendering every page on every core, reusing the files of the last build whose inputs did not change.
+
+Each page gets a key: a hash of its out_path, template and context (pickled), salted with the templates,
+the shared globals and the code. A page whose key matches the last build's, and whose file in the current
+output folder is still the one that build wrote (same size and mtime), is hard-linked into staging instead of
+rendered — so an unchanged file is never rewritten. Every page that is rendered is scanned for private values
+by the worker that rendered it; a reused page was scanned when it was written, unless the private values changed.
+
+Workers are forked (Linux): they inherit the page plan, the compiled templates and the scanner, and receive
+only ranges of page numbers.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .cache import Timings, digest
+from .render import Page, Renderer
+from .writer import Scanner, safe_join
+
+MIN_PAGES_FOR_WORKERS = 400
+"""Below this, forking costs more than it saves (the tests build many small sites)."""
+
+SPAN = 64
+"""Pages per task: small enough to balance two workers, large enough to keep messages few."""
+
+
+@dataclass
+class Previous:
+    """What the last successful build into an output folder wrote: out_path → (key, size, mtime_ns)."""
+
+    public_dir: Path
+    files: dict[str, tuple[str, int, int]] = field(default_factory=dict)
+    secrets_same: bool = False
+
+    def reuse(self, out_path: str, key: str, target: Path) -> tuple[int, int] | None:
+        """Hard-link the current file into staging if its key matches and it is untouched; its (size, mtime)."""
+        known = self.files.get(out_path)
+        if known is None or known[0] != key:
+            return None
+        source = safe_join(self.public_dir, out_path)
+        try:
+            stat = source.stat()
+            if (stat.st_size, stat.st_mtime_ns) != known[1:]:
+                return None
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(source, target)
+        except OSError:
+            return None
+        return stat.st_size, stat.st_mtime_ns
+
+
+@dataclass
+class Job:
+    """Everything a worker needs, inherited through fork."""
+
+    pages: list[Page]
+    renderer: Renderer
+    staging_dir: Path
+    previous: Previous
+    scanner: Scanner
+    salt: bytes
+
+
+_JOB: Job | None = None
+
+
+def page_key(job: Job, page: Page) -> str:
+    """The hash of everything a page's bytes depend on (pickle of a context is deterministic for one build's code)."""
+    return digest(job.salt, page.out_path.encode(), page.template.encode(),
+                  pickle.dumps(page.context, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _work(span: tuple[int, int]) -> tuple[list[tuple], dict[str, float]]:
+    """Render or reuse pages span[0]…span[1]-1; return (out_path, key, size, mtime_ns, reused, leak) and phase times."""
+    job = _JOB
+    assert job is not None
+    timings = Timings()
+    out = []
+    for number in range(*span):
+        page = job.pages[number]
+        started = time.perf_counter()
+        key = page_key(job, page)
+        target = safe_join(job.staging_dir, page.out_path)
+        reused = job.previous.reuse(page.out_path, key, target)
+        keyed = time.perf_counter()
+        timings.add("pages.reuse", keyed - started)
+        leak = None
+        if reused is not None:
+            size, mtime = reused
+            if not job.previous.secrets_same:
+                leak = job.scanner.find_bytes(target.read_bytes())
+                timings.add("pages.scan", time.perf_counter() - keyed)
+        else:
+            data = job.renderer.render(page)
+            rendered = time.perf_counter()
+            timings.add("pages.render", rendered - keyed)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            stat = target.stat()
+            size, mtime = stat.st_size, stat.st_mtime_ns
+            written = time.perf_counter()
+            timings.add("pages.write", written - rendered)
+            leak = job.scanner.find_bytes(data)
+            timings.add("pages.scan", time.perf_counter() - written)
+        out.append((page.out_path, key, size, mtime, reused is not None, leak))
+    return out, timings.phases
+
+
+def workers() -> int:
+    """How many processes to render with: every core this process may run on."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
+def render_all(job: Job, timings: Timings) -> list[tuple]:
+    """Render (or reuse) every page of the job into staging, on every core when there are enough pages."""
+    global _JOB
+    _JOB = job
+    spans = [(start, min(start + SPAN, len(job.pages))) for start in range(0, len(job.pages), SPAN)]
+    try:
+        count = workers()
+        # Forking a process that runs other threads (`serve`: its web server, its file watcher) can copy a held
+        # lock into the child and hang it; such a process renders in its own thread.
+        forkable = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+        if count > 1 and len(job.pages) >= MIN_PAGES_FOR_WORKERS and forkable:
+            job.renderer.precompile()  # compiled once here, inherited by every worker
+            with multiprocessing.get_context("fork").Pool(count) as pool:
+                results = pool.map(_work, spans, chunksize=1)
+        else:
+            results = [_work(span) for span in spans]
+    finally:
+        _JOB = None
+    rows = []
+    for part, phases in results:
+        rows += part
+        for name, seconds in phases.items():
+            timings.add(name, seconds)
+    return rows
