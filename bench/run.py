@@ -194,7 +194,7 @@ def table(results: list[dict]) -> str:
             f"{k} {v:.2f} ({100 * v / total:.0f}%)" for k, v in top.items())
         sub = {k: v for k, v in r["phases"].items() if "." in k}
         if sub:
-            out += "; inside pages, summed over workers: " + ", ".join(f"{k[6:]} {v:.2f}" for k, v in sub.items())
+            out += "; inside output, summed over workers: " + ", ".join(f"{k.split('.', 1)[1]} {v:.2f}" for k, v in sub.items())
         out += "\n"
     return out
 

@@ -117,6 +117,6 @@ class Timings:
         self.phases[name] = self.phases.get(name, 0.0) + seconds
 
     def lines(self) -> list[str]:
-        """One line per phase: name, seconds, share of the total (of top-level phases; `pages.*` are worker sums)."""
+        """One line per phase: name, seconds, share of the total (of the top-level phases; `work.*` are sums over the workers, inside `output`)."""
         total = sum(seconds for name, seconds in self.phases.items() if "." not in name) or 1.0
         return [f"{name:12} {seconds:8.3f} s {100 * seconds / total:5.1f}%" for name, seconds in self.phases.items()]

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import time
+import multiprocessing
+import os
+import signal
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import cache
 from .cache import Timings
 from .crosscheck import crosscheck
-from .discover import discover
+from .discover import Found, discover
 from .model import Record, Registry
 from .problems import Problem, bounded
 from .schemas import SchemaSet
@@ -64,23 +67,24 @@ def check(root: Path, schemas: SchemaSet | None = None, timings: Timings | None 
     salt = cache.digest(cache.code_version("check", "yamlload", "validate", "schemas", "problems", "model").encode(),
                         cache.folder_digest(root / "schemas").encode()) if folder else ""
     store = cache.RecordCache(folder, salt)
-    for item in found:
-        started = time.perf_counter()
-        data = _read(item.path)
-        key = cache.digest(item.kind.encode(), data) if data is not None else ""
-        hit = store.get(item.src_path, key) if data is not None else None
-        if hit is not None:
-            doc, file_problems = hit
-            timings.add("load", time.perf_counter() - started)
-        else:
-            doc, file_problems = load(item.path, item.src_path) if data is None else _parse(item.src_path, data)
-            loaded = time.perf_counter()
-            timings.add("load", loaded - started)
-            if doc is not None and isinstance(doc.data, dict):
-                file_problems = file_problems + validate(schemas, item.kind, doc)
-            timings.add("validate", time.perf_counter() - loaded)
+    results: dict[str, tuple] = {}
+    misses: list[tuple[Found, str, bytes | None]] = []
+    with timings.phase("load"):
+        for item in found:
+            data = _read(item.path)
+            key = cache.digest(item.kind.encode(), data) if data is not None else ""
+            hit = store.get(item.src_path, key) if data is not None else None
+            if hit is not None:
+                results[item.src_path] = hit
+            else:
+                misses.append((item, key, data))
+    with timings.phase("parse+validate"):  # parse and validate what the cache did not hold, on every core when many
+        for (item, key, data), (doc, file_problems) in zip(misses, _check_files(schemas, misses), strict=True):
+            results[item.src_path] = (doc, file_problems)
             if data is not None:
                 store.put(item.src_path, key, doc, file_problems)
+    for item in found:
+        doc, file_problems = results[item.src_path]
         problems += file_problems
         if doc is None or not isinstance(doc.data, dict):
             continue
@@ -91,6 +95,54 @@ def check(root: Path, schemas: SchemaSet | None = None, timings: Timings | None 
         registry = Registry(records, schemas)
         problems += crosscheck(registry, schemas, records)
     return CheckResult(bounded(problems), registry, settings, schemas)
+
+
+MIN_FILES_FOR_WORKERS = 2000
+"""Below this, forking workers costs more than parsing in one process."""
+
+_MISSES: list = []
+_SCHEMAS: list = []
+
+
+def _check_files(schemas: SchemaSet, misses: list[tuple[Found, str, bytes | None]]) -> list[tuple]:
+    """(document, problems) of each file, in order: parsed and validated, by forked workers when there are many."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    forkable = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    if cores < 2 or len(misses) < MIN_FILES_FOR_WORKERS or not forkable:
+        return [_check_file(schemas, item, data) for item, _key, data in misses]
+    _MISSES[:], _SCHEMAS[:] = misses, [schemas]  # inherited by the forked workers, which get only index ranges
+    try:
+        step = 500
+        spans = [(start, min(start + step, len(misses))) for start in range(0, len(misses), step)]
+        pool = multiprocessing.get_context("fork").Pool(cores, initializer=_default_sigterm)
+        try:
+            parts = pool.map(_check_span, spans, chunksize=1)
+            pool.close()
+        except BaseException:
+            pool.terminate()
+            raise
+        finally:
+            pool.join()
+    finally:
+        _MISSES.clear()
+        _SCHEMAS.clear()
+    return [result for part in parts for result in part]
+
+
+def _default_sigterm() -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler (`serve`), so terminate() works
+
+
+def _check_span(span: tuple[int, int]) -> list[tuple]:
+    return [_check_file(_SCHEMAS[0], item, data) for item, _key, data in _MISSES[span[0]:span[1]]]
+
+
+def _check_file(schemas: SchemaSet, item: Found, data: bytes | None) -> tuple[Document | None, list[Problem]]:
+    """Load (from the bytes already read) and validate one record file."""
+    doc, file_problems = load(item.path, item.src_path) if data is None else _parse(item.src_path, data)
+    if doc is not None and isinstance(doc.data, dict):
+        file_problems = file_problems + validate(schemas, item.kind, doc)
+    return doc, file_problems
 
 
 def _read(path: Path) -> bytes | None:

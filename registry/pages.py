@@ -13,6 +13,10 @@ from .render import Page
 from .reportpages import district_over_time, plan_over_time, plan_reports
 from .views import Views, record_url
 
+FACET_SHOWN = 30
+"""Options per facet in a list page's sidebar: with 10,000 institutes, listing every one made each of the
+thousands of achievement list pages 1.3 MB (measured in bench/); the rest stay one click away on their pages."""
+
 PAGE_SIZE = 50
 """Cards per directory page; a 10,000-record facet is 200 pages, not one 5 MB page."""
 
@@ -42,6 +46,20 @@ def _with_active(facets: list[dict[str, Any]], active: tuple[str, str]) -> list[
     return [{**group, "options": [{**option, "active": group["name"] == facet and option["url"].endswith(url_end)}
                                   for option in group["options"]]} if group["name"] == facet else group
             for group in facets]
+
+
+def _shown(facets: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The facets a list page's sidebar shows: at most FACET_SHOWN options each, those with most records (and the
+    active one), in their usual order. Every facet page still exists; only the sidebar is bounded."""
+    out = []
+    for group in facets:
+        options = group["options"]
+        if len(options) > FACET_SHOWN:
+            ranked = sorted(range(len(options)), key=lambda i: (-options[i]["count"], i))
+            keep = set(ranked[:FACET_SHOWN]) | {i for i, option in enumerate(options) if option["active"]}
+            group = {**group, "options": [option for i, option in enumerate(options) if i in keep]}
+        out.append(group)
+    return out
 
 
 STATUS_SYMBOL = {"achieved": "✓", "on-track": "→", "behind": "!", "not-started": "–"}
@@ -193,7 +211,7 @@ class SitePlan:
         base = folder_of(kind)
         facets = self.facets(kind, records, None)
         self.paginate(f"{base}/index", self.plural(kind), [self.home_crumb()], records, kind=kind,
-                      facets=facets, intro=self.cat.t(f"intro.{kind}"), facet=None)
+                      facets=_shown(facets), intro=self.cat.t(f"intro.{kind}"), facet=None)
         for facet_group in facets:
             facet = facet_group["name"]
             # One pass over the records per facet, not one per value (a 10,000-record kind has ~1,000 values).
@@ -205,7 +223,7 @@ class SitePlan:
                 value = option["url"].rsplit("/", 1)[1].removesuffix(".html")
                 title = f"{self.plural(kind)} · {facet_group['title']}：{option['text']}"
                 self.paginate(f"{base}/{facet}/{value}", title, [self.home_crumb(), self.kind_crumb(kind)],
-                              subsets.get(value, []), kind=kind, facets=_with_active(facets, (facet, value)), intro="",
+                              subsets.get(value, []), kind=kind, facets=_shown(_with_active(facets, (facet, value))), intro="",
                               facet={"title": facet_group["title"], "text": option["text"]})
 
     def paginate(self, stem: str, title: str, crumbs: list[tuple[str, str]], records: list[Record], **context: Any) -> None:

@@ -15,12 +15,15 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import signal
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import Timings, digest
+from .exports import scan_archive
 from .render import Page, Renderer
 from .writer import Scanner, safe_join
 
@@ -66,6 +69,8 @@ class Job:
     previous: Previous
     scanner: Scanner
     salt: bytes
+    extras: dict[str, Callable[[], dict[str, bytes]]] = field(default_factory=dict)
+    """Producers of the other files (exports, feeds, search index, assets), run by a worker beside the pages."""
 
 
 _JOB: Job | None = None
@@ -77,11 +82,43 @@ def page_key(job: Job, page: Page) -> str:
                   pickle.dumps(page.context, protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def _work(span: tuple[int, int]) -> tuple[list[tuple], dict[str, float]]:
-    """Render or reuse pages span[0]…span[1]-1; return (out_path, key, size, mtime_ns, reused, leak) and phase times."""
+def _extra(job: Job, name: str, timings: Timings) -> list[tuple]:
+    """Produce one group of files (e.g. the search index), then write or reuse each and scan what is new."""
+    with timings.phase(f"work.{name}"):
+        files = job.extras[name]()
+    out = []
+    for out_path, data in files.items():
+        started = time.perf_counter()
+        key, target = digest(data), safe_join(job.staging_dir, out_path)
+        reused = job.previous.reuse(out_path, key, target)
+        if reused is None:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            reused_now, mtime = False, target.stat().st_mtime_ns
+        else:
+            reused_now, mtime = True, reused[1]
+        scanning = time.perf_counter()
+        timings.add("work.write", scanning - started)
+        leaks = []
+        if not reused_now or not job.previous.secrets_same:
+            where = job.scanner.find_bytes(data)
+            leaks = [(out_path, where)] if where else []
+            if out_path.endswith(".xlsx"):  # its XML is deflated: scan inside the archive
+                leaks += scan_archive(out_path, data, job.scanner)
+            timings.add("work.scan", time.perf_counter() - scanning)
+        out.append((out_path, key, len(data), mtime, reused_now, leaks))
+    return out
+
+
+def _work(task: tuple[int, int] | str) -> tuple[list[tuple], dict[str, float]]:
+    """Render or reuse pages span[0]…span[1]-1, or produce a named group of files;
+    return rows (out_path, key, size, mtime_ns, reused, leaks) and phase times."""
     job = _JOB
     assert job is not None
     timings = Timings()
+    if isinstance(task, str):
+        return _extra(job, task, timings), timings.phases
+    span = task
     out = []
     for number in range(*span):
         page = job.pages[number]
@@ -90,27 +127,32 @@ def _work(span: tuple[int, int]) -> tuple[list[tuple], dict[str, float]]:
         target = safe_join(job.staging_dir, page.out_path)
         reused = job.previous.reuse(page.out_path, key, target)
         keyed = time.perf_counter()
-        timings.add("pages.reuse", keyed - started)
+        timings.add("work.reuse", keyed - started)
         leak = None
         if reused is not None:
             size, mtime = reused
             if not job.previous.secrets_same:
                 leak = job.scanner.find_bytes(target.read_bytes())
-                timings.add("pages.scan", time.perf_counter() - keyed)
+                timings.add("work.scan", time.perf_counter() - keyed)
         else:
             data = job.renderer.render(page)
             rendered = time.perf_counter()
-            timings.add("pages.render", rendered - keyed)
+            timings.add("work.render", rendered - keyed)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
             stat = target.stat()
             size, mtime = stat.st_size, stat.st_mtime_ns
             written = time.perf_counter()
-            timings.add("pages.write", written - rendered)
+            timings.add("work.write", written - rendered)
             leak = job.scanner.find_bytes(data)
-            timings.add("pages.scan", time.perf_counter() - written)
-        out.append((page.out_path, key, size, mtime, reused is not None, leak))
+            timings.add("work.scan", time.perf_counter() - written)
+        out.append((page.out_path, key, size, mtime, reused is not None, [(page.out_path, leak)] if leak else []))
     return out, timings.phases
+
+
+def _worker_signals() -> None:
+    """A worker dies on SIGTERM: it must not inherit a handler of the parent's (`serve` sets one to stop cleanly)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def workers() -> int:
@@ -123,6 +165,8 @@ def render_all(job: Job, timings: Timings) -> list[tuple]:
     global _JOB
     _JOB = job
     spans = [(start, min(start + SPAN, len(job.pages))) for start in range(0, len(job.pages), SPAN)]
+    # The long single tasks first, so one worker builds the search index while the other renders pages.
+    tasks: list[tuple[int, int] | str] = [*sorted(job.extras, key=lambda n: n != "search"), *spans]
     try:
         count = workers()
         # Forking a process that runs other threads (`serve`: its web server, its file watcher) can copy a held
@@ -130,10 +174,17 @@ def render_all(job: Job, timings: Timings) -> list[tuple]:
         forkable = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
         if count > 1 and len(job.pages) >= MIN_PAGES_FOR_WORKERS and forkable:
             job.renderer.precompile()  # compiled once here, inherited by every worker
-            with multiprocessing.get_context("fork").Pool(count) as pool:
-                results = pool.map(_work, spans, chunksize=1)
+            pool = multiprocessing.get_context("fork").Pool(count, initializer=_worker_signals)
+            try:
+                results = pool.map(_work, tasks, chunksize=1)
+                pool.close()  # workers finish and exit; terminate() is only for a failure
+            except BaseException:
+                pool.terminate()
+                raise
+            finally:
+                pool.join()
         else:
-            results = [_work(span) for span in spans]
+            results = [_work(task) for task in tasks]
     finally:
         _JOB = None
     rows = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import pickle
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,14 +14,14 @@ from .catalogue import Catalogue, load_messages
 from .check import check
 from .datapages import download_links
 from .errors import BuildError, ProblemsFound
-from .exports import export_files, scan_archive
+from .exports import export_files
 from .feeds import feed_files
 from .pages import SitePlan
 from .parallel import Job, Previous, render_all
 from .progress import compute_progress, partner_indicator
 from .render import Renderer
 from .search import build_index
-from .writer import Scanner, Staging, safe_join
+from .writer import Scanner, Staging
 
 TEMPLATES = "site_templates"
 
@@ -70,51 +71,36 @@ def build_site(root: Path, out_dir: Path, as_of: str | None = None, timings: Tim
         previous = Previous(out_dir, manifest.get("files", {}) if manifest.get("salt") == salt else {},
                             manifest.get("secrets") == secrets_key)
 
+    assets = root / TEMPLATES / "assets"
+    # Downloads, feeds and the search index are written beside the pages and scanned like them, by the workers.
+    extras: dict[str, Callable[[], dict[str, bytes]]] = {
+        "search": lambda: build_index(public, cat),
+        "exports": lambda: export_files(public, progress, cat, as_of, cat.text(settings.get("title"))),
+        "feeds": lambda: feed_files(public, cat, settings, [page.out_path for page in pages]),
+        "assets": lambda: {f"assets/{p.relative_to(assets).as_posix()}": p.read_bytes()
+                           for p in sorted(assets.rglob("*")) if p.is_file()},
+    }
     staging = Staging(out_dir)
     try:
         for page in pages:
             staging.reserve(page.out_path)
-        with timings.phase("pages"):
-            rows = render_all(Job(pages, renderer, staging.dir, previous, scanner, salt.encode()), timings)
-        files = {out_path: (key, size, mtime) for out_path, key, size, mtime, _reused, _leak in rows}
-        leaks = [(out_path, leak) for out_path, _key, _size, _mtime, _reused, leak in rows if leak]
-        for out_path, _key, size, _mtime, _reused, _leak in rows:
-            staging.written[out_path] = size
-        # Downloads, feeds and the search index go into staging before the privacy scan, so it covers them.
-        extra = {f"assets/{path.relative_to(root / TEMPLATES / 'assets').as_posix()}": path.read_bytes()
-                 for path in sorted(p for p in (root / TEMPLATES / "assets").rglob("*") if p.is_file())}
-        with timings.phase("exports"):
-            extra.update(export_files(public, progress, cat, as_of, cat.text(settings.get("title"))))
-            extra.update(feed_files(public, cat, settings, [page.out_path for page in pages]))
-        with timings.phase("search"):
-            extra.update(build_index(public, cat))
-        to_scan = []
-        with timings.phase("write"):
-            for out_path, data in extra.items():
-                key, target = cache.digest(data), safe_join(staging.dir, out_path)
-                reused = previous.reuse(out_path, key, target)
-                if reused is None:
-                    staging.write(out_path, data)
-                    files[out_path] = (key, len(data), target.stat().st_mtime_ns)
-                else:
-                    staging.reserve(out_path)
-                    files[out_path] = (key, *reused)
-                staging.written[out_path] = len(data)
-                if reused is None or not previous.secrets_same:
-                    to_scan.append((out_path, data))
-        with timings.phase("scan"):
-            for out_path, data in to_scan:
-                where = scanner.find_bytes(data)
-                if where:
-                    leaks.append((out_path, where))
-                if out_path.endswith(".xlsx"):
-                    leaks += scan_archive(out_path, data, scanner)
+        with timings.phase("output"):
+            rows = render_all(Job(pages, renderer, staging.dir, previous, scanner, salt.encode(), extras), timings)
+        files, leaks = {}, []
+        for out_path, key, size, mtime, _reused, found in rows:
+            if out_path not in files and out_path in staging.written and staging.written[out_path] == 0:
+                staging.written[out_path] = size  # a page, reserved above
+            else:
+                staging.reserve(out_path)  # two files at one path is an error
+                staging.written[out_path] = size
+            files[out_path] = (key, size, mtime)
+            leaks += found
         if leaks:
             lines = [f"  public/{out}: {where}" for out, where in sorted(leaks)[:20]]
             raise BuildError("私密字段的值出现在公开输出中，已停止构建 / a private value appears in the public output; "
                              "nothing was published:\n" + "\n".join(lines) +
                              "\n  删除公开文字中的电话或姓名 / remove the phone number or name from the public text")
-        with timings.phase("write"):
+        with timings.phase("commit"):
             staging.commit()
     except BaseException:
         staging.discard()

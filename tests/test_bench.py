@@ -1,0 +1,64 @@
+"""bench/: the generator's records pass check, and an incremental build equals a clean one byte for byte.
+
+Correctness only; the timings live in bench/README.md, never in tests.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import importlib.util
+import sys
+from pathlib import Path
+
+from conftest import REPO
+
+sys.path.insert(0, str(REPO / "bench"))
+_spec = importlib.util.spec_from_file_location("bench_run", REPO / "bench" / "run.py")
+bench_run = sys.modules["bench_run"] = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(bench_run)
+generate = sys.modules["generate"]  # bench/run.py imports it from bench/
+
+
+def tree(folder: Path) -> dict[str, Path]:
+    return {p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_generated_records_pass_check_and_are_deterministic(tmp_path, run):
+    first = generate.generate(tmp_path / "a", 120)
+    second = generate.generate(tmp_path / "b", 120)
+    result = run("--root", str(first), "check")
+    assert result.code == 0, result
+    assert "no problems" in result.out
+    records_a, records_b = tree(first / "records"), tree(second / "records")
+    assert len([p for p in records_a if p.startswith("achievements/bench-")]) == 120
+    assert records_a.keys() == records_b.keys()
+    assert all(records_a[k].read_bytes() == records_b[k].read_bytes() for k in records_a)
+
+
+def test_bench_run_verifies_incremental_output_against_a_clean_build(tmp_path, capsys):
+    # --verify rebuilds after an edit and an added event, then builds cold into another folder and compares bytes.
+    assert bench_run.main(["--sizes", "300", "--runs", "1", "--verify", "--keep", str(tmp_path)]) == 0
+    out, err = capsys.readouterr()
+    assert "verified N=300: incremental output equals a clean build, byte for byte" in err
+    header, _rule, row = out.splitlines()[:3]
+    assert header.startswith("| N | records | check cold |") and row.startswith("| 300 | ")
+
+
+def test_a_rebuild_rewrites_only_what_changed_and_equals_a_clean_build(tmp_path, run, monkeypatch):
+    root = generate.generate(tmp_path / "project", 60)
+    out = root / "public"
+    assert run("--root", str(root), "build").code == 0
+    untouched, edited = out / "talents/bench-talent-00001.html", out / "achievements/bench-ach-000007.html"
+    before = untouched.stat().st_ino, edited.read_bytes()
+
+    record = root / "records/achievements/bench-ach-000007.yaml"
+    record.write_text(record.read_text(encoding="utf-8").replace("name:\n  zh: ", "name:\n  zh: 改名", 1), encoding="utf-8")
+    assert run("--root", str(root), "build").code == 0
+    assert untouched.stat().st_ino == before[0]  # the same file, linked into the new output, not written again
+    assert "改名" in edited.read_text(encoding="utf-8") and edited.read_bytes() != before[1]
+
+    monkeypatch.setenv("REGISTRY_NO_CACHE", "1")
+    assert run("--root", str(root), "build", "--out", str(tmp_path / "clean")).code == 0
+    incremental, clean = tree(out), tree(tmp_path / "clean")
+    assert incremental.keys() == clean.keys()
+    assert [k for k in incremental if not filecmp.cmp(incremental[k], clean[k], shallow=False)] == []
