@@ -160,33 +160,72 @@ def workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 
-def render_all(job: Job, timings: Timings) -> list[tuple]:
-    """Render (or reuse) every page of the job into staging, on every core when there are enough pages."""
-    global _JOB
-    _JOB = job
-    spans = [(start, min(start + SPAN, len(job.pages))) for start in range(0, len(job.pages), SPAN)]
-    # The long single tasks first, so one worker builds the search index while the other renders pages.
-    tasks: list[tuple[int, int] | str] = [*sorted(job.extras, key=lambda n: n != "search"), *spans]
-    try:
-        count = workers()
-        # Forking a process that runs other threads (`serve`: its web server, its file watcher) can copy a held
-        # lock into the child and hang it; such a process renders in its own thread.
-        forkable = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
-        if count > 1 and len(job.pages) >= MIN_PAGES_FOR_WORKERS and forkable:
-            job.renderer.precompile()  # compiled once here, inherited by every worker
-            pool = multiprocessing.get_context("fork").Pool(count, initializer=_worker_signals)
+def can_fork(items: int, threshold: int = MIN_PAGES_FOR_WORKERS) -> bool:
+    """Whether to use forked workers: several cores, enough work, and a process that runs no other thread.
+
+    Forking a process that runs other threads (`serve`: its web server, its file watcher) can copy a held lock
+    into the child and hang it; such a process does the work itself.
+    """
+    forkable = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    return workers() > 1 and items >= threshold and forkable
+
+
+class Batch:
+    """Tasks for workers forked now, which inherit `job` as it is now; `results` waits for them (in task order)."""
+
+    def __init__(self, job: Job, tasks: list, processes: int):
+        global _JOB
+        self.job, self.tasks, self.pool, self.pending = job, tasks, None, None
+        if processes >= 1 and tasks:
+            _JOB = job
             try:
-                results = pool.map(_work, tasks, chunksize=1)
-                pool.close()  # workers finish and exit; terminate() is only for a failure
-            except BaseException:
-                pool.terminate()
-                raise
+                self.pool = multiprocessing.get_context("fork").Pool(processes, initializer=_worker_signals)
+                self.pending = self.pool.map_async(_work, tasks, chunksize=1)
             finally:
-                pool.join()
-        else:
-            results = [_work(task) for task in tasks]
-    finally:
-        _JOB = None
+                _JOB = None
+
+    def results(self) -> list:
+        global _JOB
+        if self.pool is None:  # no workers: do the work here
+            _JOB = self.job
+            try:
+                return [_work(task) for task in self.tasks]
+            finally:
+                _JOB = None
+        try:
+            out = self.pending.get()
+            self.pool.close()  # workers finish and exit; terminate() is only for a failure
+            return out
+        except BaseException:
+            self.pool.terminate()
+            raise
+        finally:
+            self.pool.join()
+            self.pool = None
+
+    def abort(self) -> None:
+        """Stop the workers at once (the build failed elsewhere)."""
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+
+
+def start_extras(job: Job, names: list[str], records: int) -> Batch:
+    """Start producing some of the job's extra files (search index, exports) now, while the parent plans pages."""
+    return Batch(job, names, len(names) if can_fork(records) else 0)
+
+
+def render_all(job: Job, timings: Timings, early: Batch | None = None) -> list[tuple]:
+    """Render (or reuse) every page of the job and its other extras into staging, on every core when worth it."""
+    spans = [(start, min(start + SPAN, len(job.pages))) for start in range(0, len(job.pages), SPAN)]
+    started = set(early.tasks) if early is not None else set()
+    tasks: list[tuple[int, int] | str] = [*(n for n in job.extras if n not in started), *spans]
+    parallel = can_fork(len(job.pages))
+    if parallel:
+        job.renderer.precompile()  # compiled once here, inherited by every worker
+    results = Batch(job, tasks, workers() if parallel else 0).results()
+    if early is not None:
+        results = early.results() + results
     rows = []
     for part, phases in results:
         rows += part

@@ -17,9 +17,9 @@ from .errors import BuildError, ProblemsFound
 from .exports import export_files
 from .feeds import feed_files
 from .pages import SitePlan
-from .parallel import Job, Previous, render_all
+from .parallel import Job, Previous, render_all, start_extras
 from .progress import compute_progress, partner_indicator
-from .render import Renderer
+from .render import Page, Renderer
 from .search import build_index
 from .writer import Scanner, Staging
 
@@ -56,7 +56,6 @@ def build_site(root: Path, out_dir: Path, as_of: str | None = None, timings: Tim
         cat = Catalogue(load_messages(root / TEMPLATES / "messages.yaml"), result.schemas, "zh")
         about = (root / TEMPLATES / "content" / f"about.{cat.lang}.md").read_text(encoding="utf-8")
         plan = SitePlan(public, progress, partners, settings, cat, as_of, about)
-        pages = plan.plan()
         shared = {"t": cat.t, "site": plan.site(), "nav": plan.nav(), "downloads": download_links(cat)}
         renderer = Renderer(root / TEMPLATES, shared)
         secrets = result.registry.private_values()
@@ -71,6 +70,7 @@ def build_site(root: Path, out_dir: Path, as_of: str | None = None, timings: Tim
         previous = Previous(out_dir, manifest.get("files", {}) if manifest.get("salt") == salt else {},
                             manifest.get("secrets") == secrets_key)
 
+    pages: list[Page] = []
     assets = root / TEMPLATES / "assets"
     # Downloads, feeds and the search index are written beside the pages and scanned like them, by the workers.
     extras: dict[str, Callable[[], dict[str, bytes]]] = {
@@ -81,11 +81,17 @@ def build_site(root: Path, out_dir: Path, as_of: str | None = None, timings: Tim
                            for p in sorted(assets.rglob("*")) if p.is_file()},
     }
     staging = Staging(out_dir)
+    early = None
     try:
+        job = Job(pages, renderer, staging.dir, previous, scanner, salt.encode(), extras)
+        # The search index and the exports need no page: workers make them while this process plans the pages.
+        early = start_extras(job, ["search", "exports"], len(public))
+        with timings.phase("plan"):
+            pages.extend(plan.plan())
         for page in pages:
             staging.reserve(page.out_path)
         with timings.phase("output"):
-            rows = render_all(Job(pages, renderer, staging.dir, previous, scanner, salt.encode(), extras), timings)
+            rows = render_all(job, timings, early)
         files, leaks = {}, []
         for out_path, key, size, mtime, _reused, found in rows:
             if out_path not in files and out_path in staging.written and staging.written[out_path] == 0:
@@ -103,6 +109,8 @@ def build_site(root: Path, out_dir: Path, as_of: str | None = None, timings: Tim
         with timings.phase("commit"):
             staging.commit()
     except BaseException:
+        if early is not None:
+            early.abort()
         staging.discard()
         raise
     cache.write_pickle(manifest_path, {"salt": salt, "secrets": secrets_key, "files": files})

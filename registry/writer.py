@@ -63,6 +63,7 @@ class Staging:
 
 
 SEPARATORS = re.compile(r"[\s\-–—()（）+.]")
+DIGITS_AND_SEPARATORS = re.compile(r"\d[\d\s\-–—()（）+.]*")
 
 
 class Scanner:
@@ -85,7 +86,6 @@ class Scanner:
             if len(value.strip()) >= 2 and not (is_phone and not SEPARATORS.sub("", value).strip("0123456789")):
                 self.text_needles.setdefault(value, where)
         self.lengths = sorted({len(d) for d in self.digit_needles})
-        self.digit_run = re.compile(rf"\d{{{self.lengths[0]},}}") if self.lengths else None
         self.pattern = re.compile(_trie_pattern(sorted(self.text_needles))) if self.text_needles else None
 
     def __bool__(self) -> bool:
@@ -97,8 +97,10 @@ class Scanner:
             match = self.pattern.search(text)
             if match:
                 return self.text_needles[match.group(0)]
-        if self.digit_run is not None:
-            for run in self.digit_run.findall(SEPARATORS.sub("", text)):
+        if self.lengths:
+            # Digit runs of the text with its separators removed, found without copying the whole text.
+            runs = (SEPARATORS.sub("", chunk) for chunk in DIGITS_AND_SEPARATORS.findall(text))
+            for run in (r for r in runs if len(r) >= self.lengths[0]):
                 for size in self.lengths:
                     for start in range(len(run) - size + 1):
                         where = self.digit_needles.get(run[start:start + size])
