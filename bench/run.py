@@ -4,7 +4,7 @@
 
 For each N, bench/generate.py writes a synthetic project into a temporary folder; every command runs as a
 subprocess (`build.py --root … check|build --timings`), timed by wall clock and by CPU (the children's user +
-system time: the fairer figure on a busy machine), its peak memory sampled as the RSS summed over the whole
+system time: the fairer figure on a busy machine), its peak memory sampled as RSS and PSS summed over the whole
 process tree (workers included). Each run starts cold (no .cache/, no output), then edits one achievement,
 then adds one event. Medians over the runs. --verify also builds the edited project cold into another folder
 and compares it with the incremental output byte for byte (exit 1 if they differ).
@@ -39,36 +39,45 @@ PHASE = re.compile(r"^timing (\S+)\s+([\d.]+) s")
 
 @dataclass
 class Measure:
-    """One subprocess: wall seconds, CPU seconds (children), peak RSS of its process tree (bytes), phases."""
+    """One subprocess: wall seconds, CPU seconds (children), peak RSS and PSS of its process tree (bytes), phases."""
 
     wall: float
     cpu: float
     peak: int
+    peak_pss: int
     phases: dict[str, float] = field(default_factory=dict)
 
 
-def tree_rss(pid: int) -> int:
-    """Resident memory of a process and all its descendants, from /proc."""
+def tree_memory(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) summed over a process and all its descendants, from /proc, in bytes.
+
+    RSS counts a page shared by forked workers once per process; PSS splits it between them, so the PSS sum is
+    the memory the tree really holds. Both are reported.
+    """
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    page = os.sysconf("SC_PAGE_SIZE")
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             with open(f"/proc/{entry}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            with open(f"/proc/{entry}/statm") as f:
-                rss[int(entry)] = int(f.read().split()[1]) * page
+                children.setdefault(int(f.read().rsplit(")", 1)[1].split()[1]), []).append(int(entry))
         except (OSError, IndexError, ValueError):
             continue
-        children.setdefault(int(fields[1]), []).append(int(entry))
-    total, todo = 0, [pid]
+    rss = pss = 0
+    todo = [pid]
     while todo:
         current = todo.pop()
-        total += rss.get(current, 0)
         todo += children.get(current, [])
-    return total
+        try:
+            with open(f"/proc/{current}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1]) * 1024
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1]) * 1024
+        except (OSError, ValueError):
+            continue
+    return rss, pss
 
 
 def run(argv: list[str], env: dict[str, str] | None = None) -> Measure:
@@ -77,24 +86,25 @@ def run(argv: list[str], env: dict[str, str] | None = None) -> Measure:
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, str(REPO / "build.py"), *argv], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, env={**os.environ, **(env or {})})
-    peak = [0]
+    peak = [0, 0]
 
     def sample() -> None:
         while proc.poll() is None:
-            peak[0] = max(peak[0], tree_rss(proc.pid))
-            time.sleep(0.02)
+            rss, pss = tree_memory(proc.pid)
+            peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
+            time.sleep(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     out, err = proc.communicate()
     wall = time.perf_counter() - started
     sampler.join()
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # CPU of the build and its workers (all reaped)
     if proc.returncode != 0:
         raise SystemExit(f"build.py {' '.join(argv)} failed ({proc.returncode}):\n{out.decode()[-3000:]}\n{err.decode()[-3000:]}")
     phases = {m.group(1): float(m.group(2)) for line in err.decode().splitlines() if (m := PHASE.match(line))}
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return Measure(wall, cpu, max(peak[0], after.ru_maxrss * 1024 if after.ru_maxrss > before.ru_maxrss else 0), phases)
+    return Measure(wall, cpu, peak[0], peak[1], phases)
 
 
 def tree_size(folder: Path) -> tuple[int, int]:
@@ -173,19 +183,19 @@ def bench_size(count: int, runs: int, work: Path, verify: bool) -> dict:
     names = list(dict.fromkeys(name for p in phases for name in p))
     return {"n": count, "records": sum(1 for _ in (root / "records").rglob("*.yaml")),
             **{f"{k}_{a}": med(k, a) for k in rows for a in ("wall", "cpu")},
-            "peak": max(m.peak for m in rows["build"]), "files": files, "bytes": size, "index": index,
+            "peak": max(m.peak for m in rows["build"]), "peak_pss": max(m.peak_pss for m in rows["build"]), "files": files, "bytes": size, "index": index,
             "phases": {name: statistics.median(p.get(name, 0.0) for p in phases) for name in names}}
 
 
 def table(results: list[dict]) -> str:
     """The results as one Markdown table (wall s / CPU s), then each size's phase shares."""
-    head = ("| N | records | check cold | check | build | edit 1 achievement | add 1 event | peak RSS | files | "
-            "bytes | index |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+    head = ("| N | records | check cold | check | build | edit 1 achievement | add 1 event | peak RSS / PSS | "
+            "files | bytes | index |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
     lines = []
     for r in results:
         cells = [f"{r[f'{k}_wall']:.2f} / {r[f'{k}_cpu']:.2f}" for k in ("check_cold", "check", "build", "edit", "add")]
         lines.append(f"| {r['n']:,} | {r['records']:,} | " + " | ".join(cells) +
-                     f" | {r['peak'] / 2**20:,.0f} MB | {r['files']:,} | {r['bytes'] / 1e6:,.1f} MB | {r['index'] / 1e6:,.1f} MB |")
+                     f" | {r['peak'] / 2**20:,.0f} / {r['peak_pss'] / 2**20:,.0f} MB | {r['files']:,} | {r['bytes'] / 1e6:,.1f} MB | {r['index'] / 1e6:,.1f} MB |")
     out = head + "\n".join(lines) + "\n\nTimes are seconds, wall / CPU (the build's processes), medians.\n"
     for r in results:
         top = {k: v for k, v in r["phases"].items() if "." not in k}
