@@ -44,21 +44,23 @@ def build_site(root: Path, out_dir: Path, as_of: str | None = None, timings: Tim
     if not result.ok:
         raise ProblemsFound(result.problems)
     with timings.phase("progress"):
-        settings = result.settings
+        settings, schemas = result.settings, result.schemas
+        secrets = result.registry.private_values()
         registry = result.registry if settings.get("include_samples") else result.registry.without_samples()
         public = registry.public()
+        # From here on only the public view is needed: let the full records go, not hold every record twice.
+        del registry, result
         as_of = as_of or settings["as_of"]
         as_of_date = dt.date.fromisoformat(as_of)
         progress = compute_progress(public, as_of_date)
         partners = partner_indicator(public, as_of_date)
 
     with timings.phase("plan"):
-        cat = Catalogue(load_messages(root / TEMPLATES / "messages.yaml"), result.schemas, "zh")
+        cat = Catalogue(load_messages(root / TEMPLATES / "messages.yaml"), schemas, "zh")
         about = (root / TEMPLATES / "content" / f"about.{cat.lang}.md").read_text(encoding="utf-8")
         plan = SitePlan(public, progress, partners, settings, cat, as_of, about)
         shared = {"t": cat.t, "site": plan.site(), "nav": plan.nav(), "downloads": download_links(cat)}
         renderer = Renderer(root / TEMPLATES, shared)
-        secrets = result.registry.private_values()
         scanner = Scanner(secrets)
         folder = cache.enabled(root)
         manifest_path = folder / f"output-{cache.digest(str(out_dir).encode())}.pickle" if folder else None
