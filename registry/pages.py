@@ -39,6 +39,11 @@ def section_of(out_path: str) -> str:
     return out_path.split("/", 1)[0] if "/" in out_path else out_path
 
 
+def facet_index_url(option_url: str) -> str:
+    """The page listing every value of a facet, beside its value pages: achievements/institute/index.html."""
+    return option_url.rsplit("/", 1)[0] + "/index.html"
+
+
 class Sidebar:
     """The facets a list page's sidebar shows: at most FACET_SHOWN options each, those with most records (and the
     active one), in their usual order. Every facet page still exists; only the sidebar is bounded.
@@ -53,11 +58,13 @@ class Sidebar:
         for group in facets:
             options = group["options"]
             self.position[group["name"]] = {option["url"]: i for i, option in enumerate(options)}
+            more = None
             if len(options) > FACET_SHOWN:
                 ranked = sorted(range(len(options)), key=lambda i: (-options[i]["count"], i))
                 keep = sorted(ranked[:FACET_SHOWN])
+                more = {"url": facet_index_url(options[0]["url"]), "count": len(options)}
                 group = {**group, "options": [options[i] for i in keep]}
-            self.shown.append(group)
+            self.shown.append({**group, "more": more})
 
     def page(self, facet: str | None = None, url: str | None = None) -> list[dict[str, Any]]:
         """The sidebar of one page; the option of `facet` at `url` is marked active (and shown even outside the top)."""
@@ -230,6 +237,10 @@ class SitePlan:
                       facets=sidebar.page(), intro=self.cat.t(f"intro.{kind}"), facet=None)
         for facet_group in facets:
             facet = facet_group["name"]
+            if len(facet_group["options"]) > FACET_SHOWN:  # the sidebar shows the top values; this page lists all
+                title = f"{self.plural(kind)} · {facet_group['title']}"
+                self.add(facet_index_url(facet_group["options"][0]["url"]), "facet_index.html", title,
+                         [self.home_crumb(), self.kind_crumb(kind)], options=facet_group["options"])
             # One pass over the records per facet, not one per value (a 10,000-record kind has ~1,000 values).
             subsets: dict[str, list[Record]] = {}
             for record in records:
@@ -246,11 +257,13 @@ class SitePlan:
         """Split a list into pages of PAGE_SIZE: stem.html, stem-p2.html, …"""
         total = max(1, math.ceil(len(records) / PAGE_SIZE))
         urls = [f"{stem}.html" if n == 1 else f"{stem}-p{n}.html" for n in range(1, total + 1)]
+        # One list of page links shared by every page of the listing (2,000 pages × 2,000 links at 100,000 records).
+        links = [{"n": i + 1, "url": u} for i, u in enumerate(urls)]
         for n in range(1, total + 1):
             chunk = records[(n - 1) * PAGE_SIZE: n * PAGE_SIZE]
             pagination = {"current": n, "total": total, "count": len(records),
                           "prev": urls[n - 2] if n > 1 else None, "next": urls[n] if n < total else None,
-                          "pages": [{"n": i + 1, "url": u} for i, u in enumerate(urls)]}
+                          "pages": links}
             page_title = title if n == 1 else f"{title}（{self.cat.t('page.nth', n=n)}）"
             self.add(urls[n - 1], "list.html", page_title, crumbs, cards=self.views.cards(chunk),
                      pagination=pagination, **context)

@@ -310,3 +310,40 @@ def test_district_page_shows_partners_check_and_its_progress(shipped_build):
     assert plans == ["“十三五”期间目标任务", "2017年主要任务指标"]
     zhoushi = html(out / "districts/zhoushi.html")
     assert "还差 4 家" in text_of(zhoushi.xpath("//p[contains(@class, 'indicator')]")[0])
+
+
+def test_a_facet_with_many_values_shows_the_top_30_and_links_to_all_of_them(project, run):
+    files = {}
+    for n in range(35):
+        files[f"records/institutes/lab-{n:02d}.yaml"] = f"""\
+            id: lab-{n:02d}
+            name: {{zh: 测试实验室{n:02d}, en: Test Lab {n:02d}}}
+            type: research-institute
+            country: CN
+            sample: true
+            """
+        files[f"records/achievements/result-{n:02d}.yaml"] = f"""\
+            id: result-{n:02d}
+            name: {{zh: 测试成果{n:02d}}}
+            institute: lab-{n:02d}
+            field: electronics
+            stage: research
+            summary: {{zh: 测试用的成果简介。}}
+            district: kaifaqu
+            reported: 2018-01-{n % 28 + 1:02d}
+            status: tracked
+            sample: true
+            """
+    root = project(files, with_shipped_records=True)
+    assert run("--root", str(root), "build").code == 0
+    directory = html(root / "public/achievements/index.html")
+    institute_facet = directory.xpath("//section[@class='facet'][h2='大院大所名称']")[0]
+    shown = institute_facet.xpath(".//li/a/@href")
+    assert len(shown) == 30
+    more = institute_facet.xpath(".//p[@class='facet-more']/a")[0]
+    all_values = len(list((root / "public/achievements/institute").glob("*.html"))) - 1
+    assert (more.get("href"), text_of(more)) == ("institute/index.html", f"查看全部 {all_values} 项")
+    listed = html(root / "public/achievements/institute/index.html").xpath("//ul[contains(@class, 'facet-all')]/li/a/@href")
+    assert len(listed) == all_values > 30
+    hidden = sorted(set(listed) - {href.removeprefix("institute/") for href in shown})
+    assert hidden and all((root / "public/achievements/institute" / href).is_file() for href in hidden)
