@@ -160,14 +160,14 @@ def workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 
-def can_fork(items: int, threshold: int = MIN_PAGES_FOR_WORKERS) -> bool:
-    """Whether to use forked workers: several cores, enough work, and a process that runs no other thread.
+def forkable() -> bool:
+    """Whether this process may fork workers: it runs no other thread (ask before starting any pool).
 
     Forking a process that runs other threads (`serve`: its web server, its file watcher) can copy a held lock
-    into the child and hang it; such a process does the work itself.
+    into the child and hang it; such a process does the work itself. A pool's own threads are harmless: the
+    workers forked later never touch another pool's queues.
     """
-    forkable = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
-    return workers() > 1 and items >= threshold and forkable
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1 and workers() > 1
 
 
 class Batch:
@@ -210,17 +210,17 @@ class Batch:
             self.pool.join()
 
 
-def start_extras(job: Job, names: list[str], records: int) -> Batch:
+def start_extras(job: Job, names: list[str], records: int, fork: bool) -> Batch:
     """Start producing some of the job's extra files (search index, exports) now, while the parent plans pages."""
-    return Batch(job, names, len(names) if can_fork(records) else 0)
+    return Batch(job, names, len(names) if fork and records >= MIN_PAGES_FOR_WORKERS else 0)
 
 
-def render_all(job: Job, timings: Timings, early: Batch | None = None) -> list[tuple]:
+def render_all(job: Job, timings: Timings, early: Batch | None = None, fork: bool = False) -> list[tuple]:
     """Render (or reuse) every page of the job and its other extras into staging, on every core when worth it."""
     spans = [(start, min(start + SPAN, len(job.pages))) for start in range(0, len(job.pages), SPAN)]
     started = set(early.tasks) if early is not None else set()
     tasks: list[tuple[int, int] | str] = [*(n for n in job.extras if n not in started), *spans]
-    parallel = can_fork(len(job.pages))
+    parallel = fork and len(job.pages) >= MIN_PAGES_FOR_WORKERS
     if parallel:
         job.renderer.precompile()  # compiled once here, inherited by every worker
     results = Batch(job, tasks, workers() if parallel else 0).results()

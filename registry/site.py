@@ -17,7 +17,7 @@ from .errors import BuildError, ProblemsFound
 from .exports import export_files
 from .feeds import feed_files
 from .pages import SitePlan
-from .parallel import Job, Previous, render_all, start_extras
+from .parallel import Job, Previous, forkable, render_all, start_extras
 from .progress import compute_progress, partner_indicator
 from .render import Page, Renderer
 from .search import build_index
@@ -87,13 +87,14 @@ def build_site(root: Path, out_dir: Path, as_of: str | None = None, timings: Tim
     try:
         job = Job(pages, renderer, staging.dir, previous, scanner, salt.encode(), extras)
         # The search index and the exports need no page: workers make them while this process plans the pages.
-        early = start_extras(job, ["search", "exports"], len(public))
+        fork = forkable()  # asked before any pool starts: a pool's own threads do not count
+        early = start_extras(job, ["search", "exports"], len(public), fork)
         with timings.phase("plan"):
             pages.extend(plan.plan())
         for page in pages:
             staging.reserve(page.out_path)
         with timings.phase("output"):
-            rows = render_all(job, timings, early)
+            rows = render_all(job, timings, early, fork)
         files, leaks = {}, []
         for out_path, key, size, mtime, _reused, found in rows:
             if out_path not in files and out_path in staging.written and staging.written[out_path] == 0:
