@@ -39,6 +39,20 @@ def section_of(out_path: str) -> str:
     return out_path.split("/", 1)[0] if "/" in out_path else out_path
 
 
+def page_window(current: int, total: int, radius: int = 2) -> list[int]:
+    """Page numbers a pagination bar shows: the first, the last and `radius` either side of the current one;
+    0 marks a gap. Bounded, so a 2,000-page listing does not put 2,000 links on each of its pages."""
+    shown = sorted({1, total, *range(max(1, current - radius), min(total, current + radius) + 1)})
+    out: list[int] = []
+    for number in shown:
+        if out and number - out[-1] == 2:
+            out.append(number - 1)  # a gap of one page is shown as that page, not as an ellipsis
+        elif out and number - out[-1] > 2:
+            out.append(0)
+        out.append(number)
+    return out
+
+
 def facet_index_url(option_url: str) -> str:
     """The page listing every value of a facet, beside its value pages: achievements/institute/index.html."""
     return option_url.rsplit("/", 1)[0] + "/index.html"
@@ -257,10 +271,9 @@ class SitePlan:
         """Split a list into pages of PAGE_SIZE: stem.html, stem-p2.html, …"""
         total = max(1, math.ceil(len(records) / PAGE_SIZE))
         urls = [f"{stem}.html" if n == 1 else f"{stem}-p{n}.html" for n in range(1, total + 1)]
-        # One list of page links shared by every page of the listing (2,000 pages × 2,000 links at 100,000 records).
-        links = [{"n": i + 1, "url": u} for i, u in enumerate(urls)]
         for n in range(1, total + 1):
             chunk = records[(n - 1) * PAGE_SIZE: n * PAGE_SIZE]
+            links = [{"n": i, "url": urls[i - 1] if i else None} for i in page_window(n, total)]
             pagination = {"current": n, "total": total, "count": len(records),
                           "prev": urls[n - 2] if n > 1 else None, "next": urls[n] if n < total else None,
                           "pages": links}

@@ -347,3 +347,13 @@ def test_a_facet_with_many_values_shows_the_top_30_and_links_to_all_of_them(proj
     assert len(listed) == all_values > 30
     hidden = sorted(set(listed) - {href.removeprefix("institute/") for href in shown})
     assert hidden and all((root / "public/achievements/institute" / href).is_file() for href in hidden)
+
+
+def test_pagination_bars_show_a_window_not_every_page():
+    from registry.pages import page_window
+
+    assert page_window(1, 4) == [1, 2, 3, 4]
+    assert page_window(1, 10) == [1, 2, 3, 0, 10]  # 0 is a gap (…)
+    assert page_window(4, 10) == [1, 2, 3, 4, 5, 6, 0, 10]  # a one-page gap shows the page itself
+    assert page_window(1000, 2000) == [1, 0, 998, 999, 1000, 1001, 1002, 0, 2000]
+    assert max(len(page_window(n, 2000)) for n in range(1, 2001)) == 9
