@@ -22,15 +22,6 @@ SNAPSHOT_PATHS = ("records", "schemas", "site.yaml")
 
 
 @dataclass
-class Side:
-    """One side of the comparison: a label, what check found there, and its progress numbers."""
-
-    label: str
-    result: CheckResult
-    numbers: dict[tuple, dict] = field(default_factory=dict)
-
-
-@dataclass
 class RecordChange:
     """One record added, changed or removed."""
 

@@ -22,7 +22,6 @@ import io
 import json
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import xlsxwriter
@@ -179,15 +178,6 @@ def xlsx_bytes(sheets: list[tuple[str, list[str], list[list]]], title: str, as_o
     return buf.getvalue()
 
 
-def scan_archives(folder: Path, secrets: dict[str, str]) -> list[tuple[str, str]]:
-    """The privacy scan inside every .xlsx under folder: its XML is deflated, so a scan of the bytes cannot see it."""
-    scanner = Scanner(secrets)
-    found = []
-    for path in sorted(folder.rglob("*.xlsx")):
-        found += scan_archive(path.relative_to(folder).as_posix(), path.read_bytes(), scanner)
-    return found
-
-
 def scan_archive(out_path: str, data: bytes, scanner: Scanner) -> list[tuple[str, str]]:
     """The privacy scan inside one .xlsx (a zip of XML files), member by member, in memory."""
     if not scanner:
@@ -202,7 +192,7 @@ def scan_archive(out_path: str, data: bytes, scanner: Scanner) -> list[tuple[str
 
 
 # -- the export's JSON Schema -----------------------------------------------------------------------------------
-def _public_schema(node: Any, prefix_refs: bool = True) -> Any:
+def _public_schema(node: Any) -> Any:
     """A schema without its private fields, every $ref pointing into the one export schema's $defs."""
     if isinstance(node, list):
         return [_public_schema(v) for v in node]

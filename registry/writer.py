@@ -44,11 +44,6 @@ class Staging:
         target.write_bytes(data)
         self.written[out_path] = len(data)
 
-    def copy_tree(self, source: Path, prefix: str) -> None:
-        """Copy static files (assets) into the staging folder, in sorted order."""
-        for path in sorted(p for p in source.rglob("*") if p.is_file()):
-            self.write(f"{prefix}/{path.relative_to(source).as_posix()}", path.read_bytes())
-
     def commit(self) -> None:
         """Replace the output folder with the staging folder (the old one is removed after the swap)."""
         old = self.out_dir.with_name(f".{self.out_dir.name}.old-{os.getpid()}")
