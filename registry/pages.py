@@ -254,7 +254,8 @@ class SitePlan:
             if len(facet_group["options"]) > FACET_SHOWN:  # the sidebar shows the top values; this page lists all
                 title = f"{self.plural(kind)} · {facet_group['title']}"
                 self.add(facet_index_url(facet_group["options"][0]["url"]), "facet_index.html", title,
-                         [self.home_crumb(), self.kind_crumb(kind)], options=facet_group["options"])
+                         [self.home_crumb(), self.kind_crumb(kind)], options=facet_group["options"],
+                         count=len(facet_group["options"]))
             # One pass over the records per facet, not one per value (a 10,000-record kind has ~1,000 values).
             subsets: dict[str, list[Record]] = {}
             for record in records:
@@ -430,7 +431,7 @@ class SitePlan:
         labels = self.field_labels(kind)
         filters = [f"{labels.get(field, field)}：{'、'.join(self.cat.label(kind, field, v) for v in values)}"
                    for field, values in metric["where"].items()]
-        self.add(cell["url"], "drilldown.html", title, crumbs, cell=cell, cards=cards, metric=metric,
+        self.add(cell["url"], "drilldown.html", title, crumbs, cell=cell, cards=cards, count=len(cards), metric=metric,
                  plan_name=self.cat.text(plan["name"]), kind_label=self.plural(kind),
                  date_label=labels.get(metric["date_field"], metric["date_field"]),
                  owner_labels="、".join(labels.get(f, f) for f in metric["owner_fields"]),
