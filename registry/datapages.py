@@ -60,6 +60,6 @@ def plan_data_pages(plan: SitePlan) -> None:
          "options": [{"value": d.id, "text": plan.views.name(d)} for d in plan.ordered("district")]},
     ]
     browse = [{"url": f"{folder_of(k)}/index.html", "text": plan.plural(k)} for k in SEARCH_KINDS]
-    facets = plan.facets("achievement", plan.ordered("achievement"), None)
+    facets = plan.directory("achievement")[1]
     plan.add("search.html", "search.html", cat.t("search.title"), [home], selects=selects, browse=browse,
              facets=[f for f in facets if f["name"] in ("field", "stage", "district")])

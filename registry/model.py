@@ -111,11 +111,12 @@ class Registry:
         return Registry(kept, self.schemas)
 
     def public(self) -> Registry:
-        """The same records holding only what the schemas allow to be published (private fields dropped)."""
-        records = [
-            Record(r.kind, r.id, Document(r.src_path, self.schemas.public(r.kind, r.data), r.doc.marks, r.doc.key_marks, {}))
-            for kind in KINDS for r in self.all(kind)
-        ]
+        """The same records holding only what the schemas allow to be published (private fields dropped).
+
+        Without line numbers: they serve `check`'s messages, and the public view is for pages and exports
+        (at 100,000 records the positions take more memory than the data)."""
+        records = [Record(r.kind, r.id, Document(r.src_path, self.schemas.public(r.kind, r.data)))
+                   for kind in KINDS for r in self.all(kind)]
         return Registry(records, self.schemas)
 
     def private_values(self) -> dict[str, str]:

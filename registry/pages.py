@@ -20,6 +20,9 @@ achievement list pages 130–160 KB (350 MB in all, measured in bench/); every f
 PAGE_SIZE = 50
 """Cards per directory page; a 10,000-record facet is 200 pages, not one 5 MB page."""
 
+RECORDS_PER_TASK = 200
+"""Record pages planned and rendered per task: enough to keep messages few, few enough to balance two workers."""
+
 LATEST = 6
 """How many events and achievements the home page shows."""
 
@@ -112,6 +115,8 @@ class SitePlan:
         self.pages: list[Page] = []
         self._labels: dict[str, dict[str, str]] = {}
         self._children: dict[Any, list[Record]] | None = None
+        self._ordered: dict[str, list[Record]] = {}
+        self._directories: dict[str, tuple[list[Record], list[dict[str, Any]], Sidebar]] = {}
 
     # -- shared context -----------------------------------------------------------------------
     def site(self) -> dict[str, Any]:
@@ -151,19 +156,57 @@ class SitePlan:
         return (f"{folder_of(kind)}/index.html", self.plural(kind))
 
     # -- the plan -----------------------------------------------------------------------------
-    def plan(self) -> list[Page]:
-        self.plan_home()
+    def tasks(self) -> list[tuple]:
+        """The plan cut into independent pieces, in page order: each names a group of pages that `run` plans.
+
+        Pieces, not one list of every page: a worker plans and renders one piece at a time, so no process holds the
+        whole plan (169,000 pages with their contexts at 100,000 records), and planning runs on every core.
+        """
+        tasks: list[tuple] = [("home",)]
         for kind in LISTED_KINDS:
-            self.plan_directory(kind)
-            for record in self.registry.all(kind):
+            tasks.append(("directory", kind, None))
+            tasks += [("directory", kind, facet) for facet in FACETS.get(kind, ())]
+            count = len(self.registry.all(kind))
+            tasks += [("records", kind, start, min(start + RECORDS_PER_TASK, count))
+                      for start in range(0, count, RECORDS_PER_TASK)]
+        return tasks + [("progress",), ("reports",), ("data",), ("about",)]
+
+    def run(self, task: tuple) -> list[Page]:
+        """Plan the pages of one task (from `tasks`)."""
+        self.pages = []
+        name, *args = task
+        if name == "home":
+            self.plan_home()
+        elif name == "directory":
+            self.plan_listing(*args)
+        elif name == "records":
+            kind, start, stop = args
+            for record in self.registry.all(kind)[start:stop]:
                 self.plan_record(record)
-        self.plan_progress()
-        plan_reports(self)  # half-year reports and district report cards (registry/reportpages.py)
-        self.plan_data()
-        self.add("about.html", "about.html", self.cat.t("nav.about"), [self.home_crumb()],
-                 plans=[self.views.card(p) for p in self.registry.all("plan")], about=self.about)
-        self.add("404.html", "404.html", self.cat.t("page.not_found"), [self.home_crumb()])
-        return self.pages
+        elif name == "progress":
+            self.plan_progress()
+        elif name == "reports":
+            plan_reports(self)  # half-year reports and district report cards (registry/reportpages.py)
+        elif name == "data":
+            self.plan_data()
+        elif name == "about":
+            self.add("about.html", "about.html", self.cat.t("nav.about"), [self.home_crumb()],
+                     plans=[self.views.card(p) for p in self.registry.all("plan")], about=self.about)
+            self.add("404.html", "404.html", self.cat.t("page.not_found"), [self.home_crumb()])
+        else:
+            raise ValueError(f"unknown plan task {task!r}")
+        pages, self.pages = self.pages, []
+        return pages
+
+    def prepare(self) -> None:
+        """Compute what many tasks share (sorted lists, facet counts), once, before workers are forked to share it."""
+        for kind in LISTED_KINDS:
+            self.directory(kind)
+        self.children()
+
+    def plan(self) -> list[Page]:
+        """Every page, in one list (small sites, tests): the tasks run one after another."""
+        return [page for task in self.tasks() for page in self.run(task)]
 
     def plan_data(self) -> None:
         """The data downloads page, the data dictionary and the search page (registry/datapages.py)."""
@@ -234,6 +277,12 @@ class SitePlan:
         return out
 
     def ordered(self, kind: str) -> list[Record]:
+        """A kind's records in directory order (made once per kind)."""
+        if kind not in self._ordered:
+            self._ordered[kind] = self._order(kind)
+        return self._ordered[kind]
+
+    def _order(self, kind: str) -> list[Record]:
         records = self.registry.all(kind)
         if kind == "district":
             return sorted(records, key=lambda r: (r.get("order", 999), r.id))
@@ -242,31 +291,40 @@ class SitePlan:
             return sorted(records, key=lambda r: (types.index(r.get("type")) if r.get("type") in types else 99, r.id))
         return self.views.sorted_latest(records)
 
-    def plan_directory(self, kind: str) -> None:
-        records = self.ordered(kind)
+    def directory(self, kind: str) -> tuple[list[Record], list[dict[str, Any]], Sidebar]:
+        """A directory's records in order, its facets with their counts, and its sidebar (made once per kind)."""
+        if kind not in self._directories:
+            records = self.ordered(kind)
+            facets = self.facets(kind, records, None)
+            self._directories[kind] = (records, facets, Sidebar(facets))
+        return self._directories[kind]
+
+    def plan_listing(self, kind: str, facet: str | None) -> None:
+        """A directory's main listing (facet None), or one facet's pages: every value's listing, and the page of
+        all values when the sidebar cannot show them all."""
+        records, facets, sidebar = self.directory(kind)
         base = folder_of(kind)
-        facets = self.facets(kind, records, None)
-        sidebar = Sidebar(facets)
-        self.paginate(f"{base}/index", self.plural(kind), [self.home_crumb()], records, kind=kind,
-                      facets=sidebar.page(), intro=self.cat.t(f"intro.{kind}"), facet=None)
-        for facet_group in facets:
-            facet = facet_group["name"]
-            if len(facet_group["options"]) > FACET_SHOWN:  # the sidebar shows the top values; this page lists all
-                title = f"{self.plural(kind)} · {facet_group['title']}"
-                self.add(facet_index_url(facet_group["options"][0]["url"]), "facet_index.html", title,
-                         [self.home_crumb(), self.kind_crumb(kind)], options=facet_group["options"],
-                         count=len(facet_group["options"]))
-            # One pass over the records per facet, not one per value (a 10,000-record kind has ~1,000 values).
-            subsets: dict[str, list[Record]] = {}
-            for record in records:
-                for value in self.facet_values(record, facet):
-                    subsets.setdefault(value, []).append(record)
-            for option in facet_group["options"]:
-                value = option["url"].rsplit("/", 1)[1].removesuffix(".html")
-                title = f"{self.plural(kind)} · {facet_group['title']}：{option['text']}"
-                self.paginate(f"{base}/{facet}/{value}", title, [self.home_crumb(), self.kind_crumb(kind)],
-                              subsets.get(value, []), kind=kind, facets=sidebar.page(facet, option["url"]), intro="",
-                              facet={"title": facet_group["title"], "text": option["text"]})
+        if facet is None:
+            self.paginate(f"{base}/index", self.plural(kind), [self.home_crumb()], records, kind=kind,
+                          facets=sidebar.page(), intro=self.cat.t(f"intro.{kind}"), facet=None)
+            return
+        facet_group = next(group for group in facets if group["name"] == facet)
+        if len(facet_group["options"]) > FACET_SHOWN:  # the sidebar shows the top values; this page lists all
+            title = f"{self.plural(kind)} · {facet_group['title']}"
+            self.add(facet_index_url(facet_group["options"][0]["url"]), "facet_index.html", title,
+                     [self.home_crumb(), self.kind_crumb(kind)], options=facet_group["options"],
+                     count=len(facet_group["options"]))
+        # One pass over the records per facet, not one per value (a 10,000-record kind has ~1,000 values).
+        subsets: dict[str, list[Record]] = {}
+        for record in records:
+            for value in self.facet_values(record, facet):
+                subsets.setdefault(value, []).append(record)
+        for option in facet_group["options"]:
+            value = option["url"].rsplit("/", 1)[1].removesuffix(".html")
+            title = f"{self.plural(kind)} · {facet_group['title']}：{option['text']}"
+            self.paginate(f"{base}/{facet}/{value}", title, [self.home_crumb(), self.kind_crumb(kind)],
+                          subsets.get(value, []), kind=kind, facets=sidebar.page(facet, option["url"]), intro="",
+                          facet={"title": facet_group["title"], "text": option["text"]})
 
     def paginate(self, stem: str, title: str, crumbs: list[tuple[str, str]], records: list[Record], **context: Any) -> None:
         """Split a list into pages of PAGE_SIZE: stem.html, stem-p2.html, …"""
@@ -287,11 +345,7 @@ class SitePlan:
         """Sections of records that refer to this one, by kind."""
         sections = []
         if record.kind == "institute":
-            if self._children is None:  # parent → children, once, not a pass over every institute per institute
-                self._children = {}
-                for r in self.registry.all("institute"):
-                    self._children.setdefault(r.get("parent"), []).append(r)
-            children = self._children.get(record.id, [])
+            children = self.children().get(record.id, [])
             if children:
                 sections.append({"title": self.cat.t("section.children"), "cards": self.views.cards(children)})
         for kind in ("achievement", "event", "project", "talent", "carrier"):
@@ -301,6 +355,14 @@ class SitePlan:
             if referrers:
                 sections.append({"title": self.plural(kind), "cards": self.views.cards(referrers), "kind": kind})
         return sections
+
+    def children(self) -> dict[Any, list[Record]]:
+        """Parent institute id → its child institutes, made once (not a pass over every institute per institute)."""
+        if self._children is None:
+            self._children = {}
+            for r in self.registry.all("institute"):
+                self._children.setdefault(r.get("parent"), []).append(r)
+        return self._children
 
     def plan_record(self, record: Record) -> None:
         views, kind = self.views, record.kind

@@ -6,8 +6,9 @@ output folder is still the one that build wrote (same size and mtime), is hard-l
 rendered — so an unchanged file is never rewritten. Every page that is rendered is scanned for private values
 by the worker that rendered it; a reused page was scanned when it was written, unless the private values changed.
 
-Workers are forked (Linux): they inherit the page plan, the compiled templates and the scanner, and receive
-only ranges of page numbers.
+Workers are forked (Linux): they inherit the site plan (the public records and what its tasks share), the
+compiled templates and the scanner, and receive only task names. Each task plans a group of pages and renders
+them at once, so no process ever holds the whole page plan.
 """
 
 from __future__ import annotations
@@ -24,14 +25,12 @@ from pathlib import Path
 
 from .cache import Timings, digest
 from .exports import scan_archive
-from .render import Page, Renderer
+from .pages import SitePlan
+from .render import Renderer
 from .writer import Scanner, safe_join
 
-MIN_PAGES_FOR_WORKERS = 400
-"""Below this, forking costs more than it saves (the tests build many small sites)."""
-
-SPAN = 64
-"""Pages per task: small enough to balance two workers, large enough to keep messages few."""
+MIN_RECORDS_FOR_WORKERS = 100
+"""Below this, forking costs more than it saves (the tests build many small sites; the shipped one forks)."""
 
 
 @dataclass
@@ -63,7 +62,7 @@ class Previous:
 class Job:
     """Everything a worker needs, inherited through fork."""
 
-    pages: list[Page]
+    plan: SitePlan
     renderer: Renderer
     staging_dir: Path
     previous: Previous
@@ -76,7 +75,7 @@ class Job:
 _JOB: Job | None = None
 
 
-def page_key(job: Job, page: Page) -> str:
+def page_key(job: Job, page) -> str:
     """The hash of everything a page's bytes depend on (pickle of a context is deterministic for one build's code)."""
     return digest(job.salt, page.out_path.encode(), page.template.encode(),
                   pickle.dumps(page.context, protocol=pickle.HIGHEST_PROTOCOL))
@@ -110,18 +109,23 @@ def _extra(job: Job, name: str, timings: Timings) -> list[tuple]:
     return out
 
 
-def _work(task: tuple[int, int] | str) -> tuple[list[tuple], dict[str, float]]:
-    """Render or reuse pages span[0]…span[1]-1, or produce a named group of files;
+def extra_rows(job: Job, name: str, timings: Timings) -> list[tuple]:
+    """Make one extra in this process (the feeds, which need every page's path)."""
+    return _extra(job, name, timings)
+
+
+def _work(task: tuple | str) -> tuple[list[tuple], dict[str, float]]:
+    """Plan one task's pages and render (or reuse) each, or produce a named group of files;
     return rows (out_path, key, size, mtime_ns, reused, leaks) and phase times."""
     job = _JOB
     assert job is not None
     timings = Timings()
     if isinstance(task, str):
         return _extra(job, task, timings), timings.phases
-    span = task
+    with timings.phase("work.plan"):
+        pages = job.plan.run(task)
     out = []
-    for number in range(*span):
-        page = job.pages[number]
+    for page in pages:
         started = time.perf_counter()
         key = page_key(job, page)
         target = safe_join(job.staging_dir, page.out_path)
@@ -210,25 +214,21 @@ class Batch:
             self.pool.join()
 
 
-def start_extras(job: Job, names: list[str], records: int, fork: bool) -> Batch:
-    """Start producing some of the job's extra files (search index, exports) now, while the parent plans pages."""
-    return Batch(job, names, len(names) if fork and records >= MIN_PAGES_FOR_WORKERS else 0)
-
-
-def render_all(job: Job, timings: Timings, early: Batch | None = None, fork: bool = False) -> list[tuple]:
-    """Render (or reuse) every page of the job and its other extras into staging, on every core when worth it."""
-    spans = [(start, min(start + SPAN, len(job.pages))) for start in range(0, len(job.pages), SPAN)]
-    started = set(early.tasks) if early is not None else set()
-    tasks: list[tuple[int, int] | str] = [*(n for n in job.extras if n not in started), *spans]
-    parallel = fork and len(job.pages) >= MIN_PAGES_FOR_WORKERS
+def render_all(job: Job, timings: Timings, extras: list[str], fork: bool = False) -> tuple[list[tuple], list[str]]:
+    """Plan and render (or reuse) every page of the job, and make the named extras, into staging; on every core
+    when the site is large enough. Returns the rows in task order (extras first, so the result is deterministic)
+    and the out_paths of the pages, in plan order."""
+    tasks: list[tuple | str] = [*extras, *job.plan.tasks()]
+    parallel = fork and len(job.plan.registry) >= MIN_RECORDS_FOR_WORKERS
     if parallel:
         job.renderer.precompile()  # compiled once here, inherited by every worker
+        job.plan.prepare()  # sorted lists and facet counts, made once here and shared
     results = Batch(job, tasks, workers() if parallel else 0).results()
-    if early is not None:
-        results = early.results() + results
-    rows = []
-    for part, phases in results:
+    rows, page_paths = [], []
+    for task, (part, phases) in zip(tasks, results, strict=True):
         rows += part
+        if not isinstance(task, str):
+            page_paths += [row[0] for row in part]
         for name, seconds in phases.items():
             timings.add(name, seconds)
-    return rows
+    return rows, page_paths

@@ -17,9 +17,9 @@ from .errors import BuildError, ProblemsFound
 from .exports import export_files
 from .feeds import feed_files
 from .pages import SitePlan
-from .parallel import Job, Previous, forkable, render_all, start_extras
+from .parallel import Job, Previous, extra_rows, forkable, render_all
 from .progress import compute_progress, partner_indicator
-from .render import Page, Renderer
+from .render import Renderer
 from .search import build_index
 from .writer import Scanner, Staging
 
@@ -72,36 +72,28 @@ def build_site(root: Path, out_dir: Path, as_of: str | None = None, timings: Tim
         previous = Previous(out_dir, manifest.get("files", {}) if manifest.get("salt") == salt else {},
                             manifest.get("secrets") == secrets_key)
 
-    pages: list[Page] = []
     assets = root / TEMPLATES / "assets"
-    # Downloads, feeds and the search index are written beside the pages and scanned like them, by the workers.
+    # Downloads, the search index and the assets are made by the workers beside the pages and scanned like them;
+    # the feeds (whose sitemap lists every page) by this process once the pages are known.
     extras: dict[str, Callable[[], dict[str, bytes]]] = {
         "search": lambda: build_index(public, cat),
         "exports": lambda: export_files(public, progress, cat, as_of, cat.text(settings.get("title"))),
-        "feeds": lambda: feed_files(public, cat, settings, [page.out_path for page in pages]),
         "assets": lambda: {f"assets/{p.relative_to(assets).as_posix()}": p.read_bytes()
                            for p in sorted(assets.rglob("*")) if p.is_file()},
     }
     staging = Staging(out_dir)
-    early = None
     try:
-        job = Job(pages, renderer, staging.dir, previous, scanner, salt.encode(), extras)
-        # The search index and the exports need no page: workers make them while this process plans the pages.
+        job = Job(plan, renderer, staging.dir, previous, scanner, salt.encode(), extras)
         fork = forkable()  # asked before any pool starts: a pool's own threads do not count
-        early = start_extras(job, ["search", "exports"], len(public), fork)
-        with timings.phase("plan"):
-            pages.extend(plan.plan())
-        for page in pages:
-            staging.reserve(page.out_path)
         with timings.phase("output"):
-            rows = render_all(job, timings, early, fork)
+            # The longest extras first, so a worker makes them while the other plans and renders pages.
+            rows, page_paths = render_all(job, timings, ["search", "exports", "assets"], fork)
+            job.extras["feeds"] = lambda: feed_files(public, cat, settings, page_paths)
+            rows += extra_rows(job, "feeds", timings)
         files, leaks = {}, []
         for out_path, key, size, mtime, _reused, found in rows:
-            if out_path not in files and out_path in staging.written and staging.written[out_path] == 0:
-                staging.written[out_path] = size  # a page, reserved above
-            else:
-                staging.reserve(out_path)  # two files at one path is an error
-                staging.written[out_path] = size
+            staging.reserve(out_path)  # two files at one path is an error (the build stops, staging is discarded)
+            staging.written[out_path] = size
             files[out_path] = (key, size, mtime)
             leaks += found
         if leaks:
@@ -112,8 +104,6 @@ def build_site(root: Path, out_dir: Path, as_of: str | None = None, timings: Tim
         with timings.phase("commit"):
             staging.commit()
     except BaseException:
-        if early is not None:
-            early.abort()
         staging.discard()
         raise
     cache.write_pickle(manifest_path, {"salt": salt, "secrets": secrets_key, "files": files})

@@ -5,14 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import threading
 from pathlib import Path
 
 import lxml.html
 import pytest
 import yaml
 
+from registry.catalogue import Catalogue, load_messages
 from registry.check import check
-from registry.progress import compute_progress
+from registry.errors import BuildError
+from registry.pages import SitePlan
+from registry.progress import compute_progress, partner_indicator
+from registry.writer import Staging, safe_join
 
 
 def html(path: Path):
@@ -193,6 +198,50 @@ def test_two_builds_are_byte_identical(project, run, tmp_path):
     assert run("--root", str(root), "build", "--out", str(tmp_path / "a")).code == 0
     assert run("--root", str(root), "build", "--out", str(tmp_path / "b")).code == 0
     assert snapshot(tmp_path / "a") == snapshot(tmp_path / "b")
+
+
+def test_the_parallel_build_writes_the_same_bytes_as_one_process(project, run, tmp_path, monkeypatch):
+    root = project({}, with_shipped_records=True)  # 138 records: the build forks its workers
+    monkeypatch.setenv("REGISTRY_NO_CACHE", "1")
+    assert run("--root", str(root), "build", "--out", str(tmp_path / "forked")).code == 0
+    # A process running a second thread never forks (registry.parallel.forkable): everything happens in one process.
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert run("--root", str(root), "build", "--out", str(tmp_path / "single")).code == 0
+    finally:
+        stop.set()
+        thread.join()
+    assert snapshot(tmp_path / "forked") == snapshot(tmp_path / "single")
+
+
+def test_the_page_plan_in_tasks_is_the_whole_plan_once(shipped):
+    result = check(shipped)
+    public = result.published()
+    progress = compute_progress(public, dt.date(2020, 12, 31))
+    cat = Catalogue(load_messages(shipped / "site_templates" / "messages.yaml"), result.schemas, "zh")
+    plan = SitePlan(public, progress, partner_indicator(public, dt.date(2020, 12, 31)), result.settings, cat,
+                    "2020-12-31")
+    tasks = plan.tasks()
+    paths = [page.out_path for task in tasks for page in plan.run(task)]
+    assert len(paths) == len(set(paths))
+    assert {"index.html", "404.html", "about.html", "achievements/index.html", "progress/2016-2020.html",
+            "achievements/field/new-materials.html", "search.html"} <= set(paths)
+    assert len([p for p in paths if p.startswith("achievements/") and p.count("/") == 1]) >= len(public.all("achievement"))
+    assert [page.out_path for page in plan.plan()] == paths
+
+
+def test_the_writer_refuses_two_files_at_one_path_and_paths_outside_the_output(tmp_path):
+    staging = Staging(tmp_path / "public")
+    staging.write("a/b.html", b"one")
+    with pytest.raises(BuildError, match=re.escape("two pages at one path: a/b.html")):
+        staging.reserve("a/b.html")
+    for bad in ("../x.html", "/etc/passwd", "a/../../x.html", "a\\b.html"):
+        with pytest.raises(BuildError, match="outside the output folder"):
+            safe_join(staging.dir, bad)
+    staging.discard()
+    assert not staging.dir.exists()
 
 
 HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)>[c](javascript:alert(3))<a href=javascript:alert(4) onclick=x()>y</a><iframe src=https://e.example></iframe><style>*{}</style>"
