@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import jsonschema_rs
 from jsonschema import Draft202012Validator, ValidationError, validators
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
@@ -42,6 +43,53 @@ def _max_chars(validator, limit, instance, schema):
 
 
 _Validator = validators.extend(Draft202012Validator, {"x-max-chars": _max_chars})
+_FORMATS = Draft202012Validator.FORMAT_CHECKER
+
+
+class _FastPattern:
+    """`pattern` for the compiled validator, matched by Python's re.search exactly as jsonschema matches it."""
+
+    def __init__(self, parent_schema: dict, value: str, schema_path: list):
+        # Rust's regex differs from Python's (`$` before a final newline, what `\s` covers): one engine decides.
+        self.search = re.compile(value).search
+
+    def validate(self, instance: Any) -> None:
+        if isinstance(instance, str) and not self.search(instance):
+            raise ValueError("pattern")
+
+
+class _FastMaxChars:
+    """`x-max-chars` for the compiled validator: the same count as _max_chars."""
+
+    def __init__(self, parent_schema: dict, value: int, schema_path: list):
+        self.limit = value
+
+    def validate(self, instance: Any) -> None:
+        if isinstance(instance, str) and reader_length(instance) > self.limit:
+            raise ValueError("x-max-chars")
+
+
+_FAST_KEYWORDS = {"pattern": _FastPattern, "x-max-chars": _FastMaxChars}
+"""Keywords the compiled validator must check with our Python code: every custom one, and `pattern`."""
+
+_FAST_ERRORS = (ValueError, TypeError, OverflowError)
+"""What the compiled validator raises for a value it cannot take (a lone surrogate from a YAML escape)."""
+
+
+def _formats_in(node: Any) -> set[str]:
+    """Every `format` named anywhere in a schema."""
+    if isinstance(node, dict):
+        found = {node["format"]} if isinstance(node.get("format"), str) else set()
+        return found.union(*(_formats_in(v) for v in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_formats_in(v) for v in node))
+    return set()
+
+
+def _conforms(name: str):
+    # jsonschema's own format checker, so both validators accept the same dates, e-mails and URIs
+    # (and leave unchecked the same formats: `uri` needs a package we do not install).
+    return lambda instance: _FORMATS.conforms(instance, name)
 
 
 def _qualify(node: Any, file_name: str) -> Any:
@@ -105,10 +153,26 @@ class SchemaSet:
             for name, schema in self.files.items()
             if name != COMMON
         }
+        self._fast = _compile_fast(self.files)
 
     def validate(self, kind: str, data: Any) -> list[ValidationError]:
         """Return every schema error of one record (or of site settings, kind 'site')."""
+        # Most records are valid: the compiled (Rust) validator says so 15 times faster. Only a record it
+        # refuses, or cannot take, goes through jsonschema, which alone finds the errors and words them.
+        try:
+            if self._fast[kind].is_valid(data):
+                return []
+        except _FAST_ERRORS:
+            pass
         return list(self._validators[kind].iter_errors(data))
+
+    def validate_slow(self, kind: str, data: Any) -> list[ValidationError]:
+        """Return every schema error as jsonschema alone finds them (for tests comparing the two validators)."""
+        return list(self._validators[kind].iter_errors(data))
+
+    def is_valid_fast(self, kind: str, data: Any) -> bool:
+        """The compiled validator's verdict alone (for tests comparing the two validators)."""
+        return self._fast[kind].is_valid(data)
 
     def schema(self, kind: str) -> dict:
         """Return the top-level schema of a kind, its $ref resolved."""
@@ -185,6 +249,21 @@ class SchemaSet:
         if isinstance(data, list):
             return [self.public(kind, item, path + (i,)) for i, item in enumerate(data)]
         return data
+
+
+def _compile_fast(files: dict[str, dict]) -> dict[str, Any]:
+    """A jsonschema-rs validator per kind, resolving $refs between our files as the Python validator does."""
+    base = "json-schema:///"  # the files have no $id: give each the URI its name resolves to
+    registry = jsonschema_rs.Registry([(base + name, schema) for name, schema in files.items()])
+    formats = {name: _conforms(name) for name in set().union(*map(_formats_in, files.values()))}
+    return {
+        name.removesuffix(".schema.json"): jsonschema_rs.Draft202012Validator(
+            schema, registry=registry, base_uri=base + name, formats=formats, validate_formats=True,
+            keywords=_FAST_KEYWORDS, offline=True,
+        )
+        for name, schema in files.items()
+        if name != COMMON
+    }
 
 
 @cache
