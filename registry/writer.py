@@ -57,22 +57,44 @@ class Staging:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-SEPARATORS = re.compile(r"[\s\-–—()（）+.]")
+SEPARATORS = re.compile(r"[\s\-–—()（）+.－＋．‐‑‒−]")
+"""What may stand between the digits of a phone number: any Unicode space, hyphens and dashes, brackets, a dot, a plus."""
+
+FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_SEPARATOR_CHARS = [chr(c) for c in range(0x10000) if SEPARATORS.match(chr(c))]  # none lies beyond the BMP
+NARROW = bytes(ord(c) for c in _SEPARATOR_CHARS if ord(c) < 0x80)
+"""The one-byte separators, deleted from a page with bytes.translate."""
+WIDE = sorted(c.encode() for c in _SEPARATOR_CHARS if ord(c) >= 0x80)
+"""The separators of two or three bytes in UTF-8: the ideographic and no-break spaces, （, ）, dashes, …"""
+WIDE_LEADS = bytes(sorted({w[0] for w in WIDE}))
+WIDE_BETWEEN_DIGITS = re.compile(b"(?:" + b"|".join(map(re.escape, WIDE)) + rb")+(?=[0-9])")
+FULL_WIDTH_DIGIT = re.compile(rb"\xef\xbc[\x90-\x99]")  # ０-９ in UTF-8
+DIGITS = re.compile(rb"[0-9]+")
+MAY_JOIN = NARROW + WIDE_LEADS + bytes(range(0x80, 0xC0))
+"""Every byte a separator can be made of: the one-byte ones, the lead bytes of WIDE, every continuation byte."""
+DIGIT_MASK = bytes(0x30 if 0x30 <= b <= 0x39 else 0x78 for b in range(256))
+"""Every digit becomes 0 and anything else x, so that a run of digits is found with bytes.find."""
+WIDE_MASK = bytes(0x4C if b in WIDE_LEADS else DIGIT_MASK[b] for b in range(256))
+"""As DIGIT_MASK, with the lead byte of every wide separator as L: "0L" is a digit that one may follow."""
 
 
 class Scanner:
     """Finds private values in output text: compiled once per build, shared by the workers that render pages.
 
-    Phone numbers are also searched for as bare digits, so "0512-5000 0001" is found when typed as 051250000001.
-    Digit needles are looked up in a set (a regex alternation of 100,000 phone numbers tries each at every "0");
-    the other values go into one regex shaped as a trie, so a position is tried against one branch per character.
+    Phone numbers are also searched for as bare digits, so "0512-5000 0001" is found when typed as 051250000001,
+    as "（0512）5000\u30000001" or in full-width digits: the digit pass removes every separator between digits
+    (SEPARATORS) and looks each window of a long enough run up in a set (a regex alternation of 100,000 phone
+    numbers tries each at every "0"). It works on the page's UTF-8 bytes with bytes.translate and bytes.find, which
+    run in C; no regex walks the whole page, and a page whose digits cannot form a long enough run even with every
+    byte a separator may consist of removed is passed at once.
+    The other values go into one regex shaped as a trie, so a position is tried against one branch per character.
     """
 
     def __init__(self, secrets: dict[str, str]):
         self.text_needles: dict[str, str] = {}
         self.digit_needles: dict[str, str] = {}
         for value, where in secrets.items():
-            digits = re.sub(r"\D", "", value)
+            digits = re.sub(r"\D", "", value.translate(FULL_WIDTH_DIGITS))
             is_phone = len(digits) >= 7 and len(digits) >= len(value.replace(" ", "")) - 4
             if is_phone or (value.isdigit() and len(value) >= 2):
                 self.digit_needles.setdefault(digits, where)
@@ -80,10 +102,7 @@ class Scanner:
             if len(value.strip()) >= 2 and not (is_phone and not SEPARATORS.sub("", value).strip("0123456789")):
                 self.text_needles.setdefault(value, where)
         self.lengths = sorted({len(d) for d in self.digit_needles})
-        # Runs of at least as many digits as the shortest needle, separators allowed between them; the regex
-        # skips the short numbers (a search shard holds a million) without a Python step for each.
-        sep = SEPARATORS.pattern[1:-1]
-        self.digit_runs = re.compile(rf"(?:\d[{sep}]*){{{self.lengths[0]},}}" if self.lengths else "$^")
+        self.shortest = b"0" * self.lengths[0] if self.lengths else b""
         self.pattern = re.compile(_trie_pattern(sorted(self.text_needles))) if self.text_needles else None
 
     def __bool__(self) -> bool:
@@ -91,22 +110,52 @@ class Scanner:
 
     def find(self, text: str) -> str | None:
         """The description of the first private value found in text, or None."""
+        return self._find(text, text.encode("utf-8", errors="replace"))
+
+    def find_bytes(self, data: bytes) -> str | None:
+        """The description of the first private value found in UTF-8 data, or None."""
+        # The text pass decodes: a str regex skips to the first characters of the needles faster than a bytes one.
+        return self._find(data.decode("utf-8", errors="replace") if self.pattern is not None else "", data)
+
+    def _find(self, text: str, data: bytes) -> str | None:
         if self.pattern is not None:
             match = self.pattern.search(text)
             if match:
                 return self.text_needles[match.group(0)]
-        if self.lengths:
-            # Digit runs of the text with its separators removed, found without copying the whole text.
-            for run in (SEPARATORS.sub("", chunk) for chunk in self.digit_runs.findall(text)):
-                for size in self.lengths:
-                    for start in range(len(run) - size + 1):
-                        where = self.digit_needles.get(run[start:start + size])
-                        if where is not None:
-                            return where
+        for run in map(bytes.decode, self.digit_runs(data) if self.lengths else ()):
+            for size in self.lengths:
+                for start in range(len(run) - size + 1):
+                    where = self.digit_needles.get(run[start:start + size])
+                    if where is not None:
+                        return where
         return None
 
-    def find_bytes(self, data: bytes) -> str | None:
-        return self.find(data.decode("utf-8", errors="replace"))
+    def digit_runs(self, data: bytes) -> list[bytes]:
+        """Every run of at least as many digits as the shortest needle, with the separators between them removed."""
+        if FULL_WIDTH_DIGIT.search(data):
+            data = FULL_WIDTH_DIGIT.sub(lambda m: bytes([m.group(0)[2] - 0x60]), data)
+        # Most pages stop here: with every byte a separator can be made of deleted, no run is long enough.
+        if self.shortest not in data.translate(DIGIT_MASK, MAY_JOIN):
+            return []
+        text = data.translate(None, NARROW)
+        mask = text.translate(WIDE_MASK)
+        # A wide separator joins two digits only where it follows one: look at each digit followed by a lead byte.
+        pieces, kept, pos = [], 0, 0
+        while (at := mask.find(b"0L", pos)) >= 0:
+            between = WIDE_BETWEEN_DIGITS.match(text, at + 1)
+            if between:
+                pieces.append(text[kept:at + 1])
+                kept = pos = between.end()
+            else:
+                pos = at + 2
+        if pieces:
+            text = b"".join(pieces) + text[kept:]
+            mask = text.translate(DIGIT_MASK)
+        runs, pos = [], 0
+        while (at := mask.find(self.shortest, pos)) >= 0:
+            pos = DIGITS.match(text, at).end()
+            runs.append(text[at:pos])
+        return runs
 
 
 def _trie_pattern(words: list[str]) -> str:
