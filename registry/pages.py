@@ -8,6 +8,7 @@ from typing import Any
 from . import folder_of
 from .catalogue import Catalogue
 from .datapages import plan_data_pages
+from .depends import TrackedRegistry, Tracker, bucket_of, record_buckets
 from .model import Record, Registry
 from .render import Page
 from .reportpages import district_over_time, plan_over_time, plan_reports
@@ -19,9 +20,6 @@ achievement list pages 130–160 KB (350 MB in all, measured in bench/); every f
 
 PAGE_SIZE = 50
 """Cards per directory page; a 10,000-record facet is 200 pages, not one 5 MB page."""
-
-RECORDS_PER_TASK = 200
-"""Record pages planned and rendered per task: enough to keep messages few, few enough to balance two workers."""
 
 LATEST = 6
 """How many events and achievements the home page shows."""
@@ -109,14 +107,27 @@ class SitePlan:
 
     def __init__(self, registry: Registry, progress: list[dict], partners: list[dict], settings: dict,
                  cat: Catalogue, as_of: str, about: str = ""):
-        self.registry, self.progress, self.partners, self.about = registry, progress, partners, about
+        self.tracker = Tracker()
+        self.registry = TrackedRegistry(registry, self.tracker)  # every read is a dependency of the task (depends.py)
+        self._progress, self._partners, self.about = progress, partners, about
         self.settings, self.cat, self.as_of = settings, cat, as_of
-        self.views = Views(registry, cat)
+        self.views = Views(self.registry, cat, self.tracker.memo)
         self.pages: list[Page] = []
         self._labels: dict[str, dict[str, str]] = {}
-        self._children: dict[Any, list[Record]] | None = None
-        self._ordered: dict[str, list[Record]] = {}
-        self._directories: dict[str, tuple[list[Record], list[dict[str, Any]], Sidebar]] = {}
+        # Memoised across tasks with the dependencies they were made from (Tracker.memo).
+        self._children: dict[str, Any] = {}
+        self._ordered: dict[str, Any] = {}
+        self._directories: dict[str, Any] = {}
+
+    @property
+    def progress(self) -> list[dict]:
+        self.tracker.add(("progress",))
+        return self._progress
+
+    @property
+    def partners(self) -> list[dict]:
+        self.tracker.add(("progress",))
+        return self._partners
 
     # -- shared context -----------------------------------------------------------------------
     def site(self) -> dict[str, Any]:
@@ -166,13 +177,25 @@ class SitePlan:
         for kind in LISTED_KINDS:
             tasks.append(("directory", kind, None))
             tasks += [("directory", kind, facet) for facet in FACETS.get(kind, ())]
-            count = len(self.registry.all(kind))
-            tasks += [("records", kind, start, min(start + RECORDS_PER_TASK, count))
-                      for start in range(0, count, RECORDS_PER_TASK)]
+            buckets = record_buckets(len(self.registry.inner.all(kind)))
+            tasks += [("records", kind, bucket, buckets) for bucket in range(buckets)]
         return tasks + [("progress",), ("reports",), ("data",), ("about",)]
 
     def run(self, task: tuple) -> list[Page]:
         """Plan the pages of one task (from `tasks`)."""
+        pages, _deps = self.run_tracked(task)
+        return pages
+
+    def run_tracked(self, task: tuple) -> tuple[list[Page], set[tuple]]:
+        """Plan the pages of one task, and say what it read of the registry (registry/depends.py)."""
+        self.tracker.start()
+        try:
+            pages = self._run(task)
+        finally:
+            deps = self.tracker.stop()
+        return pages, deps
+
+    def _run(self, task: tuple) -> list[Page]:
         self.pages = []
         name, *args = task
         if name == "home":
@@ -180,9 +203,14 @@ class SitePlan:
         elif name == "directory":
             self.plan_listing(*args)
         elif name == "records":
-            kind, start, stop = args
-            for record in self.registry.all(kind)[start:stop]:
-                self.plan_record(record)
+            kind, bucket, buckets = args
+            # Which records a bucket holds is read without depending on the whole kind: each page depends on
+            # its own record (and what it shows of others), so an edit elsewhere in the kind leaves the task alone.
+            for record in self.registry.inner.all(kind):
+                if bucket_of(record.id, buckets) == bucket:
+                    self.registry.get(kind, record.id)
+                    self.plan_record(record)
+            self.tracker.add(("bucket", kind, bucket, buckets))  # which records the bucket holds
         elif name == "progress":
             self.plan_progress()
         elif name == "reports":
@@ -278,9 +306,7 @@ class SitePlan:
 
     def ordered(self, kind: str) -> list[Record]:
         """A kind's records in directory order (made once per kind)."""
-        if kind not in self._ordered:
-            self._ordered[kind] = self._order(kind)
-        return self._ordered[kind]
+        return self.tracker.memo(self._ordered, kind, lambda: self._order(kind))
 
     def _order(self, kind: str) -> list[Record]:
         records = self.registry.all(kind)
@@ -293,11 +319,12 @@ class SitePlan:
 
     def directory(self, kind: str) -> tuple[list[Record], list[dict[str, Any]], Sidebar]:
         """A directory's records in order, its facets with their counts, and its sidebar (made once per kind)."""
-        if kind not in self._directories:
+        def make() -> tuple[list[Record], list[dict[str, Any]], Sidebar]:
             records = self.ordered(kind)
             facets = self.facets(kind, records, None)
-            self._directories[kind] = (records, facets, Sidebar(facets))
-        return self._directories[kind]
+            return records, facets, Sidebar(facets)
+
+        return self.tracker.memo(self._directories, kind, make)
 
     def plan_listing(self, kind: str, facet: str | None) -> None:
         """A directory's main listing (facet None), or one facet's pages: every value's listing, and the page of
@@ -358,11 +385,13 @@ class SitePlan:
 
     def children(self) -> dict[Any, list[Record]]:
         """Parent institute id → its child institutes, made once (not a pass over every institute per institute)."""
-        if self._children is None:
-            self._children = {}
+        def make() -> dict[Any, list[Record]]:
+            children: dict[Any, list[Record]] = {}
             for r in self.registry.all("institute"):
-                self._children.setdefault(r.get("parent"), []).append(r)
-        return self._children
+                children.setdefault(r.get("parent"), []).append(r)
+            return children
+
+        return self.tracker.memo(self._children, "institute", make)
 
     def plan_record(self, record: Record) -> None:
         views, kind = self.views, record.kind

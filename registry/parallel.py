@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import Timings, digest
+from .depends import Fingerprints
 from .exports import scan_archive
 from .pages import SitePlan
 from .render import Renderer
@@ -35,11 +36,14 @@ MIN_RECORDS_FOR_WORKERS = 100
 
 @dataclass
 class Previous:
-    """What the last successful build into an output folder wrote: out_path → (key, size, mtime_ns)."""
+    """What the last successful build into an output folder wrote: out_path → (key, size, mtime_ns), and what
+    each task of its page plan read."""
 
     public_dir: Path
     files: dict[str, tuple[str, int, int]] = field(default_factory=dict)
     secrets_same: bool = False
+    tasks: dict[tuple, tuple] = field(default_factory=dict)
+    """Plan task → (fingerprints of what it read, its pages' (out_path, key)), from the last build."""
 
     def reuse(self, out_path: str, key: str, target: Path) -> tuple[int, int] | None:
         """Hard-link the current file into staging if its key matches and it is untouched; its (size, mtime)."""
@@ -63,6 +67,7 @@ class Job:
     """Everything a worker needs, inherited through fork."""
 
     plan: SitePlan
+    fingerprints: Fingerprints
     renderer: Renderer
     staging_dir: Path
     previous: Previous
@@ -114,16 +119,24 @@ def extra_rows(job: Job, name: str, timings: Timings) -> list[tuple]:
     return _extra(job, name, timings)
 
 
-def _work(task: tuple | str) -> tuple[list[tuple], dict[str, float]]:
-    """Plan one task's pages and render (or reuse) each, or produce a named group of files;
-    return rows (out_path, key, size, mtime_ns, reused, leaks) and phase times."""
+def _work(task: tuple | str) -> tuple[list[tuple], dict[str, float], tuple | None]:
+    """Plan one task's pages and render (or reuse) each, or produce a named group of files. Returns rows
+    (out_path, key, size, mtime_ns, reused, leaks), phase times, and for a plan task what to remember of it:
+    (the fingerprints of what it read, its pages' (out_path, key))."""
     job = _JOB
     assert job is not None
     timings = Timings()
     if isinstance(task, str):
-        return _extra(job, task, timings), timings.phases
+        return _extra(job, task, timings), timings.phases, None
+    known = job.previous.tasks.get(task)
+    if known is not None:
+        with timings.phase("work.unchanged"):
+            rows = _reuse_task(job, known[1], timings) if job.fingerprints.unchanged(known[0]) else None
+        if rows is not None:
+            return rows, timings.phases, known
     with timings.phase("work.plan"):
-        pages = job.plan.run(task)
+        pages, deps = job.plan.run_tracked(task)
+        read = job.fingerprints.snapshot(deps)
     out = []
     for page in pages:
         started = time.perf_counter()
@@ -151,7 +164,27 @@ def _work(task: tuple | str) -> tuple[list[tuple], dict[str, float]]:
             leak = job.scanner.find_bytes(data)
             timings.add("work.scan", time.perf_counter() - written)
         out.append((page.out_path, key, size, mtime, reused is not None, [(page.out_path, leak)] if leak else []))
-    return out, timings.phases
+    return out, timings.phases, (read, [(row[0], row[1]) for row in out])
+
+
+def _reuse_task(job: Job, pages: list[tuple[str, str]], timings: Timings) -> list[tuple] | None:
+    """Link every page of an unchanged task from the last build; None (and nothing left linked) if any file
+    is no longer the one that build wrote."""
+    out = []
+    for out_path, key in pages:
+        target = safe_join(job.staging_dir, out_path)
+        reused = job.previous.reuse(out_path, key, target)
+        if reused is None:
+            for row in out:  # planned and rendered after all: a linked file must not be written through
+                safe_join(job.staging_dir, row[0]).unlink()
+            return None
+        leak = None
+        if not job.previous.secrets_same:
+            scanning = time.perf_counter()
+            leak = job.scanner.find_bytes(target.read_bytes())
+            timings.add("work.scan", time.perf_counter() - scanning)
+        out.append((out_path, key, *reused, True, [(out_path, leak)] if leak else []))
+    return out
 
 
 def _worker_signals() -> None:
@@ -214,21 +247,22 @@ class Batch:
             self.pool.join()
 
 
-def render_all(job: Job, timings: Timings, extras: list[str], fork: bool = False) -> tuple[list[tuple], list[str]]:
+def render_all(job: Job, timings: Timings, extras: list[str], fork: bool = False) -> tuple[list[tuple], list[str], dict]:
     """Plan and render (or reuse) every page of the job, and make the named extras, into staging; on every core
-    when the site is large enough. Returns the rows in task order (extras first, so the result is deterministic)
-    and the out_paths of the pages, in plan order."""
+    when the site is large enough. Returns the rows in task order (extras first, so the result is deterministic),
+    the out_paths of the pages, and what each plan task read (for the next build)."""
     tasks: list[tuple | str] = [*extras, *job.plan.tasks()]
     parallel = fork and len(job.plan.registry) >= MIN_RECORDS_FOR_WORKERS
     if parallel:
         job.renderer.precompile()  # compiled once here, inherited by every worker
         job.plan.prepare()  # sorted lists and facet counts, made once here and shared
     results = Batch(job, tasks, workers() if parallel else 0).results()
-    rows, page_paths = [], []
-    for task, (part, phases) in zip(tasks, results, strict=True):
+    rows, page_paths, read = [], [], {}
+    for task, (part, phases, remembered) in zip(tasks, results, strict=True):
         rows += part
         if not isinstance(task, str):
             page_paths += [row[0] for row in part]
+            read[task] = remembered
         for name, seconds in phases.items():
             timings.add(name, seconds)
-    return rows, page_paths
+    return rows, page_paths, read

@@ -13,6 +13,7 @@ from .cache import Timings
 from .catalogue import Catalogue, load_messages
 from .check import check
 from .datapages import download_links
+from .depends import Fingerprints
 from .errors import BuildError, ProblemsFound
 from .exports import export_files
 from .feeds import feed_files
@@ -67,10 +68,15 @@ def build_site(root: Path, out_dir: Path, as_of: str | None = None, timings: Tim
         manifest = cache.read_pickle(manifest_path, {}) if out_dir.is_dir() else {}
         secrets_key = cache.digest(pickle.dumps(secrets))
         # Everything a page's bytes depend on besides its own context: the code, the templates, the shared values.
+        # Everything a page's bytes depend on besides the records its task reads (registry/depends.py): the code,
+        # the templates, the schemas (labels), the settings, the as-of date, the shared values.
         salt = cache.digest(cache.code_version("*").encode(), cache.folder_digest(root / TEMPLATES).encode(),
+                            cache.folder_digest(root / "schemas").encode(), pickle.dumps(settings), as_of.encode(),
                             pickle.dumps(shared["site"]), pickle.dumps(shared["nav"]), pickle.dumps(shared["downloads"]))
-        previous = Previous(out_dir, manifest.get("files", {}) if manifest.get("salt") == salt else {},
-                            manifest.get("secrets") == secrets_key)
+        same = manifest.get("salt") == salt
+        previous = Previous(out_dir, manifest.get("files", {}) if same else {}, manifest.get("secrets") == secrets_key,
+                            manifest.get("tasks", {}) if same else {})
+        fingerprints = Fingerprints(public, (progress, partners))
 
     assets = root / TEMPLATES / "assets"
     # Downloads, the search index and the assets are made by the workers beside the pages and scanned like them;
@@ -83,11 +89,11 @@ def build_site(root: Path, out_dir: Path, as_of: str | None = None, timings: Tim
     }
     staging = Staging(out_dir)
     try:
-        job = Job(plan, renderer, staging.dir, previous, scanner, salt.encode(), extras)
+        job = Job(plan, fingerprints, renderer, staging.dir, previous, scanner, salt.encode(), extras)
         fork = forkable()  # asked before any pool starts: a pool's own threads do not count
         with timings.phase("output"):
             # The longest extras first, so a worker makes them while the other plans and renders pages.
-            rows, page_paths = render_all(job, timings, ["search", "exports", "assets"], fork)
+            rows, page_paths, read = render_all(job, timings, ["search", "exports", "assets"], fork)
             job.extras["feeds"] = lambda: feed_files(public, cat, settings, page_paths)
             rows += extra_rows(job, "feeds", timings)
         files, leaks = {}, []
@@ -106,5 +112,5 @@ def build_site(root: Path, out_dir: Path, as_of: str | None = None, timings: Tim
     except BaseException:
         staging.discard()
         raise
-    cache.write_pickle(manifest_path, {"salt": salt, "secrets": secrets_key, "files": files})
+    cache.write_pickle(manifest_path, {"salt": salt, "secrets": secrets_key, "files": files, "tasks": read})
     return BuildReport(out_dir, len(staging.written), sum(staging.written.values()), len(public), as_of)

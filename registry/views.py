@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from . import folder_of
@@ -16,6 +17,13 @@ DATE_FIELD = {"achievement": "reported", "event": "start", "project": "signed", 
 """The date a record is listed and sorted by."""
 
 
+def _memo(store: dict, key: Any, make: Callable[[], Any]) -> Any:
+    """store[key], made once (the page plan passes a memo that also tracks what making it read)."""
+    if key not in store:
+        store[key] = make()
+    return store[key]
+
+
 def record_url(kind: str, record_id: str) -> str:
     """The site-root path of a record's page."""
     if kind == "plan":  # a plan's page is its progress table; there is no plans/ folder
@@ -26,9 +34,10 @@ def record_url(kind: str, record_id: str) -> str:
 class Views:
     """Builds display values from the public registry for one language."""
 
-    def __init__(self, registry: Registry, cat: Catalogue):
+    def __init__(self, registry: Registry, cat: Catalogue, memo: Callable[[dict, Any, Callable[[], Any]], Any] | None = None):
         self.registry, self.cat = registry, cat
-        self._cards: dict[tuple[str, str], dict[str, Any]] = {}
+        self._cards: dict[tuple[str, str], Any] = {}
+        self._memo = memo or _memo
 
     # -- names and links -------------------------------------------------------------------------
     def name(self, record: Record) -> str:
@@ -91,14 +100,8 @@ class Views:
 
     def cards(self, records: list[Record]) -> list[dict[str, Any]]:
         """Cards of many records; each record's card is made once and shared (a record is listed on many pages)."""
-        made = self._cards
-        out = []
-        for r in records:
-            key = (r.kind, r.id)
-            if key not in made:
-                made[key] = self.card(r)
-            out.append(made[key])
-        return out
+        made, memo, card = self._cards, self._memo, self.card
+        return [memo(made, (r.kind, r.id), lambda r=r: card(r)) for r in records]
 
     # -- facts (the labelled fields of a record page) --------------------------------------------
     def facts(self, record: Record) -> list[dict[str, Any]]:
