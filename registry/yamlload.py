@@ -102,18 +102,15 @@ def field_path(path: tuple) -> str:
 class _Builder:
     """Builds plain Python data from parser events, recording problems instead of raising."""
 
-    def __init__(self, src_path: str, events):
+    def __init__(self, src_path: str, next_event):
         self.src_path = src_path
-        self.events = events
+        self.next = next_event  # the parser's own get_event: no generator between it and us
         self.doc = Document(src_path, None)
         self.problems: list[Problem] = []
 
     def problem(self, mark, path, code, zh, en, hint_zh="", hint_en=""):
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         self.problems.append(Problem(self.src_path, line, column, field_path(path), code, zh, en, hint_zh, hint_en))
-
-    def next(self):
-        return next(self.events)
 
     def value(self, event, path: tuple, depth: int):
         """Build the value that starts with `event`."""
@@ -141,7 +138,7 @@ class _Builder:
             return self.mapping(path, depth)
         if isinstance(event, SequenceStartEvent):
             items = []
-            while not isinstance(event := self.next(), SequenceEndEvent):
+            while type(event := self.next()) is not SequenceEndEvent:
                 items.append(self.value(event, _shared(path + (len(items),)), depth + 1))
             return items
         raise AssertionError(f"unexpected YAML event {event!r}")
@@ -163,9 +160,13 @@ class _Builder:
                      "删除标签；要让值按文本处理，请给它加引号", "remove the tag; to keep a value as text, quote it")
 
     def mapping(self, path: tuple, depth: int) -> dict:
+        # The hot loop of a cold check (most of a record is `key: plain or quoted text`): such a value is
+        # built here, as value() and scalar() would build it, without their calls and checks.
         result: dict[str, Any] = {}
-        while not isinstance(event := self.next(), MappingEndEvent):
-            if not isinstance(event, ScalarEvent):
+        next_event, marks, key_marks = self.next, self.doc.marks, self.doc.key_marks
+        inline = depth + 1 <= MAX_DEPTH
+        while (kind := type(event := next_event())) is not MappingEndEvent:
+            if kind is not ScalarEvent:
                 self.problem(event.start_mark, path, "yaml-complex-key", "字段名必须是简单文本",
                              "a field name must be plain text", "检查这一行的缩进和冒号", "check this line's indentation and colon")
                 self.skip(event)
@@ -175,8 +176,10 @@ class _Builder:
                 self.problem(event.start_mark, path, "yaml-anchor", f"不允许使用锚点（&{event.anchor}）",
                              f"anchors (&{event.anchor}) are not allowed", "删除 &名称", "remove the &name")
             key = sys.intern(event.value) if len(event.value) <= MAX_SHARED_KEY else event.value
-            key_path = _shared(path + (key,))
-            mark = _shared((event.start_mark.line + 1, event.start_mark.column + 1))
+            key_path = path + (key,)
+            key_path = _SHARED.get(key_path) or _shared(key_path)
+            mark = (event.start_mark.line + 1, event.start_mark.column + 1)
+            mark = _SHARED.get(mark) or _shared(mark)
             if key == "":
                 self.problem(event.start_mark, path, "yaml-empty-key", "字段名为空", "a field name is empty",
                              "冒号前要写字段名", "write the field name before the colon")
@@ -188,18 +191,33 @@ class _Builder:
                              "删除或合并其中一个", "delete or merge one of them")
                 self.skip(self.next())
                 continue
-            self.doc.key_marks[key_path] = mark
-            result[key] = self.value(self.next(), key_path, depth + 1)
+            key_marks[key_path] = mark
+            event = next_event()
+            if type(event) is ScalarEvent and inline and event.anchor is None and event.tag is None:
+                start = event.start_mark
+                mark = (start.line + 1, start.column + 1)
+                marks[key_path] = _SHARED.get(mark) or _shared(mark)
+                if event.style:  # quoted or block text stays text
+                    result[key] = event.value
+                else:
+                    tag = _plain_tag(event.value) if event.implicit[0] else _STR
+                    result[key] = event.value if tag == _STR else self.typed(event.value, tag, key_path)
+                continue
+            result[key] = self.value(event, key_path, depth + 1)
         return result
 
     def scalar(self, event: ScalarEvent, path: tuple):
         if event.tag is not None and event.tag != "!" and not event.implicit[0] and not event.implicit[1]:
             self.tag_problem(event, path)
-        tag = _resolver.resolve(ScalarNode, event.value, event.implicit)
-        if tag == _STR or event.style:  # quoted or block text stays text
+        if event.style:  # quoted or block text stays text
             return event.value
-        self.doc.raw[path] = event.value
-        node = ScalarNode(tag, event.value)
+        tag = _plain_tag(event.value) if event.implicit[0] else _STR
+        return event.value if tag == _STR else self.typed(event.value, tag, path)
+
+    def typed(self, value: str, tag: str, path: tuple):
+        """A plain scalar that YAML does not read as text: kept as written (for messages), then built."""
+        self.doc.raw[path] = value
+        node = ScalarNode(tag, value)
         if tag == "tag:yaml.org,2002:null":
             return None
         if tag == "tag:yaml.org,2002:bool":
@@ -208,7 +226,7 @@ class _Builder:
             return _constructor.construct_yaml_int(node)
         if tag == "tag:yaml.org,2002:float":
             return _constructor.construct_yaml_float(node)
-        return event.value  # timestamps stay text: JSON Schema checks `format: date` on strings
+        return value  # timestamps stay text: JSON Schema checks `format: date` on strings
 
     def document(self):
         """Build the single document of the stream; report an empty stream or a second document."""
@@ -250,6 +268,18 @@ _PARSE_HINTS = (
      "删除不可见的控制字符（常见于从网页或 Word 复制的文字）", "remove invisible control characters (common in text pasted from the web or Word)"),
     ("found unexpected end of stream", "引号没有配对", "a quote is not closed", "在这个值的末尾补上同样的引号", "close the quote at the end of the value"),
 )
+
+
+def _plain_tag(value: str) -> str:
+    """The tag of a plain untagged scalar, as yaml's Resolver.resolve gives it (its implicit resolvers, in order)."""
+    resolvers = _resolver.yaml_implicit_resolvers
+    for tag, regexp in resolvers.get(value[:1], ()):
+        if regexp.match(value):
+            return tag
+    for tag, regexp in resolvers.get(None, ()):
+        if regexp.match(value):
+            return tag
+    return _STR
 
 
 def _parse_problem(src_path: str, text: str, error: yaml.YAMLError) -> Problem:
@@ -300,11 +330,14 @@ def decode(src_path: str, data: bytes) -> tuple[str | None, list[Problem]]:
 
 def parse(src_path: str, text: str) -> tuple[Document | None, list[Problem]]:
     """Parse text into a Document; any problem is returned, never raised."""
-    builder = _Builder(src_path, yaml.parse(text, Loader=_Loader))
+    parser = _Loader(text)
+    builder = _Builder(src_path, parser.get_event)
     try:
         builder.document()
     except yaml.YAMLError as error:
         return None, [*builder.problems, _parse_problem(src_path, text, error)]
+    finally:
+        parser.dispose()
     doc = builder.doc
     if not isinstance(doc.data, dict) and not (doc.data is None and builder.problems):
         value = doc.data

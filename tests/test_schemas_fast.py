@@ -9,6 +9,8 @@ verdict from both.
 from __future__ import annotations
 
 import copy
+import random
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,7 @@ from jsonschema import Draft202012Validator
 from test_cases import case_folders, make_case
 
 from registry import KINDS, folder_of
-from registry.schemas import _FAST_KEYWORDS, SchemaSet, _Validator
+from registry.schemas import _FAST_KEYWORDS, SchemaSet, _Validator, reader_length
 from registry.validate import validate
 from registry.yamlload import load
 
@@ -236,3 +238,21 @@ def test_an_invalid_record_read_from_yaml_gets_jsonschema_s_problems(tmp_path):
     problems = validate(SCHEMAS, "achievement", doc)
 
     assert ("reported", "date-invalid") in {(p.field, p.code) for p in problems}
+
+
+def _reader_length_one_by_one(text: str) -> int:
+    """The Annex 1 count as first written: every non-space character that is not invisible or combining."""
+    text = unicodedata.normalize("NFC", text)
+    return sum(1 for ch in text if not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Mn", "Me", "Cc")
+               and not 0xFE00 <= ord(ch) <= 0xFE0F)
+
+
+def test_reader_length_counts_as_one_character_at_a_time_would():
+    rng = random.Random(7)
+    odd = "e\u0301\u0958\u200b\u200d\u202e\ufe0f\ufe00 \t\n\u3000\u00a0\x1c\x85\u2028字，“”·℃①Ωﬁ"
+    texts = ["", "字" * 500, "字 ，" * 200, "“引号”与·间隔号" * 30]
+    texts += ["".join(rng.choice(odd) if rng.random() < 0.6 else chr(rng.randrange(0x20, 0x30000)) for _ in range(rng.randrange(80)))
+              for _ in range(3000)]
+    for text in texts:
+        text = text.encode("utf-8", "replace").decode("utf-8", "replace")  # no lone surrogates
+        assert reader_length(text) == _reader_length_one_by_one(text), repr(text)
