@@ -4,11 +4,14 @@
 
 Synthetic achievements reuse sentences of the shipped summaries in random (seeded) order, so the text has
 real Chinese bigram variety. Prints one line per set; timings are medians of 3 runs, wall clock and CPU
-(CPU time is the fairer figure on a shared, busy machine).
+(CPU time is the fairer figure on a shared, busy machine), of building the index and encoding every file (the
+files are encoded when read). "index peak" is the growth of this process's peak RSS over the index builds alone
+(Linux: the peak is reset after `check`); memory freed by `check` is reused first, so it is a lower bound.
 """
 
 from __future__ import annotations
 
+import gc
 import random
 import resource
 import shutil
@@ -35,20 +38,41 @@ def measure(root: Path, label: str) -> None:
     public = result.registry.public()
     checked = time.perf_counter() - started
     cat = Catalogue(load_messages(REPO / "site_templates" / "messages.yaml"), result.schemas, "zh")
-    times, cpu, files = [], [], {}
+    del result
+    gc.collect()
+    before = reset_peak()
+    times, cpu, sizes = [], [], {}
     for _ in range(3):
         started, cpu_started = time.perf_counter(), time.process_time()
-        files = build_index(public, cat)
+        sizes = {name: len(data) for name, data in build_index(public, cat).items()}
         times.append(time.perf_counter() - started)
         cpu.append(time.process_time() - cpu_started)
-    size = sum(len(b) for b in files.values())
-    postings = sum(len(b) for name, b in files.items() if "/t-" in name)
-    store = sum(len(b) for name, b in files.items() if "/d-" in name)
+    size = sum(sizes.values())
+    postings = sum(n for name, n in sizes.items() if "/t-" in name)
+    store = sum(n for name, n in sizes.items() if "/d-" in name)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    growth = f"index peak +{status_mb('VmHWM') - before:.0f} MB, " if before is not None else ""
     print(f"{label}: {len(public)} records, check {checked:.2f} s, index {statistics.median(times):.2f} s "
           f"({statistics.median(cpu):.2f} s CPU), "
-          f"{size / 1e6:.2f} MB in {len(files)} files (postings {postings / 1e6:.2f} MB, text store {store / 1e6:.2f} MB), "
-          f"peak RSS {peak:.0f} MB")
+          f"{size / 1e6:.2f} MB in {len(sizes)} files (postings {postings / 1e6:.2f} MB, text store {store / 1e6:.2f} MB), "
+          f"{growth}peak RSS {peak:.0f} MB")
+
+
+def status_mb(key: str) -> float:
+    """A memory figure of this process from /proc/self/status, in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1]) / 1024
+    raise KeyError(key)
+
+
+def reset_peak() -> float | None:
+    """Reset this process's peak RSS to its current RSS (Linux); the current RSS in MB, or None elsewhere."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+        return status_mb("VmRSS")
+    except (OSError, KeyError):
+        return None
 
 
 def synthetic(root: Path, count: int) -> None:

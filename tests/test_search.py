@@ -12,13 +12,16 @@ import re
 import shutil
 import subprocess
 import unicodedata
+from collections import Counter
 from pathlib import Path
 
 import pytest
 from conftest import REPO, require_tool
 
+from registry.catalogue import Catalogue, load_messages
+from registry.check import check
 from registry.schemas import SchemaSet
-from registry.search import SEARCH_KINDS, tokens
+from registry.search import SEARCH_KINDS, Postings, _json, build_index, count_tokens, normalise, tokens
 
 RUNNER = REPO / "tests" / "js" / "search_runner.mjs"
 SCHEMAS = SchemaSet(REPO / "schemas")
@@ -152,6 +155,59 @@ def test_several_words_must_all_be_present_and_unknown_words_find_nothing(built_
 def test_tokens_are_bigrams_of_chinese_and_whole_words_of_latin_text():
     assert tokens("锂电池，Graphene ５G") == ["锂电", "电池", "池", "graphene", "5g"]
     assert tokens("沈") == ["沈"]
+
+
+def test_postings_count_every_token_of_each_record_as_the_tokeniser_makes_them(built_site):
+    """The built shards against the format: weight = 2 × occurrences of each `tokens` token, + 1 in the title."""
+    manifest = json.loads((built_site / "search" / "index.json").read_text(encoding="utf-8"))
+    found: dict[int, dict[str, int]] = {}
+    for n in range(manifest["shards"]):
+        shard = json.loads((built_site / "search" / f"t-{n}.json").read_text(encoding="utf-8"))
+        for token, flat in shard.items():
+            assert ord(token[0]) % manifest["shards"] == n
+            doc = 0
+            for gap, weight in zip(flat[0::2], flat[1::2], strict=True):
+                doc += gap
+                found.setdefault(doc, {})[token] = weight
+    stored = [doc for c in range(-(-manifest["count"] // manifest["chunk"]))
+              for doc in json.loads((built_site / "search" / f"d-{c}.json").read_text(encoding="utf-8"))]
+    assert len(stored) == manifest["count"] == len(manifest["meta"]) == len(found)
+    for doc, (_url, title, extras, body, _date) in enumerate(stored):
+        in_title = Counter(tokens(f"{title}\n{extras}"))
+        counts = in_title + Counter(tokens(body))
+        assert found[doc] == {token: 2 * n + (token in in_title) for token, n in counts.items()}, stored[doc][0]
+
+
+def test_index_files_are_the_built_ones_in_any_order_and_the_same_when_read_again(built_site):
+    root = built_site.parent  # the project the site was built from, with its settings
+    result = check(root)
+    registry = result.registry if result.settings.get("include_samples") else result.registry.without_samples()
+    cat = Catalogue(load_messages(root / "site_templates" / "messages.yaml"), result.schemas, "zh")
+    files = build_index(registry.public(), cat)
+    assert sorted(files) == sorted(f"search/{p.name}" for p in (built_site / "search").iterdir())
+    for path in reversed(list(files)):
+        assert files[path] == files[path] == (built_site / path).read_bytes(), path
+
+
+def test_postings_keep_large_weights_and_gaps_exact():
+    postings = Postings()
+    postings.add(5, count_tokens(normalise("锂电" * 300)), list(count_tokens("锂电")))  # weight over a byte
+    postings.add(9, count_tokens("锂电"), [])
+    lists = postings.finish()
+    assert sorted(lists) == ["电", "电锂", "锂电"]
+    assert postings.flat("锂电") == [5, 601, 4, 2]
+    assert postings.flat("电锂") == [5, 598]
+    assert postings.flat("电") == [5, 3, 4, 2]
+
+
+def test_json_is_compact_sorted_utf8_as_the_standard_library_writes_it():
+    value = {"锂电": [0, 3], "\U00020000": "x\u2028\x00\x1f\"\\\n\t/é", "a": [["1", -1, []]], "\uffff": None}
+    assert _json(value) == json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def test_normalise_is_nfkc_lower_case():
+    text = "锂电池，（Graphene）：５Ｇ；！？％\u3000ＡＢＣ\uf900㈱"
+    assert normalise(text) == unicodedata.normalize("NFKC", text).lower()
 
 
 def test_the_index_holds_public_text_only(built_site):
