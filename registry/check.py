@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,7 +57,28 @@ def load_settings(root: Path, schemas: SchemaSet) -> tuple[dict, list[Problem]]:
 
 def check(root: Path, schemas: SchemaSet | None = None, timings: Timings | None = None) -> CheckResult:
     """Gather and check everything under root; nothing is written (except the record cache in .cache/)."""
-    timings = timings or Timings()
+    with _no_cyclic_gc():
+        return _check(root, schemas, timings or Timings())
+
+
+@contextmanager
+def _no_cyclic_gc():
+    """Pause the cycle collector while records are loaded (in this process and the forked workers).
+
+    Loading makes millions of small dicts, tuples and strings that live on and hold no cycles, yet every
+    700 new ones start a collection that walks them again: 30% of a warm check of 10,000 records, and of
+    the workers' parsing. What cycles do appear (jsonschema's errors) are collected when it resumes.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _check(root: Path, schemas: SchemaSet | None, timings: Timings) -> CheckResult:
     with timings.phase("load"):
         schemas = schemas or SchemaSet(root / "schemas")
         settings, problems = load_settings(root, schemas)

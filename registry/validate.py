@@ -21,8 +21,19 @@ _DATE_PARTS = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1
 
 def normalise(text: str) -> str:
     """Fold a name for comparison: NFKC (full/half width), case, spaces, zero-width characters and punctuation."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    return "".join(ch for ch in text if unicodedata.category(ch)[0] in "LN")
+    return unicodedata.normalize("NFKC", text).casefold().translate(_LETTERS_AND_DIGITS)
+
+
+class _LettersAndDigits(dict):
+    """A str.translate table that keeps letters and numbers and drops the rest, filled as characters are met."""
+
+    def __missing__(self, code: int) -> str | None:
+        ch = chr(code)
+        self[code] = kept = ch if unicodedata.category(ch)[0] in "LN" else None
+        return kept
+
+
+_LETTERS_AND_DIGITS = _LettersAndDigits()  # every name of every record is folded: look each character up once
 
 
 def _typename(value) -> str:
