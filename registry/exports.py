@@ -12,6 +12,9 @@ Shapes (EXPORT_VERSION 1; keys sorted, UTF-8, no wall-clock time):
   data/export.schema.json  JSON Schema (2020-12) of all three shapes
   data/<kinds>.csv / .en.csv, data/progress-<plan>.csv / .en.csv: the same rows with Chinese / English headers
   data/registry.xlsx     one sheet per kind, Chinese headers
+
+One pass over each kind's records feeds its Chinese CSV, its English CSV and its sheet of the workbook, and the
+workbook keeps no rows in memory (XlsxWriter's constant_memory mode writes each row out as it comes).
 """
 
 from __future__ import annotations
@@ -21,9 +24,11 @@ import datetime as dt
 import io
 import json
 import zipfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 import xlsxwriter
 
 from . import KINDS, folder_of
@@ -39,9 +44,20 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 """A CSV cell starting with one of these is read by spreadsheets as a formula (OWASP: CSV injection)."""
 
 
+JSON_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
+
+
 def dumps(value: Any) -> bytes:
-    """JSON as every export writes it: sorted keys, real Chinese characters, a final newline."""
-    return (json.dumps(value, sort_keys=True, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    """JSON as every export writes it: sorted keys, real Chinese characters, an indent of two, a final newline.
+
+    The bytes are those of json.dumps(value, sort_keys=True, ensure_ascii=False, indent=2) + "\\n" but for a float
+    below 1e-4, whose exponent has no leading zero (1e-7, not 1e-07); orjson writes them ten times faster (the
+    standard library's encoder runs in Python once it indents).
+    """
+    try:
+        return orjson.dumps(value, option=JSON_OPTIONS)
+    except orjson.JSONEncodeError:  # e.g. an integer beyond 64 bits, which the standard library writes as it is
+        return (json.dumps(value, sort_keys=True, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def kind_downloads(kind: str) -> dict[str, str]:
@@ -97,44 +113,69 @@ def _columns(schemas: SchemaSet, kind: str, path: tuple, node: dict, pre_zh: str
         out.append(Column(path, "value", zh, en))
 
 
+Cell = str | int | float
+
+
 class Table:
     """Cells of a kind's records in one language: labels, referenced names, joined lists."""
 
     def __init__(self, registry: Registry, cat: Catalogue):
         self.registry, self.cat = registry, cat
+        self.names: dict[tuple[str, str], str] = {}
 
     def name(self, kind: str, record_id: str) -> str:
-        record = self.registry.get(kind, record_id)
-        return self.cat.text(record.get(TITLE_FIELD.get(kind, "name"))) if record else record_id
+        key = (kind, record_id)
+        if key not in self.names:  # the same institutes and districts are named in thousands of rows
+            record = self.registry.get(kind, record_id)
+            self.names[key] = self.cat.text(record.get(TITLE_FIELD.get(kind, "name"))) if record else record_id
+        return self.names[key]
 
-    def cell(self, kind: str, data: dict, column: Column) -> str | int | float:
-        value: Any = data
-        for part in column.path:
-            value = value.get(part) if isinstance(value, dict) else None
-        if value is None:
-            return ""
-        how, sep = column.how, "、" if self.cat.lang == "zh" else "; "
+    def cell(self, kind: str, data: dict, column: Column) -> Cell:
+        return self.row_maker(kind, [column])(data)[0]
+
+    def row_maker(self, kind: str, cols: list[Column]) -> Callable[[dict], list[Cell]]:
+        """A function from a record's data to its row: each column's way of making its cell is chosen once."""
+        makers = [(column.path, self._maker(kind, column)) for column in cols]
+
+        def row(data: dict) -> list[Cell]:
+            cells = []
+            for path, make in makers:
+                value: Any = data
+                for part in path:
+                    value = value.get(part) if isinstance(value, dict) else None
+                cells.append("" if value is None else make(value))
+            return cells
+
+        return row
+
+    def rows(self, kind: str, cols: list[Column]) -> list[list[Cell]]:
+        row = self.row_maker(kind, cols)
+        return [row(r.data) for r in self.registry.all(kind)]
+
+    def _maker(self, kind: str, column: Column) -> Callable[[Any], Cell]:
+        how, sep, cat = column.how, "、" if self.cat.lang == "zh" else "; ", self.cat
         if how in ("zh", "en"):
-            return value.get(how, "") if isinstance(value, dict) else str(value)
+            return lambda value: value.get(how, "") if isinstance(value, dict) else str(value)
         if how in ("ref", "id"):
-            node = self.registry.schemas.at(kind, column.path) or {}
-            target = node.get("x-ref") or (self.registry.schemas.at(kind, column.path + ("*",)) or {}).get("x-ref")
-            ids = value if isinstance(value, list) else [value]
-            return sep.join(ids if how == "id" else [self.name(target, i) for i in ids])
-        if how == "label":
-            return self.cat.label(kind, column.path, value)
-        if how in ("texts-zh", "texts-en"):
-            return sep.join(v.get(how[-2:], "") for v in value if isinstance(v, dict))
-        if how == "strings":
-            return sep.join(str(v) for v in value)
-        if how == "bool":
-            return self.cat.t("export.yes" if value else "export.no")
-        if how == "json":
-            return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        return value if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
+            schemas = self.registry.schemas
+            node = schemas.at(kind, column.path) or {}
+            target = node.get("x-ref") or (schemas.at(kind, column.path + ("*",)) or {}).get("x-ref")
 
-    def rows(self, kind: str, cols: list[Column]) -> list[list]:
-        return [[self.cell(kind, r.data, c) for c in cols] for r in self.registry.all(kind)]
+            def ref(value: Any) -> str:
+                ids = value if isinstance(value, list) else [value]
+                return sep.join(ids if how == "id" else [self.name(target, i) for i in ids])
+            return ref
+        if how == "label":
+            return lambda value: cat.label(kind, column.path, value)
+        if how in ("texts-zh", "texts-en"):
+            return lambda value: sep.join(v.get(how[-2:], "") for v in value if isinstance(v, dict))
+        if how == "strings":
+            return lambda value: sep.join(str(v) for v in value)
+        if how == "bool":
+            return lambda value: cat.t("export.yes" if value else "export.no")
+        if how == "json":
+            return lambda value: json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return lambda value: value if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
 
 
 def neutralise(value: Any) -> Any:
@@ -144,38 +185,82 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def csv_bytes(header: list[str], rows: list[list]) -> bytes:
-    """CSV in UTF-8 with a byte-order mark (so Excel reads Chinese), CRLF line ends, formula cells neutralised."""
-    buf = io.StringIO(newline="")
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows([neutralise(v) for v in row] for row in rows)
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+class CsvFile:
+    """CSV in UTF-8 with a byte-order mark (so Excel reads Chinese), CRLF line ends, formula cells neutralised;
+    rows are added one at a time."""
+
+    def __init__(self, header: list[str]):
+        self.buf = io.StringIO(newline="")
+        self.buf.write("\ufeff")
+        self.writer = csv.writer(self.buf, lineterminator="\r\n")
+        self.writer.writerow(header)
+
+    def add(self, row: list) -> None:
+        self.writer.writerow([("'" + v if v.startswith(FORMULA_START) else v) if isinstance(v, str) else v for v in row])
+
+    def close(self) -> bytes:
+        data = self.buf.getvalue().encode("utf-8")
+        self.buf.close()
+        return data
+
+
+def csv_bytes(header: list[str], rows: Iterable[list]) -> bytes:
+    """A whole CSV file (as CsvFile writes it) from its header and rows."""
+    out = CsvFile(header)
+    for row in rows:
+        out.add(row)
+    return out.close()
+
+
+class Workbook:
+    """One .xlsx, a sheet per kind, written row by row; byte-identical for the same input (no clock, fixed dates).
+
+    XlsxWriter's constant_memory mode writes each row to a temporary file once the next begins, so the workbook
+    holds no rows (at 100,000 records the in-memory mode held hundreds of megabytes); its strings are then stored
+    in each cell instead of a shared table. It zips the parts with a fixed date in 1980.
+    """
+
+    def __init__(self, title: str, as_of: str):
+        self.buf = io.BytesIO()
+        # Strings stay strings: nothing typed into a record becomes a formula, a number or a link in Excel.
+        self.book = xlsxwriter.Workbook(self.buf, {"constant_memory": True, "strings_to_formulas": False,
+                                                   "strings_to_numbers": False, "strings_to_urls": False})
+        # `created` replaces the clock in docProps/core.xml.
+        created = dt.datetime.combine(dt.date.fromisoformat(as_of), dt.time(), tzinfo=dt.UTC)
+        self.book.set_properties({"title": title, "created": created})
+        self.bold = self.book.add_format({"bold": True})
+        self.sheet: Any = None
+        self.row = 0
+
+    def add_sheet(self, name: str, header: list[str]) -> None:
+        """Start the next sheet; the rows added from now on go to it."""
+        self.sheet, self.row = self.book.add_worksheet(name), 0
+        self.sheet.freeze_panes(1, 0)
+        self.sheet.set_column(0, max(0, len(header) - 1), 18)
+        self.sheet.write_row(0, 0, header, self.bold)
+
+    def add(self, row: list[Cell]) -> None:
+        self.row += 1
+        write_number, write_string, r = self.sheet.write_number, self.sheet.write_string, self.row
+        for c, value in enumerate(row):
+            if isinstance(value, (int, float)):
+                write_number(r, c, value)
+            elif value != "":
+                write_string(r, c, value)
+
+    def close(self) -> bytes:
+        self.book.close()
+        return self.buf.getvalue()
 
 
 def xlsx_bytes(sheets: list[tuple[str, list[str], list[list]]], title: str, as_of: str) -> bytes:
-    """One workbook, a sheet per (name, header, rows); byte-identical for the same input (fixed dates, no clock)."""
-    buf = io.BytesIO()
-    # Strings stay strings: nothing typed into a record becomes a formula, a number or a link in Excel.
-    book = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
-                                     "strings_to_urls": False})
-    # XlsxWriter stamps the zip entries with a fixed 1980 date; `created` replaces the clock in docProps/core.xml.
-    created = dt.datetime.combine(dt.date.fromisoformat(as_of), dt.time(), tzinfo=dt.UTC)
-    book.set_properties({"title": title, "created": created})
-    bold = book.add_format({"bold": True})
+    """One workbook, a sheet per (name, header, rows), as Workbook writes it."""
+    book = Workbook(title, as_of)
     for name, header, rows in sheets:
-        sheet = book.add_worksheet(name)
-        sheet.write_row(0, 0, header, bold)
-        for r, row in enumerate(rows, start=1):
-            for c, value in enumerate(row):
-                if isinstance(value, (int, float)):
-                    sheet.write_number(r, c, value)
-                elif value != "":
-                    sheet.write_string(r, c, value)
-        sheet.freeze_panes(1, 0)
-        sheet.set_column(0, max(0, len(header) - 1), 18)
-    book.close()
-    return buf.getvalue()
+        book.add_sheet(name, header)
+        for row in rows:
+            book.add(row)
+    return book.close()
 
 
 def scan_archive(out_path: str, data: bytes, scanner: Scanner) -> list[tuple[str, str]]:
@@ -299,9 +384,10 @@ def progress_table(plan: dict, cat: Catalogue) -> tuple[list[str], list[list]]:
 def export_files(public: Registry, progress: list[dict], cat: Catalogue, as_of: str, title: str) -> dict[str, bytes]:
     """Every data/ download, out_path → bytes, from the public registry and the computed progress."""
     cats = {"zh": Catalogue(cat.messages, public.schemas, "zh"), "en": Catalogue(cat.messages, public.schemas, "en")}
+    tables = {lang: Table(public, c) for lang, c in cats.items()}
     files: dict[str, bytes] = {}
     everything: dict[str, list] = {}
-    sheets = []
+    book = Workbook(title, as_of)
     for kind in KINDS:
         records = [r.data for r in public.all(kind)]
         everything[kind] = records
@@ -309,14 +395,18 @@ def export_files(public: Registry, progress: list[dict], cat: Catalogue, as_of: 
         files[paths["json"]] = dumps({"version": EXPORT_VERSION, "kind": kind, "as_of": as_of, "count": len(records),
                                       "records": records})
         cols = columns(public.schemas, kind)
-        for lang, key in (("zh", "csv"), ("en", "csv_en")):
-            rows = Table(public, cats[lang]).rows(kind, cols)
-            files[paths[key]] = csv_bytes([getattr(c, lang) for c in cols], rows)
-            if lang == "zh":
-                sheets.append((cats["zh"].t(f"kind.{kind}"), [c.zh for c in cols], rows))
+        zh_row, en_row = tables["zh"].row_maker(kind, cols), tables["en"].row_maker(kind, cols)
+        zh_csv, en_csv = CsvFile([c.zh for c in cols]), CsvFile([c.en for c in cols])
+        book.add_sheet(cats["zh"].t(f"kind.{kind}"), [c.zh for c in cols])
+        for data in records:  # one pass feeds both CSV files and the sheet; no table of rows is kept
+            row = zh_row(data)
+            zh_csv.add(row)
+            book.add(row)
+            en_csv.add(en_row(data))
+        files[paths["csv"]], files[paths["csv_en"]] = zh_csv.close(), en_csv.close()
     files[f"{DATA}/registry.json"] = dumps({"version": EXPORT_VERSION, "as_of": as_of,
                                             "counts": {k: len(v) for k, v in everything.items()}, "records": everything})
-    files[f"{DATA}/registry.xlsx"] = xlsx_bytes(sheets, title, as_of)
+    files[f"{DATA}/registry.xlsx"] = book.close()
     files[f"{DATA}/export.schema.json"] = dumps(export_schema(public.schemas))
     for plan in progress:
         stem = f"{DATA}/progress-{plan['id']}"

@@ -18,7 +18,7 @@ from jsonschema import Draft202012Validator
 import build
 from registry import KINDS, folder_of
 from registry.check import check
-from registry.exports import columns
+from registry.exports import FORMULA_START, columns, dumps
 from registry.progress import compute_progress
 
 BASE_URL = "https://dyds.example.gov.cn/registry/"
@@ -90,8 +90,22 @@ def test_json_keys_are_sorted_and_the_shape_is_stable(out):
     text = (out / "data" / "institutes.json").read_text(encoding="utf-8")
     data = json.loads(text)
     assert list(data) == ["as_of", "count", "kind", "records", "version"]
-    assert text == json.dumps(data, sort_keys=True, ensure_ascii=False, indent=1) + "\n"
+    assert text == json.dumps(data, sort_keys=True, ensure_ascii=False, indent=2) + "\n"
     assert "沈自所" in text  # real characters, not \\u escapes
+
+
+@pytest.mark.parametrize("value", [
+    {"b": [], "a": {}, "z": {"y": [1, 2.5, -0.0, 0.1, 87.5, 123456789.125, 1e16, True, None]}, "中": "沈自所"},
+    {"text": "tab\tnew\nline\x00\x1f\x7f \u2028\u2029 \"q\" \\ / \U0001f600 \ufeff", "n": 2**63 - 1, "m": -2**63},
+    {"big": 2**70, "x": 1.5},  # beyond 64 bits: written by the standard library, in the same format
+    [], {}, "x", 0,
+])
+def test_json_bytes_are_the_standard_librarys_with_an_indent_of_two(value):
+    assert dumps(value) == (json.dumps(value, sort_keys=True, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def test_json_spells_a_tiny_float_without_a_zero_in_its_exponent():
+    assert dumps([1e-7]) == b"[\n  1e-7\n]\n" and json.loads(dumps([1e-7])) == [1e-7]  # the standard library: 1e-07
 
 
 @pytest.mark.parametrize("suffix, lang", [(".csv", "zh"), (".en.csv", "en")])
@@ -150,9 +164,20 @@ def test_xlsx_has_a_sheet_per_kind_with_every_record(out, shipped_root, checked)
         assert len(rows) - 1 == record_count(shipped_root, kind)
 
 
+def test_every_sheet_holds_the_rows_of_the_chinese_csv(out):
+    # One pass makes both: a cell the CSV neutralised (a leading = + - @) is plain text in the workbook.
+    book = openpyxl.load_workbook(out / "data" / "registry.xlsx", read_only=True)
+    for kind, sheet in zip(KINDS, book.worksheets, strict=True):
+        rows = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        expected = read_csv(out / "data" / f"{folder_of(kind)}.csv")
+        assert [[("'" + v if v.startswith(FORMULA_START) else v) for v in row] for row in rows] == expected, kind
+
+
 def test_the_workbook_carries_no_clock_time(out):
     with zipfile.ZipFile(out / "data" / "registry.xlsx") as archive:
-        assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        # XlsxWriter dates every part the same day of 1980 (31 January when it zips from temporary files).
+        dates = {info.date_time for info in archive.infolist()}
+        assert len(dates) == 1 and dates.pop()[0] == 1980
         core = archive.read("docProps/core.xml").decode("utf-8")
     assert "2020-12-31T00:00:00Z" in core  # the as-of date, not the time of the build
 
