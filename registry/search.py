@@ -252,6 +252,7 @@ class IndexFiles(Mapping[str, bytes]):
             self.shards[ord(token[0]) % self.shard_count].append(token)
         self.paths = ["search/index.json", *(f"search/t-{n}.json" for n in range(self.shard_count)),
                       *(f"search/d-{n}.json" for n in range(-(-len(self.records) // CHUNK)))]
+        self.known = set(self.paths)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.paths)
@@ -260,9 +261,9 @@ class IndexFiles(Mapping[str, bytes]):
         return len(self.paths)
 
     def __getitem__(self, path: str) -> bytes:
-        name = path.removeprefix("search/").removesuffix(".json")
-        if path not in self.paths:
+        if path not in self.known:
             raise KeyError(path)
+        name = path.removeprefix("search/").removesuffix(".json")
         if name == "index":
             return _json({"version": INDEX_VERSION, "shards": self.shard_count, "chunk": CHUNK,
                           "count": len(self.records), "kinds": list(SEARCH_KINDS), "fields": self.fields,
