@@ -94,7 +94,8 @@ def _check(root: Path, schemas: SchemaSet | None, timings: Timings) -> CheckResu
     misses: list[tuple[Found, str, bytes | None]] = []
     with timings.phase("load"):
         for item in found:
-            data = _read(item.path)
+            # Without a cache nothing needs the bytes here: then each file is read where it is parsed, on every core.
+            data = _read(item.path) if folder is not None else None
             key = cache.digest(item.kind.encode(), data) if data is not None else ""
             hit = store.get(item.src_path, key) if data is not None else None
             if hit is not None:

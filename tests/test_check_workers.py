@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import gc
 import random
+import shutil
+import threading
 import unicodedata
+
+import pytest
 
 from registry import KINDS
 from registry import check as check_module
@@ -19,12 +23,17 @@ BAD = {
 }
 
 
-def test_forked_workers_find_what_one_process_finds(project, monkeypatch):
+@pytest.mark.parametrize("cache", ["cache", "no cache"])
+def test_forked_workers_find_what_one_process_finds(project, monkeypatch, cache):
+    if cache == "no cache":  # then the workers read the files themselves
+        monkeypatch.setenv("REGISTRY_NO_CACHE", "1")
     root = project(BAD, with_shipped_records=True)
     single = check(root)
     assert {"date-invalid", "too-many-chars", "pattern", "yaml-duplicate-key"} <= {p.code for p in single.problems}
 
     monkeypatch.setattr(check_module, "MIN_FILES_FOR_WORKERS", 1)  # fork even for these 140 files
+    assert threading.active_count() == 1, "check forks only from a process with one thread"
+    shutil.rmtree(root / ".cache", ignore_errors=True)  # no record cached: the workers parse every file
     forked = check(root)
 
     assert forked.problems == single.problems
