@@ -76,17 +76,22 @@ _FAST_KEYWORDS = {"pattern": _FastPattern, "x-max-chars": _FastMaxChars}
 """Keywords the compiled validator must check with our Python code: every custom one, and `pattern`."""
 
 _FAST_ERRORS = (ValueError, TypeError, OverflowError)
-"""What the compiled validator raises for a value it cannot take (a lone surrogate from a YAML escape)."""
+"""What the compiled validator raises for a value it cannot take (a lone surrogate: YAML refuses one, a caller may not)."""
 
 
-def _formats_in(node: Any) -> set[str]:
-    """Every `format` named anywhere in a schema."""
+_SLOW_ONLY = {"patternProperties", "$dynamicRef"}
+"""Keywords the compiled validator would read its own way (a Rust regex, dynamic scopes): schemas using one get no fast path."""
+
+
+def _objects_in(node: Any):
+    """Every JSON object in a schema, itself included."""
     if isinstance(node, dict):
-        found = {node["format"]} if isinstance(node.get("format"), str) else set()
-        return found.union(*(_formats_in(v) for v in node.values()))
-    if isinstance(node, list):
-        return set().union(*(_formats_in(v) for v in node))
-    return set()
+        yield node
+        for value in node.values():
+            yield from _objects_in(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _objects_in(value)
 
 
 def _conforms(name: str):
@@ -160,10 +165,11 @@ class SchemaSet:
 
     def validate(self, kind: str, data: Any) -> list[ValidationError]:
         """Return every schema error of one record (or of site settings, kind 'site')."""
-        # Most records are valid: the compiled (Rust) validator says so 15 times faster. Only a record it
+        # Most records are valid: the compiled (Rust) validator says so over ten times faster. Only a record it
         # refuses, or cannot take, goes through jsonschema, which alone finds the errors and words them.
+        fast = self._fast.get(kind)
         try:
-            if self._fast[kind].is_valid(data):
+            if fast is not None and fast.is_valid(data):
                 return []
         except _FAST_ERRORS:
             pass
@@ -256,9 +262,12 @@ class SchemaSet:
 
 def _compile_fast(files: dict[str, dict]) -> dict[str, Any]:
     """A jsonschema-rs validator per kind, resolving $refs between our files as the Python validator does."""
+    objects = [node for schema in files.values() for node in _objects_in(schema)]
+    if any(keyword in node for node in objects for keyword in _SLOW_ONLY):
+        return {}  # every record through jsonschema: slower, never wrong
     base = "json-schema:///"  # the files have no $id: give each the URI its name resolves to
     registry = jsonschema_rs.Registry([(base + name, schema) for name, schema in files.items()])
-    formats = {name: _conforms(name) for name in set().union(*map(_formats_in, files.values()))}
+    formats = {node["format"]: _conforms(node["format"]) for node in objects if isinstance(node.get("format"), str)}
     return {
         name.removesuffix(".schema.json"): jsonschema_rs.Draft202012Validator(
             schema, registry=registry, base_uri=base + name, formats=formats, validate_formats=True,

@@ -9,6 +9,7 @@ verdict from both.
 from __future__ import annotations
 
 import copy
+import json
 import random
 import unicodedata
 from pathlib import Path
@@ -256,3 +257,19 @@ def test_reader_length_counts_as_one_character_at_a_time_would():
     for text in texts:
         text = text.encode("utf-8", "replace").decode("utf-8", "replace")  # no lone surrogates
         assert reader_length(text) == _reader_length_one_by_one(text), repr(text)
+
+
+def test_a_schema_with_a_keyword_the_compiled_validator_reads_its_own_way_is_left_to_jsonschema(tmp_path):
+    root = make_project(tmp_path / "p", {})
+    path = root / "schemas/institute.schema.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    schema["patternProperties"] = {"^x-\\s$": {"type": "integer"}}  # a regex Rust would read differently
+    path.write_text(json.dumps(schema, ensure_ascii=False), encoding="utf-8")
+
+    schemas = SchemaSet(root / "schemas")
+    data = _achievement()
+
+    assert schemas._fast == {}
+    assert _errors(schemas.validate("achievement", data)) == _errors(schemas.validate_slow("achievement", data)) == []
+    data["field"] = "nope"
+    assert [e.validator for e in schemas.validate("achievement", data)] == ["enum"]
