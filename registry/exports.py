@@ -24,7 +24,7 @@ import datetime as dt
 import io
 import json
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -381,19 +381,21 @@ def progress_table(plan: dict, cat: Catalogue) -> tuple[list[str], list[list]]:
 
 
 # -- everything -------------------------------------------------------------------------------------------------
-def export_files(public: Registry, progress: list[dict], cat: Catalogue, as_of: str, title: str) -> dict[str, bytes]:
-    """Every data/ download, out_path → bytes, from the public registry and the computed progress."""
+def export_files(public: Registry, progress: list[dict], cat: Catalogue, as_of: str, title: str) -> Iterator[tuple[str, bytes]]:
+    """Every data/ download as (out_path, bytes), from the public registry and the computed progress.
+
+    Made one file at a time, so the writer can write each and let it go (at 100,000 records the downloads are
+    over 1 GB; holding them all at once was the exports worker's peak)."""
     cats = {"zh": Catalogue(cat.messages, public.schemas, "zh"), "en": Catalogue(cat.messages, public.schemas, "en")}
     tables = {lang: Table(public, c) for lang, c in cats.items()}
-    files: dict[str, bytes] = {}
     everything: dict[str, list] = {}
     book = Workbook(title, as_of)
     for kind in KINDS:
         records = [r.data for r in public.all(kind)]
         everything[kind] = records
         paths = kind_downloads(kind)
-        files[paths["json"]] = dumps({"version": EXPORT_VERSION, "kind": kind, "as_of": as_of, "count": len(records),
-                                      "records": records})
+        yield paths["json"], dumps({"version": EXPORT_VERSION, "kind": kind, "as_of": as_of, "count": len(records),
+                                    "records": records})
         cols = columns(public.schemas, kind)
         zh_row, en_row = tables["zh"].row_maker(kind, cols), tables["en"].row_maker(kind, cols)
         zh_csv, en_csv = CsvFile([c.zh for c in cols]), CsvFile([c.en for c in cols])
@@ -403,16 +405,16 @@ def export_files(public: Registry, progress: list[dict], cat: Catalogue, as_of: 
             zh_csv.add(row)
             book.add(row)
             en_csv.add(en_row(data))
-        files[paths["csv"]], files[paths["csv_en"]] = zh_csv.close(), en_csv.close()
-    files[f"{DATA}/registry.json"] = dumps({"version": EXPORT_VERSION, "as_of": as_of,
-                                            "counts": {k: len(v) for k, v in everything.items()}, "records": everything})
-    files[f"{DATA}/registry.xlsx"] = book.close()
-    files[f"{DATA}/export.schema.json"] = dumps(export_schema(public.schemas))
+        yield paths["csv"], zh_csv.close()
+        yield paths["csv_en"], en_csv.close()
+    yield f"{DATA}/registry.json", dumps({"version": EXPORT_VERSION, "as_of": as_of,
+                                          "counts": {k: len(v) for k, v in everything.items()}, "records": everything})
+    yield f"{DATA}/registry.xlsx", book.close()
+    yield f"{DATA}/export.schema.json", dumps(export_schema(public.schemas))
     for plan in progress:
         stem = f"{DATA}/progress-{plan['id']}"
-        files[f"{stem}.json"] = dumps({"version": EXPORT_VERSION, "plan": plan["id"], "name": plan["name"],
-                                       "start": plan["start"], "end": plan["end"], "as_of": plan["as_of"],
-                                       "elapsed": plan["elapsed"], "rows": progress_rows(plan, cats["zh"])})
+        yield f"{stem}.json", dumps({"version": EXPORT_VERSION, "plan": plan["id"], "name": plan["name"],
+                                     "start": plan["start"], "end": plan["end"], "as_of": plan["as_of"],
+                                     "elapsed": plan["elapsed"], "rows": progress_rows(plan, cats["zh"])})
         for lang, suffix in (("zh", ".csv"), ("en", ".en.csv")):
-            files[stem + suffix] = csv_bytes(*progress_table(plan, cats[lang]))
-    return dict(sorted(files.items()))
+            yield stem + suffix, csv_bytes(*progress_table(plan, cats[lang]))

@@ -19,7 +19,7 @@ import pickle
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,7 +73,7 @@ class Job:
     previous: Previous
     scanner: Scanner
     salt: bytes
-    extras: dict[str, Callable[[], dict[str, bytes]]] = field(default_factory=dict)
+    extras: dict[str, Callable[[], Mapping[str, bytes] | Iterable[tuple[str, bytes]]]] = field(default_factory=dict)
     """Producers of the other files (exports, feeds, search index, assets), run by a worker beside the pages."""
 
 
@@ -88,10 +88,17 @@ def page_key(job: Job, page) -> str:
 
 def _extra(job: Job, name: str, timings: Timings) -> list[tuple]:
     """Produce one group of files (e.g. the search index), then write or reuse each and scan what is new."""
-    with timings.phase(f"work.{name}"):
-        files = job.extras[name]()
+    started = time.perf_counter()
+    files = job.extras[name]()
+    # A mapping, or (out_path, bytes) pairs made one at a time (the exports): each file is let go once written.
+    pairs = iter(files.items() if isinstance(files, Mapping) else files)
     out = []
-    for out_path, data in files.items():
+    while True:
+        made = next(pairs, None)
+        timings.add(f"work.{name}", time.perf_counter() - started)
+        if made is None:
+            break
+        out_path, data = made
         started = time.perf_counter()
         key, target = digest(data), safe_join(job.staging_dir, out_path)
         reused = job.previous.reuse(out_path, key, target)
@@ -111,6 +118,7 @@ def _extra(job: Job, name: str, timings: Timings) -> list[tuple]:
                 leaks += scan_archive(out_path, data, job.scanner)
             timings.add("work.scan", time.perf_counter() - scanning)
         out.append((out_path, key, len(data), mtime, reused_now, leaks))
+        del made, data  # not held while the next file is made
     return out
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,7 +81,7 @@ def build_site(root: Path, out_dir: Path, as_of: str | None = None, timings: Tim
     assets = root / TEMPLATES / "assets"
     # Downloads, the search index and the assets are made by the workers beside the pages and scanned like them;
     # the feeds (whose sitemap lists every page) by this process once the pages are known.
-    extras: dict[str, Callable[[], dict[str, bytes]]] = {
+    extras: dict[str, Callable[[], Mapping[str, bytes] | Iterable[tuple[str, bytes]]]] = {
         "search": lambda: build_index(public, cat),
         "exports": lambda: export_files(public, progress, cat, as_of, cat.text(settings.get("title"))),
         "assets": lambda: {f"assets/{p.relative_to(assets).as_posix()}": p.read_bytes()
