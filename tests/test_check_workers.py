@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import gc
+import json
+import os
 import random
 import shutil
-import threading
+import subprocess
+import sys
 import unicodedata
 
 import pytest
+from conftest import REPO
 
 from registry import KINDS
-from registry import check as check_module
 from registry.check import check
 from registry.validate import normalise
 
@@ -23,6 +26,18 @@ BAD = {
 }
 
 
+FORKED = """
+import json, sys, threading
+from pathlib import Path
+from registry import KINDS, check
+assert threading.active_count() == 1  # so check forks its workers
+check.MIN_FILES_FOR_WORKERS = 1  # even for these 140 files
+result = check.check(Path(sys.argv[1]))
+print(json.dumps({"problems": [p.text() for p in result.problems],
+                  "records": [[r.kind, r.id, r.data] for kind in KINDS for r in result.registry.all(kind)]}, ensure_ascii=False))
+"""
+
+
 @pytest.mark.parametrize("cache", ["cache", "no cache"])
 def test_forked_workers_find_what_one_process_finds(project, monkeypatch, cache):
     if cache == "no cache":  # then the workers read the files themselves
@@ -30,16 +45,15 @@ def test_forked_workers_find_what_one_process_finds(project, monkeypatch, cache)
     root = project(BAD, with_shipped_records=True)
     single = check(root)
     assert {"date-invalid", "too-many-chars", "pattern", "yaml-duplicate-key"} <= {p.code for p in single.problems}
-
-    monkeypatch.setattr(check_module, "MIN_FILES_FOR_WORKERS", 1)  # fork even for these 140 files
-    assert threading.active_count() == 1, "check forks only from a process with one thread"
     shutil.rmtree(root / ".cache", ignore_errors=True)  # no record cached: the workers parse every file
-    forked = check(root)
 
-    assert forked.problems == single.problems
-    assert len(forked.registry) == len(single.registry) > 100
-    for kind in KINDS:
-        assert [r.data for r in forked.registry.all(kind)] == [r.data for r in single.registry.all(kind)]
+    # In a fresh process: this one may run threads (earlier tests'), and then check never forks.
+    forked = json.loads(subprocess.run([sys.executable, "-c", FORKED, str(root)], cwd=REPO, env=os.environ,
+                                       capture_output=True, text=True, check=True).stdout)
+
+    assert forked["problems"] == [p.text() for p in single.problems]
+    assert len(forked["records"]) == len(single.registry) > 100
+    assert forked["records"] == [[r.kind, r.id, r.data] for kind in KINDS for r in single.registry.all(kind)]
 
 
 def test_check_leaves_the_garbage_collector_as_it_found_it(project):
