@@ -13,12 +13,14 @@ them at once, so no process ever holds the whole page plan.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import pickle
 import signal
 import threading
 import time
+import traceback
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,6 +80,8 @@ class Job:
 
 
 _JOB: Job | None = None
+_TASKS: list = []
+"""The job and the task list of the batch being run, as forked workers inherit them."""
 
 
 def page_key(job: Job, page) -> str:
@@ -216,43 +220,101 @@ def forkable() -> bool:
 
 
 class Batch:
-    """Tasks for workers forked now, which inherit `job` as it is now; `results` waits for them (in task order)."""
+    """Tasks done by this process and by workers forked now (which inherit `job` as it is now), each taking the next
+    task from a shared counter; `results` waits for all of them and returns the results in task order.
+
+    This process works too, so one core needs no worker and two cores need one: every forked worker ends up with
+    its own copy of the pages of the records it reads (reference counts are written), so each worker costs
+    memory in proportion to the registry (measured at 100,000 records in bench/README.md).
+    """
 
     def __init__(self, job: Job, tasks: list, processes: int):
         global _JOB
-        self.job, self.tasks, self.pool, self.pending = job, tasks, None, None
-        if processes >= 1 and tasks:
-            _JOB = job
+        self.job, self.tasks, self.children, self.counter = job, tasks, [], None
+        if processes >= 2 and len(tasks) > 1:
+            context = multiprocessing.get_context("fork")
+            self.counter = context.Value("q", 0)
+            _JOB, _TASKS[:] = job, tasks
+            gc.freeze()  # the collector of a worker must not walk (and so copy) every inherited object
             try:
-                self.pool = multiprocessing.get_context("fork").Pool(processes, initializer=_worker_signals)
-                self.pending = self.pool.map_async(_work, tasks, chunksize=1)
+                for _ in range(processes - 1):
+                    receive, send = context.Pipe(duplex=False)
+                    child = context.Process(target=_child, args=(send, self.counter), daemon=True)
+                    child.start()
+                    send.close()
+                    self.children.append((child, receive))
+            except BaseException:
+                self.abort()
+                raise
             finally:
                 _JOB = None
+                _TASKS.clear()
+
+    def next_task(self) -> int:
+        if self.counter is None:
+            raise RuntimeError("no shared counter")
+        with self.counter.get_lock():
+            number = self.counter.value
+            self.counter.value = number + 1
+        return number
 
     def results(self) -> list:
         global _JOB
-        if self.pool is None:  # no workers: do the work here
-            _JOB = self.job
-            try:
-                return [_work(task) for task in self.tasks]
-            finally:
-                _JOB = None
+        _JOB = self.job
         try:
-            out = self.pending.get()
-            self.pool.close()  # workers finish and exit; terminate() is only for a failure
-            return out
+            if not self.children:  # no workers: do the work here
+                return [_work(task) for task in self.tasks]
+            done: dict[int, tuple] = {}
+            while (number := self.next_task()) < len(self.tasks):
+                done[number] = _work(self.tasks[number])
+            for child, receive in self.children:
+                try:
+                    status, value = receive.recv()
+                except EOFError:
+                    raise RuntimeError(f"a build worker stopped unexpectedly (exit code {child.exitcode})") from None
+                if status == "error":
+                    raise value
+                done.update(value)
+            return [done[number] for number in range(len(self.tasks))]
         except BaseException:
-            self.pool.terminate()
+            self.abort()
             raise
         finally:
-            self.pool.join()
-            self.pool = None
+            _JOB = None
+            for child, receive in self.children:
+                child.join()
+                receive.close()
+            self.children = []
+            gc.unfreeze()
 
     def abort(self) -> None:
         """Stop the workers at once (the build failed elsewhere)."""
-        if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
+        for child, _receive in self.children:
+            if child.is_alive():
+                child.terminate()
+        gc.unfreeze()
+
+
+def _child(send, counter) -> None:
+    """A forked worker: take tasks from the shared counter until none is left, then send every result at once."""
+    _worker_signals()
+    done: dict[int, tuple] = {}
+    try:
+        while True:
+            with counter.get_lock():
+                number = counter.value
+                counter.value = number + 1
+            if number >= len(_TASKS):
+                break
+            done[number] = _work(_TASKS[number])
+        send.send(("ok", done))
+    except BaseException as error:  # the parent raises it (a BuildError names the file)
+        try:
+            send.send(("error", error))
+        except Exception:  # not picklable: its text, with the traceback
+            send.send(("error", RuntimeError(traceback.format_exc())))
+    finally:
+        send.close()
 
 
 def render_all(job: Job, timings: Timings, extras: list[str], fork: bool = False) -> tuple[list[tuple], list[str], dict]:

@@ -8,6 +8,7 @@ import re
 import threading
 from pathlib import Path
 
+import jinja2
 import lxml.html
 import pytest
 import yaml
@@ -214,6 +215,18 @@ def test_the_parallel_build_writes_the_same_bytes_as_one_process(project, run, t
         stop.set()
         thread.join()
     assert snapshot(tmp_path / "forked") == snapshot(tmp_path / "single")
+
+
+def test_an_error_in_a_forked_worker_stops_the_build_and_leaves_public_unchanged(project, run):
+    root = project({}, with_shipped_records=True)  # large enough to fork
+    assert run("--root", str(root), "build").code == 0
+    before = snapshot(root / "public")
+    record = root / "site_templates/record.html"  # talents, projects, carriers…: rendered by the workers
+    record.write_text(record.read_text(encoding="utf-8").replace("{{ kind_label }}", "{{ kind_lable }}"), encoding="utf-8")
+    with pytest.raises(jinja2.exceptions.UndefinedError, match="kind_lable"):
+        run("--root", str(root), "build")
+    assert snapshot(root / "public") == before
+    assert [p.name for p in root.iterdir() if p.name.startswith(".public")] == []  # no staging folder left behind
 
 
 def test_the_page_plan_in_tasks_is_the_whole_plan_once(shipped):
