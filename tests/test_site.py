@@ -229,6 +229,27 @@ def test_an_error_in_a_forked_worker_stops_the_build_and_leaves_public_unchanged
     assert [p.name for p in root.iterdir() if p.name.startswith(".public")] == []  # no staging folder left behind
 
 
+def test_a_large_project_is_checked_in_a_separate_process_with_the_same_result(project, run, tmp_path, monkeypatch):
+    import registry.site
+
+    root = project({}, with_shipped_records=True)
+    monkeypatch.setenv("REGISTRY_NO_CACHE", "1")
+    assert run("--root", str(root), "build", "--out", str(tmp_path / "here")).code == 0
+    monkeypatch.setattr(registry.site, "LARGE", 1)  # every project is "large": check runs in a forked process
+    monkeypatch.setattr(registry.site, "forkable", lambda: True)  # even if an earlier test left a thread running
+    elsewhere = []
+    original = registry.site._published_elsewhere
+    monkeypatch.setattr(registry.site, "_published_elsewhere", lambda *a: elsewhere.append(a) or original(*a))
+    assert run("--root", str(root), "build", "--out", str(tmp_path / "elsewhere")).code == 0
+    assert snapshot(tmp_path / "here") == snapshot(tmp_path / "elsewhere") and len(elsewhere) == 1
+    broken = root / "records/institutes/tsinghua.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("name:\n", "nmae:\n", 1), encoding="utf-8")
+    result = run("--root", str(root), "build", "--out", str(tmp_path / "elsewhere"))
+    assert result.code == 1
+    assert "records/institutes/tsinghua.yaml:" in result.out and "nothing built" in result.err
+    assert snapshot(tmp_path / "here") == snapshot(tmp_path / "elsewhere")
+
+
 def test_the_page_plan_in_tasks_is_the_whole_plan_once(shipped):
     result = check(shipped)
     public = result.published()
