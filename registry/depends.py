@@ -96,50 +96,74 @@ class TrackedRegistry:
         return len(self.inner)
 
 
+MANY = 500
+"""More records of one kind than this read one by one in a task: depend on the whole kind instead (coarser, as
+sound, and a few bytes instead of a fingerprint per record; a task that reads that many reads most of the kind)."""
+
+
+def condense(deps: set[Dep]) -> set[Dep]:
+    """The same dependencies, smaller: records read one by one give way to their whole kind when there are many,
+    and whatever a whole kind already covers (its records, buckets and referrers among them) is dropped."""
+    per_kind: dict[str, int] = {}
+    for dep in deps:
+        if dep[0] == "rec":
+            per_kind[dep[1]] = per_kind.get(dep[1], 0) + 1
+    kinds = {dep[1] for dep in deps if dep[0] == "kind"} | {kind for kind, count in per_kind.items() if count > MANY}
+    return {dep for dep in deps if not ((dep[0] in ("rec", "bucket") and dep[1] in kinds)
+                                        or (dep[0] == "refs" and dep[3] is not None and dep[3] in kinds))} | \
+        {("kind", kind) for kind in kinds}
+
+
+def _hash(*parts: bytes) -> int:
+    """A 64-bit fingerprint (an int is a third of the memory of a hex digest; a million are kept)."""
+    return int(digest(*parts)[:16], 16)
+
+
 class Fingerprints:
     """The current fingerprint of each kind of dependency, computed when first asked for (per process)."""
 
     def __init__(self, registry: Registry, progress: Any):
         self.registry = registry
-        self.progress = digest(pickle.dumps(progress, protocol=pickle.HIGHEST_PROTOCOL))
-        self._records: dict[tuple[str, str], str] = {}
-        self._kinds: dict[str, str] = {}
-        self._buckets: dict[tuple[str, int], dict[int, str]] = {}
+        self.progress = _hash(pickle.dumps(progress, protocol=pickle.HIGHEST_PROTOCOL))
+        self._records: dict[tuple[str, str], int] = {}
+        self._kinds: dict[str, int] = {}
+        self._buckets: dict[tuple[str, int], dict[int, int]] = {}
 
-    def record(self, record: Record) -> str:
+    def record(self, record: Record) -> int:
         key = (record.kind, record.id)
         found = self._records.get(key)
         if found is None:
-            found = self._records[key] = digest(pickle.dumps(record.data, protocol=pickle.HIGHEST_PROTOCOL))
+            found = self._records[key] = _hash(pickle.dumps(record.data, protocol=pickle.HIGHEST_PROTOCOL))
         return found
 
-    def of(self, dep: Dep) -> str:
+    def of(self, dep: Dep) -> int:
         name = dep[0]
         if name == "rec":
             record = self.registry.get(dep[1], dep[2])
-            return "-" if record is None else self.record(record)
+            return -1 if record is None else self.record(record)
         if name == "kind":
             if dep[1] not in self._kinds:
-                self._kinds[dep[1]] = digest(*(f"{r.id}:{self.record(r)}".encode() for r in self.registry.all(dep[1])))
+                self._kinds[dep[1]] = _hash(*(f"{r.id}:{self.record(r)}".encode() for r in self.registry.all(dep[1])))
             return self._kinds[dep[1]]
         if name == "refs":
-            return digest(*(f"{r.kind}:{r.id}:{self.record(r)}".encode() for r in self.registry.referrers(*dep[1:])))
+            return _hash(*(f"{r.kind}:{r.id}:{self.record(r)}".encode() for r in self.registry.referrers(*dep[1:])))
         if name == "bucket":
             kind, bucket, buckets = dep[1:]
             if (kind, buckets) not in self._buckets:
                 members: dict[int, list[bytes]] = {}
                 for r in self.registry.all(kind):
                     members.setdefault(bucket_of(r.id, buckets), []).append(r.id.encode())
-                self._buckets[(kind, buckets)] = {n: digest(*ids) for n, ids in members.items()}
-            return self._buckets[(kind, buckets)].get(bucket, "-")
+                self._buckets[(kind, buckets)] = {n: _hash(*ids) for n, ids in members.items()}
+            return self._buckets[(kind, buckets)].get(bucket, -1)
         if name == "progress":
             return self.progress
         raise ValueError(f"unknown dependency {dep!r}")
 
-    def snapshot(self, deps: set[Dep]) -> dict[Dep, str]:
-        """The fingerprints of a task's dependencies now, to store with its pages."""
-        return {dep: self.of(dep) for dep in sorted(deps, key=repr)}
+    def snapshot(self, deps: set[Dep]) -> dict[Dep, int]:
+        """The fingerprints of a task's dependencies now, to store with its pages (at 100,000 records the tasks
+        read about a million records in all: the set is first made smaller without losing anything)."""
+        return {dep: self.of(dep) for dep in sorted(condense(deps), key=repr)}
 
-    def unchanged(self, stored: dict[Dep, str]) -> bool:
+    def unchanged(self, stored: dict[Dep, int]) -> bool:
         """Whether every dependency a task read last time has the same fingerprint now."""
         return all(self.of(dep) == fingerprint for dep, fingerprint in stored.items())

@@ -18,6 +18,7 @@ import multiprocessing
 import os
 import pickle
 import signal
+import tempfile
 import threading
 import time
 import traceback
@@ -239,10 +240,11 @@ class Batch:
             try:
                 for _ in range(processes - 1):
                     receive, send = context.Pipe(duplex=False)
-                    child = context.Process(target=_child, args=(send, self.counter), daemon=True)
+                    spool = tempfile.TemporaryFile(prefix="registry-results-")  # noqa: SIM115 (closed in results)
+                    child = context.Process(target=_child, args=(send, self.counter, spool), daemon=True)
                     child.start()
                     send.close()
-                    self.children.append((child, receive))
+                    self.children.append((child, receive, spool))
             except BaseException:
                 self.abort()
                 raise
@@ -267,38 +269,43 @@ class Batch:
             done: dict[int, tuple] = {}
             while (number := self.next_task()) < len(self.tasks):
                 done[number] = _work(self.tasks[number])
-            for child, receive in self.children:
+            for child, receive, spool in self.children:
                 try:
                     status, value = receive.recv()
                 except EOFError:
                     raise RuntimeError(f"a build worker stopped unexpectedly (exit code {child.exitcode})") from None
                 if status == "error":
                     raise value
-                done.update(value)
-            return [done[number] for number in range(len(self.tasks))]
+                spool.seek(0)
+                for _ in range(value):
+                    number, result = pickle.load(spool)
+                    done[number] = result
+            return [done.pop(number) for number in range(len(self.tasks))]
         except BaseException:
             self.abort()
             raise
         finally:
             _JOB = None
-            for child, receive in self.children:
+            for child, receive, spool in self.children:
                 child.join()
                 receive.close()
+                spool.close()
             self.children = []
             gc.unfreeze()
 
     def abort(self) -> None:
         """Stop the workers at once (the build failed elsewhere)."""
-        for child, _receive in self.children:
+        for child, _receive, _spool in self.children:
             if child.is_alive():
                 child.terminate()
         gc.unfreeze()
 
 
-def _child(send, counter) -> None:
-    """A forked worker: take tasks from the shared counter until none is left, then send every result at once."""
+def _child(send, counter, spool) -> None:
+    """A forked worker: take tasks from the shared counter until none is left, writing each result to the spool
+    file as it is made (not held: at 100,000 records they are hundreds of megabytes), then say how many."""
     _worker_signals()
-    done: dict[int, tuple] = {}
+    count = 0
     try:
         while True:
             with counter.get_lock():
@@ -306,8 +313,10 @@ def _child(send, counter) -> None:
                 counter.value = number + 1
             if number >= len(_TASKS):
                 break
-            done[number] = _work(_TASKS[number])
-        send.send(("ok", done))
+            pickle.dump((number, _work(_TASKS[number])), spool, protocol=pickle.HIGHEST_PROTOCOL)
+            count += 1
+        spool.flush()
+        send.send(("ok", count))
     except BaseException as error:  # the parent raises it (a BuildError names the file)
         try:
             send.send(("error", error))

@@ -106,3 +106,16 @@ def test_every_kind_of_edit_rebuilds_to_the_bytes_of_a_clean_build(tmp_path, run
         assert [k for k in incremental if not filecmp.cmp(incremental[k], fresh[k], shallow=False)] == [], what
         if what == "edit a summary only":  # no event is touched: the events listing is linked, not written again
             assert listing.stat().st_ino == inode
+
+
+def test_a_task_that_reads_many_records_of_a_kind_depends_on_the_kind():
+    from registry.depends import MANY, condense
+
+    many = {("rec", "achievement", f"a{n}") for n in range(MANY + 1)}
+    few = {("rec", "institute", "tsinghua"), ("refs", "institute", "tsinghua", "achievement"),
+           ("refs", "institute", "tsinghua", "event"), ("bucket", "achievement", 1, 4), ("progress",)}
+    assert condense(many | few) == {("kind", "achievement"), ("rec", "institute", "tsinghua"),
+                                    ("refs", "institute", "tsinghua", "event"), ("progress",)}
+    assert condense(few) == few
+    assert condense({("kind", "event"), ("rec", "event", "e1"), ("refs", "district", "d", None)}) == \
+        {("kind", "event"), ("refs", "district", "d", None)}
