@@ -41,6 +41,8 @@ def make_parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="检查后构建网站 / check, then build the site into public/")
     build.add_argument("--out", type=Path, default=None, help="输出目录 / output folder (default: public/)")
     build.add_argument("--as-of", default=None, help="统计截止日期 / measure progress at this date (YYYY-MM-DD)")
+    build.add_argument("--jobs", type=int, default=None, metavar="N",
+                       help="最多用几个进程 / processes to build with (default: one per core; 1 uses least memory)")
     build.add_argument("--timings", action="store_true",
                        help="在标准错误输出各阶段耗时 / print each phase's seconds to stderr (see bench/)")
 
@@ -94,9 +96,11 @@ def cmd_build(args) -> int:
             dt.date.fromisoformat(args.as_of)
         except ValueError:
             raise UsageError(f"--as-of {args.as_of}: 日期应写作 YYYY-MM-DD / the date must be YYYY-MM-DD") from None
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError(f"--jobs {args.jobs}: 至少为 1 / must be 1 or more")
     timings = Timings()
     try:
-        report = build_site(args.root, out, as_of=args.as_of, timings=timings)
+        report = build_site(args.root, out, as_of=args.as_of, timings=timings, jobs=args.jobs)
     except ProblemsFound as found:
         sys.stdout.write(format_text(found.problems, 0))
         sys.stderr.write("检查未通过，未构建，public/ 保持不变 / check failed: nothing built, the output is unchanged\n")

@@ -326,7 +326,8 @@ def _child(send, counter, spool) -> None:
         send.close()
 
 
-def render_all(job: Job, timings: Timings, extras: list[str], fork: bool = False) -> tuple[list[tuple], list[str], dict]:
+def render_all(job: Job, timings: Timings, extras: list[str], fork: bool = False,
+               jobs: int | None = None) -> tuple[list[tuple], list[str], dict]:
     """Plan and render (or reuse) every page of the job, and make the named extras, into staging; on every core
     when the site is large enough. Returns the rows in task order (extras first, so the result is deterministic),
     the out_paths of the pages, and what each plan task read (for the next build)."""
@@ -335,7 +336,8 @@ def render_all(job: Job, timings: Timings, extras: list[str], fork: bool = False
     if parallel:
         job.renderer.precompile()  # compiled once here, inherited by every worker
         job.plan.prepare()  # sorted lists and facet counts, made once here and shared
-    results = Batch(job, tasks, workers() if parallel else 0).results()
+    processes = min(jobs or workers(), workers()) if parallel else 0
+    results = Batch(job, tasks, processes).results()
     rows, page_paths, read = [], [], {}
     for task, (part, phases, remembered) in zip(tasks, results, strict=True):
         rows += part

@@ -115,8 +115,10 @@ def _publish_child(root: Path, send) -> None:
         send.close()
 
 
-def build_site(root: Path, out_dir: Path, as_of: str | None = None, timings: Timings | None = None) -> BuildReport:
-    """Build the site from root's records into out_dir; on any problem nothing in out_dir changes."""
+def build_site(root: Path, out_dir: Path, as_of: str | None = None, timings: Timings | None = None,
+               jobs: int | None = None) -> BuildReport:
+    """Build the site from root's records into out_dir; on any problem nothing in out_dir changes. `jobs` caps
+    the processes that render (default: one per core)."""
     timings = timings or Timings()
     settings, schemas, public, secrets = published(root, timings)
     with timings.phase("progress"):
@@ -162,7 +164,7 @@ def build_site(root: Path, out_dir: Path, as_of: str | None = None, timings: Tim
         fork = forkable()  # asked before any pool starts: a pool's own threads do not count
         with timings.phase("output"):
             # The longest extras first, so a worker makes them while the other plans and renders pages.
-            rows, page_paths, read = render_all(job, timings, ["search", "exports", "assets"], fork)
+            rows, page_paths, read = render_all(job, timings, ["search", "exports", "assets"], fork, jobs)
             job.extras["feeds"] = lambda: feed_files(public, cat, settings, page_paths)
             rows += extra_rows(job, "feeds", timings)
         files, leaks = {}, []

@@ -250,6 +250,16 @@ def test_a_large_project_is_checked_in_a_separate_process_with_the_same_result(p
     assert snapshot(tmp_path / "here") == snapshot(tmp_path / "elsewhere")
 
 
+def test_jobs_caps_the_processes_and_changes_no_byte(project, run, tmp_path, monkeypatch):
+    root = project({}, with_shipped_records=True)
+    monkeypatch.setenv("REGISTRY_NO_CACHE", "1")
+    assert run("--root", str(root), "build", "--out", str(tmp_path / "all")).code == 0
+    assert run("--root", str(root), "build", "--jobs", "1", "--out", str(tmp_path / "one")).code == 0
+    assert snapshot(tmp_path / "all") == snapshot(tmp_path / "one")
+    result = run("--root", str(root), "build", "--jobs", "0")
+    assert result.code == 2 and "--jobs 0: 至少为 1 / must be 1 or more" in result.err
+
+
 def test_the_page_plan_in_tasks_is_the_whole_plan_once(shipped):
     result = check(shipped)
     public = result.published()
