@@ -6,8 +6,9 @@ For each N, bench/generate.py writes a synthetic project into a temporary folder
 subprocess (`build.py --root … check|build --timings`), timed by wall clock and by CPU (the children's user +
 system time: the fairer figure on a busy machine), its peak memory sampled as RSS and PSS summed over the whole
 process tree (workers included). Each run starts cold (no .cache/, no output), then edits one achievement,
-then adds one event. Medians over the runs. --verify also builds the edited project cold into another folder
-and compares it with the incremental output byte for byte (exit 1 if they differ).
+then adds one event, then builds once more with nothing changed. Medians over the runs. --verify also builds the
+edited project cold into another folder and compares it with the incremental output byte for byte (exit 1 if
+they differ).
 """
 
 from __future__ import annotations
@@ -147,7 +148,7 @@ def bench_size(count: int, runs: int, work: Path, verify: bool) -> dict:
         print(f"generated N={count} in {time.perf_counter() - started:.1f} s → {root}", file=sys.stderr)
     pristine = {p: p.read_bytes() for p in (root / "records/achievements").glob("bench-ach-00000*.yaml")}
     out = root / "public"
-    rows: dict[str, list] = {k: [] for k in ("check_cold", "check", "build", "edit", "add")}
+    rows: dict[str, list] = {k: [] for k in ("check_cold", "check", "build", "edit", "add", "again")}
     phases: list[dict[str, float]] = []
     for n in range(runs):
         shutil.rmtree(root / ".cache", ignore_errors=True)
@@ -162,6 +163,7 @@ def bench_size(count: int, runs: int, work: Path, verify: bool) -> dict:
         rows["edit"].append(run(["--root", str(root), "build", "--out", str(out), "--timings"]))
         added = add_event(root, n)
         rows["add"].append(run(["--root", str(root), "build", "--out", str(out), "--timings"]))
+        rows["again"].append(run(["--root", str(root), "build", "--out", str(out), "--timings"]))  # nothing changed
         if verify and n == runs - 1:
             clean = root / "public-clean"
             shutil.rmtree(clean, ignore_errors=True)
@@ -189,11 +191,11 @@ def bench_size(count: int, runs: int, work: Path, verify: bool) -> dict:
 
 def table(results: list[dict]) -> str:
     """The results as one Markdown table (wall s / CPU s), then each size's phase shares."""
-    head = ("| N | records | check cold | check | build | edit 1 achievement | add 1 event | peak RSS / PSS | "
-            "files | bytes | index |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+    head = ("| N | records | check cold | check | build | edit 1 achievement | add 1 event | nothing changed | "
+            "peak RSS / PSS | files | bytes | index |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
     lines = []
     for r in results:
-        cells = [f"{r[f'{k}_wall']:.2f} / {r[f'{k}_cpu']:.2f}" for k in ("check_cold", "check", "build", "edit", "add")]
+        cells = [f"{r[f'{k}_wall']:.2f} / {r[f'{k}_cpu']:.2f}" for k in ("check_cold", "check", "build", "edit", "add", "again")]
         lines.append(f"| {r['n']:,} | {r['records']:,} | " + " | ".join(cells) +
                      f" | {r['peak'] / 2**20:,.0f} / {r['peak_pss'] / 2**20:,.0f} MB | {r['files']:,} | {r['bytes'] / 1e6:,.1f} MB | {r['index'] / 1e6:,.1f} MB |")
     out = head + "\n".join(lines) + "\n\nTimes are seconds, wall / CPU (the build's processes), medians.\n"
