@@ -133,9 +133,7 @@ class Fingerprints:
         key = (record.kind, record.id)
         found = self._records.get(key)
         if found is None:
-            blob = getattr(record.doc, "blob", None)  # a packed public record: its bytes are its data
-            found = self._records[key] = _hash(blob if blob is not None else
-                                               pickle.dumps(record.data, protocol=pickle.HIGHEST_PROTOCOL))
+            found = self._records[key] = _hash(pickle.dumps(record.data, protocol=pickle.HIGHEST_PROTOCOL))
         return found
 
     def of(self, dep: Dep) -> int:

@@ -60,26 +60,6 @@ def dumps(value: Any) -> bytes:
         return (json.dumps(value, sort_keys=True, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-PLACE = "\ufdd0records\ufdd0"
-"""Stands for a list of records written beforehand (a noncharacter: no record text holds it, and it sorts nowhere)."""
-
-
-def nest(value: Any, *parts: bytes) -> bytes:
-    """dumps(value), each PLACE in it (in order) replaced by JSON text written beforehand with dumps, re-indented
-    to its depth (JSON text holds no raw newline, so every newline starts a line).
-
-    The records of a kind are written once and used in two files, and are held as text, not as objects: with
-    packed public records (model.PackedDocument), objects would be a private copy of the registry."""
-    out = dumps(value)
-    marker = dumps(PLACE).removesuffix(b"\n")
-    for part in parts:
-        at = out.index(marker)
-        line_start = out.rindex(b"\n", 0, at) + 1
-        indent = len(out[line_start:at]) - len(out[line_start:at].lstrip(b" "))
-        out = out[:at] + part.replace(b"\n", b"\n" + b" " * indent) + out[at + len(marker):]
-    return out
-
-
 def kind_downloads(kind: str) -> dict[str, str]:
     """The site-root paths of one kind's downloads, by format."""
     stem = f"{DATA}/{folder_of(kind)}"
@@ -408,16 +388,14 @@ def export_files(public: Registry, progress: list[dict], cat: Catalogue, as_of: 
     over 1 GB; holding them all at once was the exports worker's peak)."""
     cats = {"zh": Catalogue(cat.messages, public.schemas, "zh"), "en": Catalogue(cat.messages, public.schemas, "en")}
     tables = {lang: Table(public, c) for lang, c in cats.items()}
-    everything: dict[str, bytes] = {}  # each kind's records as JSON text, for registry.json (not as objects: see below)
-    counts: dict[str, int] = {}
+    everything: dict[str, list] = {}
     book = Workbook(title, as_of)
     for kind in KINDS:
         records = [r.data for r in public.all(kind)]
-        counts[kind] = len(records)
+        everything[kind] = records
         paths = kind_downloads(kind)
-        everything[kind] = dumps(records).removesuffix(b"\n")
-        yield paths["json"], nest({"version": EXPORT_VERSION, "kind": kind, "as_of": as_of, "count": len(records),
-                                   "records": PLACE}, everything[kind])
+        yield paths["json"], dumps({"version": EXPORT_VERSION, "kind": kind, "as_of": as_of, "count": len(records),
+                                    "records": records})
         cols = columns(public.schemas, kind)
         zh_row, en_row = tables["zh"].row_maker(kind, cols), tables["en"].row_maker(kind, cols)
         zh_csv, en_csv = CsvFile([c.zh for c in cols]), CsvFile([c.en for c in cols])
@@ -429,9 +407,8 @@ def export_files(public: Registry, progress: list[dict], cat: Catalogue, as_of: 
             en_csv.add(en_row(data))
         yield paths["csv"], zh_csv.close()
         yield paths["csv_en"], en_csv.close()
-    yield f"{DATA}/registry.json", nest({"version": EXPORT_VERSION, "as_of": as_of, "counts": counts,
-                                         "records": {kind: PLACE for kind in everything}},
-                                        *(everything[kind] for kind in sorted(everything)))  # as the keys are written
+    yield f"{DATA}/registry.json", dumps({"version": EXPORT_VERSION, "as_of": as_of,
+                                          "counts": {k: len(v) for k, v in everything.items()}, "records": everything})
     yield f"{DATA}/registry.xlsx", book.close()
     yield f"{DATA}/export.schema.json", dumps(export_schema(public.schemas))
     for plan in progress:

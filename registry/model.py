@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import pickle
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +19,7 @@ class Record:
 
     kind: str
     id: str
-    doc: Document | PackedDocument
+    doc: Document
 
     @property
     def data(self) -> dict:
@@ -36,40 +35,6 @@ class Record:
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.data.get(key, default)
-
-
-KEEP_UNPACKED = 20_000
-"""How many public records a process keeps unpacked at once (see PackedDocument): every record of a 10,000-record
-registry; at 100,000, a window of the ones read last."""
-
-_UNPACKED: deque[PackedDocument] = deque()
-
-
-class PackedDocument:
-    """A public record's data, kept pickled and unpacked when read (at most KEEP_UNPACKED at once per process).
-
-    Forked workers share the parent's memory until they write to it, and CPython writes to every object it reads
-    (reference counts): workers reading a registry of dicts each ended up with their own copy of it (about 1 GB at
-    100,000 records). A bytes object's contents are never written, so the packed records stay shared; each worker
-    holds only the window it unpacked. The public view has no line positions (they serve `check`'s messages).
-    """
-
-    __slots__ = ("_data", "blob", "src_path")
-
-    def __init__(self, src_path: str, data: Any = None, blob: bytes | None = None):
-        self.src_path = src_path
-        self.blob = blob if blob is not None else pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
-        self._data = None
-
-    @property
-    def data(self) -> Any:
-        data = self._data
-        if data is None:
-            data = self._data = pickle.loads(self.blob)
-            _UNPACKED.append(self)
-            if len(_UNPACKED) > KEEP_UNPACKED:
-                _UNPACKED.popleft()._data = None  # read again later if needed, from the same bytes
-        return data
 
 
 def as_date(value: Any) -> dt.date | None:
@@ -106,11 +71,9 @@ class Registry:
             self._by_kind[record.kind].setdefault(record.id, record)
         self._referrers: dict[tuple[str, str], list[tuple[Record, tuple]]] = defaultdict(list)
         for kind in KINDS:
-            fields = schemas.ref_fields(kind)
-            for record in self._by_kind[kind].values():
-                data = record.data  # read once per record (a packed record is unpacked on each read)
-                for pattern, target in fields:
-                    for path, value in values_at(data, pattern):
+            for pattern, target in schemas.ref_fields(kind):
+                for record in self._by_kind[kind].values():
+                    for path, value in values_at(record.data, pattern):
                         if isinstance(value, str):
                             self._referrers[(target, value)].append((record, path))
 
@@ -150,9 +113,9 @@ class Registry:
     def public(self) -> Registry:
         """The same records holding only what the schemas allow to be published (private fields dropped).
 
-        Packed (PackedDocument) and without line numbers: the public view is for pages and exports, read by forked
-        workers, and line numbers serve only `check`'s messages."""
-        records = [Record(r.kind, r.id, PackedDocument(r.src_path, self.schemas.public(r.kind, r.data)))
+        Without line numbers: they serve `check`'s messages, and the public view is for pages and exports
+        (at 100,000 records the positions take more memory than the data)."""
+        records = [Record(r.kind, r.id, Document(r.src_path, self.schemas.public(r.kind, r.data)))
                    for kind in KINDS for r in self.all(kind)]
         return Registry(records, self.schemas)
 

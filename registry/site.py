@@ -21,7 +21,7 @@ from .depends import Fingerprints
 from .errors import BuildError, ProblemsFound
 from .exports import export_files
 from .feeds import feed_files
-from .model import PackedDocument, Record, Registry
+from .model import Record, Registry
 from .pages import SitePlan
 from .parallel import Job, Previous, extra_rows, forkable, render_all
 from .progress import compute_progress, partner_indicator
@@ -29,6 +29,7 @@ from .render import Renderer
 from .schemas import SchemaSet
 from .search import build_index
 from .writer import Scanner, Staging
+from .yamlload import Document
 
 TEMPLATES = "site_templates"
 
@@ -91,8 +92,8 @@ def _published_elsewhere(root: Path, timings: Timings) -> tuple[dict, SchemaSet,
     settings, rows, secrets = payload
     with timings.phase("load"):
         schemas = SchemaSet(root / "schemas")
-        public = Registry([Record(kind, record_id, PackedDocument(src_path, blob=blob))
-                           for kind, record_id, src_path, blob in rows], schemas)
+        public = Registry([Record(kind, record_id, Document(src_path, data)) for kind, record_id, src_path, data in rows],
+                          schemas)
     return settings, schemas, public, secrets
 
 
@@ -101,7 +102,7 @@ def _publish_child(root: Path, send) -> None:
     timings = Timings()
     try:
         settings, _schemas, public, secrets = _published_here(root, timings)
-        rows = [(r.kind, r.id, r.src_path, r.doc.blob) for kind in KINDS for r in public.all(kind)]  # packed
+        rows = [(r.kind, r.id, r.src_path, r.data) for kind in KINDS for r in public.all(kind)]
         send.send(("ok", (settings, rows, secrets), timings.phases))
     except ProblemsFound as found:
         send.send(("problems", found.problems, timings.phases))
