@@ -167,6 +167,9 @@ def build_site(root: Path, out_dir: Path, as_of: str | None = None, timings: Tim
             rows, page_paths, read = render_all(job, timings, ["search", "exports", "assets"], fork, jobs)
             job.extras["feeds"] = lambda: feed_files(public, cat, settings, page_paths)
             rows += extra_rows(job, "feeds", timings)
+        # The plan's memos (a card per record, sorted lists) and the fingerprints are done with: let them go before
+        # the manifest is made (hundreds of megabytes at 100,000 records).
+        del job, plan, renderer, fingerprints
         files, leaks = {}, []
         for out_path, key, size, mtime, _reused, found in rows:
             staging.reserve(out_path)  # two files at one path is an error (the build stops, staging is discarded)
