@@ -153,3 +153,20 @@ def test_scan_private_names_each_file_that_holds_a_private_value(tmp_path: Path)
     assert scan_private(tmp_path, SECRETS) == [("data/a.csv", WHERE["上官丽"]), ("data/a.json", WHERE["0512-5000 0001"]),
                                                ("search/0.json", WHERE["138 1234 5678"])]
     assert scan_private(tmp_path, Scanner(SECRETS), ["index.html", "ok.txt"]) == []
+
+
+def test_a_large_file_scanned_in_pieces_gives_what_a_whole_scan_gives(scanner, monkeypatch):
+    import registry.writer
+
+    rng = random.Random(11)
+    monkeypatch.setattr(registry.writer, "PIECE", 5)  # every file is "large": pieces of a few bytes, cut everywhere
+    hits = 0
+    for _ in range(3000):
+        text = "".join(random_text(rng) for _ in range(3))
+        data = text.encode("utf-8")
+        whole, pieces = scanner._find(text, data), scanner.find_bytes(data)
+        assert (pieces is None) == (whole is None), text
+        expected = plain_definition(scanner, text)  # which value is reported first may differ; each is a real one
+        assert (pieces in expected) if expected else pieces is None, (text, expected, pieces)
+        hits += whole is not None
+    assert 300 < hits < 2900
