@@ -91,45 +91,58 @@ def page_key(job: Job, page) -> str:
                   pickle.dumps(page.context, protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def _extra(job: Job, name: str, timings: Timings) -> list[tuple]:
-    """Produce one group of files (e.g. the search index), then write or reuse each and scan what is new."""
+def _output(job: Job, out_path: str, key: str, make: Callable[[], bytes], timings: Timings, phase: str) -> tuple:
+    """One file into staging: linked from the last build when its key matches and the file is untouched, else made
+    (timed as `phase`) and written. What is new is scanned for private values, and everything when they changed.
+    Returns its row (out_path, key, size, mtime_ns, reused, leaks)."""
+    started = time.perf_counter()
+    target = safe_join(job.staging_dir, out_path)
+    reused = job.previous.reuse(out_path, key, target)
+    timings.add("work.reuse", time.perf_counter() - started)
+    if reused is not None:
+        if job.previous.secrets_same:
+            return (out_path, key, *reused, True, [])
+        data = target.read_bytes()
+        size, mtime = reused
+    else:
+        started = time.perf_counter()
+        data = make()
+        made = time.perf_counter()
+        timings.add(phase, made - started)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        stat = target.stat()
+        size, mtime = stat.st_size, stat.st_mtime_ns
+        timings.add("work.write", time.perf_counter() - made)
+    return (out_path, key, size, mtime, reused is not None, _scan(job, out_path, data, timings))
+
+
+def _scan(job: Job, out_path: str, data: bytes, timings: Timings) -> list[tuple[str, str]]:
+    """(out_path, what) for a private value in a file's bytes, if any."""
+    started = time.perf_counter()
+    where = job.scanner.find_bytes(data)
+    leaks = [(out_path, where)] if where else []
+    if out_path.endswith(".xlsx"):  # its XML is deflated: scan inside the archive
+        leaks += scan_archive(out_path, data, job.scanner)
+    timings.add("work.scan", time.perf_counter() - started)
+    return leaks
+
+
+def extra_rows(job: Job, name: str, timings: Timings) -> list[tuple]:
+    """Produce one group of files (e.g. the search index), then write or link each and scan what is new."""
     started = time.perf_counter()
     files = job.extras[name]()
     # A mapping, or (out_path, bytes) pairs made one at a time (the exports): each file is let go once written.
     pairs = iter(files.items() if isinstance(files, Mapping) else files)
     out = []
-    while True:
-        made = next(pairs, None)
+    while (made := next(pairs, None)) is not None:
         timings.add(f"work.{name}", time.perf_counter() - started)
-        if made is None:
-            break
         out_path, data = made
-        started = time.perf_counter()
-        key, target = digest(data), safe_join(job.staging_dir, out_path)
-        reused = job.previous.reuse(out_path, key, target)
-        if reused is None:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-            reused_now, mtime = False, target.stat().st_mtime_ns
-        else:
-            reused_now, mtime = True, reused[1]
-        scanning = time.perf_counter()
-        timings.add("work.write", scanning - started)
-        leaks = []
-        if not reused_now or not job.previous.secrets_same:
-            where = job.scanner.find_bytes(data)
-            leaks = [(out_path, where)] if where else []
-            if out_path.endswith(".xlsx"):  # its XML is deflated: scan inside the archive
-                leaks += scan_archive(out_path, data, job.scanner)
-            timings.add("work.scan", time.perf_counter() - scanning)
-        out.append((out_path, key, len(data), mtime, reused_now, leaks))
+        out.append(_output(job, out_path, digest(data), lambda data=data: data, timings, "work.write"))
         del made, data  # not held while the next file is made
+        started = time.perf_counter()
+    timings.add(f"work.{name}", time.perf_counter() - started)
     return out
-
-
-def extra_rows(job: Job, name: str, timings: Timings) -> list[tuple]:
-    """Make one extra in this process (the feeds, which need every page's path)."""
-    return _extra(job, name, timings)
 
 
 def _work(task: tuple | str) -> tuple[list[tuple], dict[str, float], tuple | None]:
@@ -140,7 +153,7 @@ def _work(task: tuple | str) -> tuple[list[tuple], dict[str, float], tuple | Non
     assert job is not None
     timings = Timings()
     if isinstance(task, str):
-        return _extra(job, task, timings), timings.phases, None
+        return extra_rows(job, task, timings), timings.phases, None
     known = job.previous.tasks.get(task)
     if known is not None:
         with timings.phase("work.unchanged"):
@@ -152,31 +165,10 @@ def _work(task: tuple | str) -> tuple[list[tuple], dict[str, float], tuple | Non
         read = job.fingerprints.snapshot(deps)
     out = []
     for page in pages:
-        started = time.perf_counter()
-        key = page_key(job, page)
-        target = safe_join(job.staging_dir, page.out_path)
-        reused = job.previous.reuse(page.out_path, key, target)
-        keyed = time.perf_counter()
-        timings.add("work.reuse", keyed - started)
-        leak = None
-        if reused is not None:
-            size, mtime = reused
-            if not job.previous.secrets_same:
-                leak = job.scanner.find_bytes(target.read_bytes())
-                timings.add("work.scan", time.perf_counter() - keyed)
-        else:
-            data = job.renderer.render(page)
-            rendered = time.perf_counter()
-            timings.add("work.render", rendered - keyed)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-            stat = target.stat()
-            size, mtime = stat.st_size, stat.st_mtime_ns
-            written = time.perf_counter()
-            timings.add("work.write", written - rendered)
-            leak = job.scanner.find_bytes(data)
-            timings.add("work.scan", time.perf_counter() - written)
-        out.append((page.out_path, key, size, mtime, reused is not None, [(page.out_path, leak)] if leak else []))
+        with timings.phase("work.reuse"):
+            key = page_key(job, page)
+        out.append(_output(job, page.out_path, key, lambda page=page: job.renderer.render(page), timings,
+                           "work.render"))
     return out, timings.phases, (read, [(row[0], row[1]) for row in out])
 
 
@@ -191,16 +183,12 @@ def _reuse_task(job: Job, pages: list[tuple[str, str]], timings: Timings) -> lis
             for row in out:  # planned and rendered after all: a linked file must not be written through
                 safe_join(job.staging_dir, row[0]).unlink()
             return None
-        leak = None
-        if not job.previous.secrets_same:
-            scanning = time.perf_counter()
-            leak = job.scanner.find_bytes(target.read_bytes())
-            timings.add("work.scan", time.perf_counter() - scanning)
-        out.append((out_path, key, *reused, True, [(out_path, leak)] if leak else []))
+        leaks = [] if job.previous.secrets_same else _scan(job, out_path, target.read_bytes(), timings)
+        out.append((out_path, key, *reused, True, leaks))
     return out
 
 
-def _worker_signals() -> None:
+def worker_signals() -> None:
     """A worker dies on SIGTERM: it must not inherit a handler of the parent's (`serve` sets one to stop cleanly)."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
@@ -301,10 +289,19 @@ class Batch:
         gc.unfreeze()
 
 
+def send_error(send, error: BaseException, *more) -> None:
+    """Tell the process that forked this one what went wrong, for it to raise: the exception itself, or when it
+    cannot be pickled, its text with the traceback."""
+    try:
+        send.send(("error", error, *more))
+    except Exception:
+        send.send(("error", RuntimeError(traceback.format_exc()), *more))
+
+
 def _child(send, counter, spool) -> None:
     """A forked worker: take tasks from the shared counter until none is left, writing each result to the spool
     file as it is made (not held: at 100,000 records they are hundreds of megabytes), then say how many."""
-    _worker_signals()
+    worker_signals()
     count = 0
     try:
         while True:
@@ -318,10 +315,7 @@ def _child(send, counter, spool) -> None:
         spool.flush()
         send.send(("ok", count))
     except BaseException as error:  # the parent raises it (a BuildError names the file)
-        try:
-            send.send(("error", error))
-        except Exception:  # not picklable: its text, with the traceback
-            send.send(("error", RuntimeError(traceback.format_exc())))
+        send_error(send, error)
     finally:
         send.close()
 

@@ -6,8 +6,6 @@ import datetime as dt
 import multiprocessing
 import os
 import pickle
-import signal
-import traceback
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +21,7 @@ from .exports import export_files
 from .feeds import feed_files
 from .model import Record, Registry
 from .pages import SitePlan
-from .parallel import Job, Previous, extra_rows, forkable, render_all
+from .parallel import Job, Previous, extra_rows, forkable, render_all, send_error, worker_signals
 from .progress import compute_progress, partner_indicator
 from .render import Renderer
 from .schemas import SchemaSet
@@ -98,7 +96,7 @@ def _published_elsewhere(root: Path, timings: Timings) -> tuple[dict, SchemaSet,
 
 
 def _publish_child(root: Path, send) -> None:
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    worker_signals()
     timings = Timings()
     try:
         settings, _schemas, public, secrets = _published_here(root, timings)
@@ -107,10 +105,7 @@ def _publish_child(root: Path, send) -> None:
     except ProblemsFound as found:
         send.send(("problems", found.problems, timings.phases))
     except BaseException as error:  # raised again by the build process
-        try:
-            send.send(("error", error, timings.phases))
-        except Exception:  # not picklable: its text, with the traceback
-            send.send(("error", RuntimeError(traceback.format_exc()), timings.phases))
+        send_error(send, error, timings.phases)
     finally:
         send.close()
 
