@@ -260,6 +260,24 @@ def test_jobs_caps_the_processes_and_changes_no_byte(project, run, tmp_path, mon
     assert result.code == 2 and "--jobs 0: 至少为 1 / must be 1 or more" in result.err
 
 
+def test_when_the_private_values_change_the_files_linked_from_the_last_build_are_scanned_again(project, run):
+    root = project({}, with_shipped_records=True)
+    settings = root / "site.yaml"  # the office's phone, shown in every page's footer
+    settings.write_text(settings.read_text(encoding="utf-8").replace("contact:\n", 'contact:\n  phone: "0512-6000 0001"\n', 1),
+                        encoding="utf-8")
+    assert run("--root", str(root), "build").code == 0
+    before = snapshot(root / "public")
+    # Only a private field changes: no page changes, every page is linked from the last build, and every one now
+    # holds a private value.
+    record = root / "records/achievements/graphene-thermal-film.yaml"
+    record.write_text(record.read_text(encoding="utf-8").replace('phone: "0512-5000 0101"', 'phone: "0512-6000 0001"'),
+                      encoding="utf-8")
+    result = run("--root", str(root), "build")
+    assert result.code == 1 and "a private value appears in the public output" in result.err, result
+    assert "public/about.html: records/achievements/graphene-thermal-film.yaml: reporter.phone" in result.err
+    assert snapshot(root / "public") == before
+
+
 def test_the_page_plan_in_tasks_is_the_whole_plan_once(shipped):
     result = check(shipped)
     public = result.published()
