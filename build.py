@@ -170,11 +170,13 @@ COMMANDS = {"check": cmd_check, "build": cmd_build, "new": cmd_new, "diff": cmd_
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; return the exit code (0 ok, 1 problems, 2 usage)."""
-    args = make_parser().parse_args(argv)
+    parser = make_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = parser.parse_args(argv)
+    if args.command is None:  # `python build.py` (or `--root DIR` alone) is `build` with every option at its default
+        args = parser.parse_args([*argv, "build"])
     args.root = args.root.resolve()
-    command = args.command or "build"
-    if args.command is None:
-        args.out, args.as_of = None, None
+    command = args.command
     if command not in COMMANDS:
         sys.stderr.write(f"尚未实现 / not yet available: {command}\n")
         return 2
