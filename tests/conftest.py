@@ -95,12 +95,31 @@ def run(capsys):
 # -- real tools: Chromium (through Playwright), Node, Java ------------------------------------------------
 import http.server  # noqa: E402
 import os  # noqa: E402
+import subprocess  # noqa: E402
 import threading  # noqa: E402
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or ""
+"""The browser: $CHROMIUM, else `chromium` on PATH (.ci/system-packages looks in the same places)."""
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 IN_CI = os.environ.get("CI") == "true"
+
+
+def install_hint(*packages: str) -> str:
+    """How to install Debian packages the tests need (what .ci/system-packages prints when not run as root)."""
+    return f"sudo apt-get install -y --no-install-recommends {' '.join(packages)}"
+
+
+NPM_CI = f"run `npm ci --ignore-scripts` (npm itself: {install_hint('nodejs', 'npm')})"
+
+
+def cjk_fonts_installed() -> bool:
+    """Whether fontconfig knows the Noto CJK fonts (without them Chromium draws Chinese as empty boxes)."""
+    try:
+        listed = subprocess.run(["fc-list"], capture_output=True, text=True, timeout=60).stdout
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return "noto sans cjk" in listed.lower()
 
 
 def require_tool(available: bool, reason: str) -> None:
@@ -115,7 +134,8 @@ def require_tool(available: bool, reason: str) -> None:
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """pytest-playwright: launch Debian's Chromium (Playwright cannot download its own browser here)."""
-    require_tool(os.path.exists(CHROMIUM), f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    require_tool(os.path.exists(CHROMIUM), f"Chromium not found (set CHROMIUM to its path, or {install_hint('chromium')})")
+    require_tool(cjk_fonts_installed(), f"no CJK fonts for Chromium ({install_hint('fonts-noto-cjk')})")
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from browser_tools import AXE_JS, axe_violations, sample_pages
-from conftest import require_tool
+from conftest import NPM_CI, require_tool
 
 pytest.importorskip("playwright")
 
@@ -12,7 +12,7 @@ pytest.importorskip("playwright")
 @pytest.fixture
 def axe(page):
     """The page, once axe-core is known to be installed."""
-    require_tool(AXE_JS.is_file(), f"{AXE_JS} missing (run `npm ci --ignore-scripts`)")
+    require_tool(AXE_JS.is_file(), f"{AXE_JS} missing ({NPM_CI})")
     return page
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from browser_tools import VNU_JAR, html_pages, java_available, run_vnu
-from conftest import require_tool
+from conftest import NPM_CI, install_hint, require_tool
 
 BROKEN = """<!DOCTYPE html>
 <html lang="zh-CN">
@@ -23,8 +23,8 @@ BROKEN = """<!DOCTYPE html>
 @pytest.fixture(scope="module")
 def vnu_report(built_site, tmp_path_factory) -> tuple[list[Path], Path, dict[Path, list[str]]]:
     """One checker run (the JVM is slow to start) over every page of the site and one deliberately broken page."""
-    require_tool(java_available(), "java not found (apt-get install openjdk-17-jre-headless)")
-    require_tool(VNU_JAR.is_file(), f"{VNU_JAR} missing (run `npm ci --ignore-scripts`)")
+    require_tool(java_available(), f"java not found ({install_hint('openjdk-17-jre-headless')})")
+    require_tool(VNU_JAR.is_file(), f"{VNU_JAR} missing ({NPM_CI})")
     broken = tmp_path_factory.mktemp("broken") / "unclosed.html"
     broken.write_text(BROKEN, encoding="utf-8")
     pages = [(built_site / rel).resolve() for rel in html_pages(built_site)]

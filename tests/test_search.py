@@ -16,7 +16,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import REPO, require_tool
+from conftest import REPO, install_hint, require_tool
 
 from registry.catalogue import Catalogue, load_messages
 from registry.check import check
@@ -33,7 +33,7 @@ def norm(text: str) -> str:
 
 
 def run_queries(site: Path, queries: list[dict]) -> list[dict]:
-    require_tool(shutil.which("node") is not None, "node is not installed")
+    require_tool(shutil.which("node") is not None, f"node not found ({install_hint('nodejs')})")
     done = subprocess.run(["node", str(RUNNER), str(site)], input=json.dumps(queries), capture_output=True,
                           text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr

