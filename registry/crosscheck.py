@@ -11,6 +11,7 @@ from .discover import ID_MAX, ID_PATTERN
 from .model import Record, Registry, as_date, values_at
 from .problems import Problem, listing, shown
 from .schemas import SchemaSet
+from .suggest import Suggester, register_command
 from .validate import normalise
 from .yamlload import field_path
 
@@ -43,9 +44,10 @@ def crosscheck(registry: Registry, schemas: SchemaSet, declared: list[Record]) -
     """Run every cross-record check; `declared` holds every record that parsed, in path order."""
     problems: list[Problem] = []
     problems += _check_ids(declared)
+    suggesters: dict[str, Suggester] = {}
     for kind in KINDS:
         for record in registry.all(kind):
-            problems += _check_refs(record, registry, schemas)
+            problems += _check_refs(record, registry, schemas, suggesters)
             problems += _check_dates(record, schemas)
             problems += _check_other_fields(record)
     problems += _check_duplicates(registry)
@@ -91,7 +93,37 @@ def _names(registry: Registry, kind: str) -> dict[str, str]:
     return names
 
 
-def _check_refs(record: Record, registry: Registry, schemas: SchemaSet) -> list[Problem]:
+def _suggester(registry: Registry, kind: str, made: dict[str, Suggester]) -> Suggester:
+    """The suggestions for one kind, made on the first unknown reference to it (registry/suggest.py)."""
+    if kind not in made:
+        names: dict[str, list[str]] = {}
+        for record in registry.all(kind):
+            for pattern in _DUPLICATE_KEYS[kind][0]:
+                names.setdefault(record.id, []).extend(
+                    v for _path, v in values_at(record.data, pattern) if isinstance(v, str))
+        made[kind] = Suggester(names)
+    return made[kind]
+
+
+def _unknown_ref_hint(registry: Registry, kind: str, value: str, made: dict[str, Suggester]) -> tuple[str, str]:
+    """What to write instead: the id of the record this names, else a close id (if any) and how to register it."""
+    by_name = _names(registry, kind).get(normalise(value))
+    if by_name:
+        return f"这是名称，请写编号 {by_name}", f"that is a name: write the id {by_name}"
+    command = register_command(kind, value, lambda record_id: registry.get(kind, record_id) is not None)
+    register = (f"确属新的{KIND_ZH[kind]}，先登记：{command}", f"if it is a new {kind}, register it first: {command}")
+    close = _suggester(registry, kind, made).near(value)
+    if close is None:
+        return f"改用已有编号；{register[0]}", f"use an existing id; {register[1]}"
+    target = registry.get(kind, close)
+    name = target.get(_DUPLICATE_KEYS[kind][0][0][0]) if target else None
+    zh_name = name.get("zh") if isinstance(name, dict) else None
+    en_name = (name.get("en") or name.get("zh")) if isinstance(name, dict) else None
+    return (f"是否应为 {close}" + (f"（{zh_name}）" if zh_name else "") + f"？{register[0]}",
+            f"did you mean {close}" + (f" ({en_name})" if en_name else "") + f"? {register[1][0].upper()}{register[1][1:]}")
+
+
+def _check_refs(record: Record, registry: Registry, schemas: SchemaSet, suggesters: dict[str, Suggester]) -> list[Problem]:
     problems = []
     for pattern, target_kind in schemas.ref_fields(record.kind):
         for path, value in values_at(record.data, pattern):
@@ -100,15 +132,7 @@ def _check_refs(record: Record, registry: Registry, schemas: SchemaSet) -> list[
             target = registry.get(target_kind, value)
             kind_zh = KIND_ZH[target_kind]
             if target is None:
-                by_name = _names(registry, target_kind).get(normalise(value))
-                close = difflib.get_close_matches(value, [r.id for r in registry.all(target_kind)], n=1, cutoff=0.6)
-                if by_name:
-                    hint = (f"这是名称，请写编号 {by_name}", f"that is a name: write the id {by_name}")
-                elif close:
-                    hint = (f"是否应为 {close[0]}？", f"did you mean {close[0]}?")
-                else:
-                    hint = (f"先在 records/{target_kind}s/ 中添加这条记录，或改用已有编号",
-                            f"add the record to records/{target_kind}s/ first, or use an existing id")
+                hint = _unknown_ref_hint(registry, target_kind, value, suggesters)
                 problems.append(_at(record, path, "unknown-ref", f"找不到编号为 {shown(value)} 的{kind_zh}",
                                     f"no {target_kind} has the id {shown(value)}", *hint))
             elif target.sample and not record.sample and not _in_sample_entry(record, path):
