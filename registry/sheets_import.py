@@ -319,8 +319,12 @@ def import_sheet(root: Path, kind_name: str, sheet_path: Path, *, dry_run: bool 
     for row in rows:
         problems += _assign_id(row, kind, existing, taken, overwrite, id_column, letters)
 
-    if not problems:
-        problems += _check_in_copy(root, kind, rows, cols, baseline, letters)
+    # Every problem of every row in one pass: the rows are checked like records even when some cells could not be
+    # read (those cells are left out, and what the check then says about their columns is not said twice).
+    unread = {(p.row, p.column.field) for p in problems if p.column is not None}
+    checked = _check_in_copy(root, kind, [row for row in rows if row.src_path], cols, baseline, letters)
+    problems += [p for p in checked if p.column is None or (p.row, p.column.field) not in unread]
+    problems.sort(key=lambda p: (p.row, len(p.letter), p.letter))
 
     if problems:
         for problem in problems:

@@ -117,15 +117,23 @@ def test_one_bad_row_writes_nothing_and_names_row_and_column(shipped, template, 
     assert result.code == 1, result
     lines = result.out.splitlines()
     assert lines[0].startswith("第 4 行 科技成果所属领域（G 列）: “航天”不是可选项 / “航天” is not one of the choices — ")
-    assert lines[-1] == "导入失败：发现 1 个问题，未写入任何文件 / import failed: 1 problem, nothing written"
+    assert lines[1].startswith(
+        "第 5 行 科技成果及研发团队简介（K 列）: 共 501 字，超过 500 字的限制 / 501 characters, over the limit of 500")
+    assert lines[-1] == "导入失败：发现 2 个问题，未写入任何文件 / import failed: 2 problems, nothing written"
     assert sorted(p.name for p in (shipped / "records/achievements").iterdir()) == before
 
-    rows[1] = {**rows[1], "科技成果所属领域": "新材料"}
-    result = run("--root", str(shipped), "import", "achievements", str(fill(template, shipped / "bad2.xlsx", rows)))
+
+def test_every_problem_of_a_row_is_reported_in_one_pass(shipped, template, run):
+    """Four mistakes in one row — two cells that cannot be read, two values the check refuses — all in one run."""
+    row = {**GOOD, "科技成果所属领域": "航天", "填报区镇": "火星镇", "科技成果及研发团队简介": "长" * 501,
+           "状态更新时间": dt.date(2016, 1, 1)}
+    result = run("--root", str(shipped), "import", "achievements", str(fill(template, shipped / "four.xlsx", [row])))
     assert result.code == 1, result
-    assert result.out.splitlines()[0].startswith(
-        "第 5 行 科技成果及研发团队简介（K 列）: 共 501 字，超过 500 字的限制 / 501 characters, over the limit of 500")
-    assert sorted(p.name for p in (shipped / "records/achievements").iterdir()) == before
+    lines = result.out.splitlines()
+    assert [line.split(": ", 1)[0] for line in lines[:-1]] == [
+        "第 3 行 科技成果所属领域（G 列）", "第 3 行 科技成果及研发团队简介（K 列）", "第 3 行 填报区镇（N 列）",
+        "第 3 行 状态更新时间（S 列）"], result
+    assert lines[-1] == "导入失败：发现 4 个问题，未写入任何文件 / import failed: 4 problems, nothing written"
 
 
 def test_missing_required_cell_and_private_value_not_echoed(shipped, template, run):
