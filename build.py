@@ -2,7 +2,7 @@
 """Command line of the 大院大所 registry: check records, build the site, start a new record.
 
     python build.py                  # check, then build public/
-    python build.py check [--format text|json|github]
+    python build.py check [--format text|json|github|markdown]
     python build.py new KIND ID
     python build.py diff REF [--format text|markdown]
     python build.py serve [--port N]
@@ -35,8 +35,8 @@ def make_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     check = sub.add_parser("check", help="检查全部记录 / validate every record and print every problem")
-    check.add_argument("--format", choices=["text", "json", "github"], default="text",
-                       help="输出格式 / output format (github: Actions annotations)")
+    check.add_argument("--format", choices=["text", "json", "github", "markdown"], default="text",
+                       help="输出格式 / output format (github: Actions annotations; markdown: a table for a job summary)")
 
     build = sub.add_parser("build", help="检查后构建网站 / check, then build the site into public/")
     build.add_argument("--out", type=Path, default=None, help="输出目录 / output folder (default: public/)")

@@ -121,8 +121,19 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+GITHUB_SHOWN = 10
+"""GitHub shows at most this many error annotations of one step on a pull request; the rest only in the log."""
+
+
+def _summary(problems: list[Problem]) -> tuple[str, str]:
+    files = len({p.src_path for p in problems})
+    return (f"发现 {len(problems)} 个问题，涉及 {files} 个文件",
+            f"{_count(len(problems), 'problem')} in {_count(files, 'file')}")
+
+
 def format_github(problems: list[Problem], record_count: int) -> str:
-    """Render problems as GitHub Actions annotations, shown inline on the changed lines of a pull request."""
+    """Render problems as GitHub Actions annotations, shown inline on the changed lines of a pull request, and a
+    closing notice with the total and where the full list is (GitHub shows only the first GITHUB_SHOWN)."""
     lines = []
     for p in problems:
         title = _escape_property(p.field or p.code)
@@ -132,8 +143,31 @@ def format_github(problems: list[Problem], record_count: int) -> str:
         )
     if not problems:
         return format_text([], record_count)
+    zh, en = _summary(problems)
+    where_zh = (f"拉取请求页面最多标出前 {GITHUB_SHOWN} 个；" if len(problems) > GITHUB_SHOWN else "") + \
+        "完整列表见本次运行页面的 Summary（记录检查），或在本地运行 python build.py check"
+    where_en = (f"the pull request marks at most the first {GITHUB_SHOWN}; " if len(problems) > GITHUB_SHOWN else "") + \
+        "every one is listed in this run's Summary, or run python build.py check"
+    lines.append(f"::notice title={_escape_property('检查结果 / check result')}::"
+                 f"{_escape_data(f'{zh} / {en} — {where_zh} / {where_en}')}")
     return "\n".join(lines) + "\n"
 
 
-FORMATS = {"text": format_text, "json": format_json, "github": format_github}
+def _cell(text: str) -> str:
+    """Text for one cell of a Markdown table: on one line, its pipes, backticks and tags kept from acting as markup."""
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`").replace("<", "&lt;").replace("\r", " ").replace("\n", " ")
+
+
+def format_markdown(problems: list[Problem], record_count: int) -> str:
+    """Render every problem as a Markdown table (file, line, field, message), for a pull request's job summary."""
+    if not problems:
+        return f"## 记录检查 / Record check\n\n{format_text([], record_count)}"
+    zh, en = _summary(problems)
+    lines = ["## 记录检查 / Record check", "", f"{zh} / {en}", "",
+             "| 文件 / file | 行:列 / line:col | 字段 / field | 问题 / problem |", "| --- | --- | --- | --- |"]
+    lines += [f"| {_cell(p.src_path)} | {p.line}:{p.column} | {_cell(p.field)} | {_cell(p.message())} |" for p in problems]
+    return "\n".join(lines) + "\n"
+
+
+FORMATS = {"text": format_text, "json": format_json, "github": format_github, "markdown": format_markdown}
 """Output formats of `check`, by the name given to --format."""

@@ -29,7 +29,7 @@ from registry.yamlload import load
 
 CASES = Path(__file__).parent / "cases"
 UPDATE_GOLDEN = os.environ.get("UPDATE_GOLDEN") == "1"
-FORMATS = ("text", "json", "github")
+FORMATS = ("text", "json", "github", "markdown")
 
 
 def _achievement(record_id: str, extra: str = "") -> str:
@@ -164,8 +164,11 @@ def test_invalid_case_reads_the_same_in_every_format_and_never_shows_a_private_v
     problems = [Problem(**p) for p in json.loads(outputs["json"].out)["problems"]]
     text_lines = outputs["text"].out.splitlines()
     assert [p.text() for p in problems] == text_lines[:-1]
-    assert len(outputs["github"].out.splitlines()) == len(problems)
-    assert all(line.startswith("::error file=") for line in outputs["github"].out.splitlines())
+    github = outputs["github"].out.splitlines()
+    assert len(github) == len(problems) + 1 and github[-1].startswith("::notice title=")
+    assert all(line.startswith("::error file=") for line in github[:-1])
+    rows = [line for line in outputs["markdown"].out.splitlines() if line.startswith("| ")][2:]
+    assert len(rows) == len(problems)
 
 
 def _is_code(value: object) -> bool:

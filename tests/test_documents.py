@@ -300,7 +300,7 @@ def test_workflow_steps_run_as_written(workflow, tmp_path):
                                 encoding="utf-8", timeout=TIMEOUT)
         assert result.returncode == 0, shown(result)
     if workflow == "pull-request.yml":
-        assert summary.read_text(encoding="utf-8").strip()
+        assert "## 记录检查 / Record check" in summary.read_text(encoding="utf-8")
     assert yaml.safe_load((root / ".github/workflows" / workflow).read_text(encoding="utf-8"))["jobs"]
 
 
@@ -311,3 +311,17 @@ def test_a_command_broken_in_a_document_fails(tmp_path):
     assert [call(root, concrete(words)).returncode for words in runs] == [0, 0, 2]
     with pytest.raises(AssertionError, match="unknown placeholder FILE"):
         concrete(["python", "build.py", "template", "achievements", "FILE"])
+
+
+def test_the_messages_contributing_quotes_are_real_check_output():
+    """CONTRIBUTING.md's table of messages says they are real output: each part of each one (split at ` / ` and
+    ` — `) is in the golden output of the case that makes them (tests/cases/invalid/contributing-examples)."""
+    guide = (Path(__file__).parent.parent / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    table = guide[guide.index("## 三、"):guide.index("## 四、")]
+    golden = (Path(__file__).parent / "cases/invalid/contributing-examples/expected.txt").read_text(encoding="utf-8")
+    quoted = [re.sub(r"^(``|`)\s*(.*?)\s*\1$", r"\2", re.split(r"(?<!\\)\|", line)[1].strip())
+              for line in table.splitlines() if line.startswith("| `")]
+    assert len(quoted) >= 8
+    for message in quoted:
+        for part in re.split(r" / | — ", message):
+            assert part in golden, f"CONTRIBUTING.md quotes “{part}”, which check does not print"
