@@ -8,11 +8,12 @@ import os
 import signal
 import threading
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import cache
 from .cache import Timings
+from .contacts import contact_warnings
 from .crosscheck import crosscheck
 from .discover import Found, discover
 from .model import Record, Registry
@@ -32,6 +33,8 @@ class CheckResult:
     registry: Registry
     settings: dict
     schemas: SchemaSet
+    warnings: list[Problem] = field(default_factory=list)
+    """What does not stop a build but should be fixed before it is published (registry/contacts.py)."""
 
     @property
     def ok(self) -> bool:
@@ -119,7 +122,8 @@ def _check(root: Path, schemas: SchemaSet | None, timings: Timings) -> CheckResu
     with timings.phase("cross-check"):
         registry = Registry(records, schemas)
         problems += crosscheck(registry, schemas, records)
-    return CheckResult(bounded(problems), registry, settings, schemas)
+        warnings = contact_warnings(registry, settings)
+    return CheckResult(bounded(problems), registry, settings, schemas, bounded(warnings))
 
 
 MIN_FILES_FOR_WORKERS = 2000

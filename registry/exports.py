@@ -337,11 +337,12 @@ def export_schema(schemas: SchemaSet) -> dict:
             "start": date, "end": date, "as_of": date, "elapsed": {"type": "number", "minimum": 0, "maximum": 1},
             "rows": {"type": "array", "items": {
                 "type": "object", "additionalProperties": False,
-                "required": ["district", "district_name", "metric", "metric_name", "target", "actual", "percent",
-                             "expected", "status"],
+                "required": ["district", "district_name", "metric", "metric_name", "target", "actual", "samples",
+                             "percent", "expected", "status"],
                 "properties": {"district": {"type": "string"}, "district_name": {"type": "string"},
                                "metric": {"type": "string"}, "metric_name": {"type": "string"},
-                               "target": {"type": "integer"}, "actual": {"type": "integer"}, "percent": number_or_null,
+                               "target": {"type": "integer"}, "actual": {"type": "integer"},
+                               "samples": {"type": "integer", "minimum": 0}, "percent": number_or_null,
                                "expected": {"type": "number"},
                                "status": {"enum": ["not-started", "achieved", "on-track", "behind"]}}}}},
     }
@@ -353,7 +354,9 @@ def export_schema(schemas: SchemaSet) -> dict:
 
 
 # -- progress ---------------------------------------------------------------------------------------------------
-PROGRESS_FIELDS = ("district", "district_name", "metric", "metric_name", "target", "actual", "percent", "expected", "status")
+PROGRESS_FIELDS = ("district", "district_name", "metric", "metric_name", "target", "actual", "samples", "percent", "expected",
+                   "status")
+"""The columns of a progress download; `samples` is the part of `actual` that sample (fictional) records make."""
 
 
 def progress_rows(plan: dict, cat: Catalogue) -> list[dict]:
@@ -371,7 +374,7 @@ def progress_rows(plan: dict, cat: Catalogue) -> list[dict]:
 
 def _progress_row(district: str, name: str, metric: dict, cell: dict, cat: Catalogue) -> dict:
     return {"district": district, "district_name": name, "metric": metric["id"], "metric_name": cat.text(metric["name"]),
-            "target": cell["target"], "actual": cell["actual"], "percent": cell["percent"],
+            "target": cell["target"], "actual": cell["actual"], "samples": cell["samples"], "percent": cell["percent"],
             "expected": cell["expected"], "status": cell["status"]}
 
 

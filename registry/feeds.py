@@ -67,13 +67,15 @@ def atom(public: Registry, cat: Catalogue, site: dict, base_url: str | None) -> 
     for date, record in entries:
         summary = cat.text(record.get("summary"))
         kind_label = cat.t(f"kind_one.{record.kind}")
+        sample = cat.t("sample.feed") if record.sample else ""  # a reader shows the title: fiction says so there
         lines += ["<entry>",
-                  f"<title>{escape(kind_label + '：' + views.name(record))}</title>",
+                  f"<title>{escape(sample + kind_label + '：' + views.name(record))}</title>",
                   f"<id>urn:uuid:{record_uuid(record)}</id>",
                   f"<updated>{atom_time(date)}</updated>",
                   f"<published>{atom_time(date)}</published>",
                   f"<link rel=\"alternate\" type=\"text/html\" href={quoteattr(absolute(base_url, record_url(record.kind, record.id)))}/>",
                   f"<category term=\"{record.kind}\" label={quoteattr(kind_label)}/>",
+                  f"<category term=\"sample\" label={quoteattr(cat.t('badge.sample'))}/>" if record.sample else "",
                   f"<summary type=\"text\">{escape(summary)}</summary>" if summary else "",
                   "</entry>"]
     lines.append("</feed>")
@@ -113,12 +115,14 @@ def calendar(public: Registry, cat: Catalogue, site: dict, base_url: str | None)
         lines += ["BEGIN:VEVENT", f"UID:{record_uuid(record)}",
                   f"DTSTAMP:{start:%Y%m%d}T000000Z",
                   f"DTSTART;VALUE=DATE:{start:%Y%m%d}", f"DTEND;VALUE=DATE:{end:%Y%m%d}",
-                  f"SUMMARY:{ics_text(views.name(record))}",
+                  f"SUMMARY:{ics_text((cat.t('sample.feed') if record.sample else '') + views.name(record))}",
                   f"CATEGORIES:{ics_text(views.enum(record, 'type'))}"]
         if venue:
             lines.append(f"LOCATION:{ics_text(venue)}")
-        if record.get("summary"):
-            lines.append(f"DESCRIPTION:{ics_text(cat.text(record.get('summary')))}")
+        description = "\n".join(text for text in (cat.t("sample.calendar") if record.sample else "",
+                                                   cat.text(record.get("summary"))) if text)
+        if description:
+            lines.append(f"DESCRIPTION:{ics_text(description)}")
         if base_url:
             lines.append(f"URL:{absolute(base_url, record_url('event', record.id))}")
         lines.append("END:VEVENT")

@@ -96,15 +96,17 @@ class Registry:
         return sum(len(records) for records in self._by_kind.values())
 
     def without_samples(self) -> Registry:
-        """A registry without sample records, and without sample partner entries in districts."""
+        """A registry without sample records, and without sample partner entries and example offices in districts."""
         kept = []
         for kind in KINDS:
             for record in self.all(kind):
                 if record.sample:
                     continue
-                if kind == "district" and any(p.get("sample") for p in record.get("partners", [])):
-                    data = dict(record.data)
-                    data["partners"] = [p for p in data["partners"] if not p.get("sample")]
+                example_office = isinstance(record.get("office"), dict) and record.get("office").get("example") is True
+                if kind == "district" and (example_office or any(p.get("sample") for p in record.get("partners", []))):
+                    data = {key: value for key, value in record.data.items() if key != "office" or not example_office}
+                    if "partners" in data:
+                        data["partners"] = [p for p in data["partners"] if not p.get("sample")]
                     record = Record(kind, record.id, Document(record.src_path, data, record.doc.marks,
                                                               record.doc.key_marks, record.doc.raw))
                 kept.append(record)

@@ -7,6 +7,7 @@ from typing import Any
 
 from . import folder_of
 from .catalogue import Catalogue
+from .contacts import contact_view
 from .datapages import plan_data_pages
 from .depends import TrackedRegistry, Tracker, bucket_of, record_buckets
 from .model import Record, Registry
@@ -133,16 +134,32 @@ class SitePlan:
     def site(self) -> dict[str, Any]:
         s, t = self.settings, self.cat
         contact = s.get("contact", {})
+        example = contact.get("example") is True
+        if example and not self.with_examples:  # invented details are never published as real
+            contact = {"office": contact.get("office")}
         police = s.get("police_filing")
         police_code = "".join(ch for ch in police if ch.isdigit()) if police else ""
         return {
             "title": t.text(s.get("title")), "organiser": t.text(s.get("organiser")),
             "office": t.text(contact.get("office")), "email": contact.get("email", ""),
             "phone": contact.get("phone", ""), "address": t.text(contact.get("address")),
+            "hours": t.text(contact.get("hours")), "contact_example": example and self.with_examples,
+            "samples": self.samples_shown(),
             "site_code": s.get("site_code", ""), "icp": s.get("icp", ""), "police_filing": police or "",
             "police_url": f"https://www.beian.gov.cn/portal/registerSystemInfo?recordcode={police_code}" if police_code else "",
             "licence": t.text(s.get("licence")), "as_of": t.date(self.as_of), "lang": "zh-CN" if t.lang == "zh" else "en",
         }
+
+    @property
+    def with_examples(self) -> bool:
+        """Whether sample records and example contacts are built (site.yaml include_samples)."""
+        return self.settings.get("include_samples") is True
+
+    def samples_shown(self) -> bool:
+        """Whether any page counts or lists a sample: a sample record or sample partner entry in the public view."""
+        inner = self.registry.inner
+        return any(r.sample for kind in LISTED_KINDS for r in inner.all(kind)) or any(
+            p.get("sample") for d in inner.all("district") for p in d.get("partners", []))
 
     def nav(self) -> list[dict[str, str]]:
         """The main navigation: each item's url, text and the section (first path segment) it marks current."""
@@ -241,8 +258,13 @@ class SitePlan:
         plan_data_pages(self)
 
     def plan_home(self) -> None:
-        counts = [{"kind": kind, "label": self.plural(kind), "count": len(self.registry.all(kind)),
-                   "url": f"{folder_of(kind)}/index.html"} for kind in LISTED_KINDS if kind != "district"]
+        counts = []
+        for kind in LISTED_KINDS:
+            if kind != "district":
+                records = self.registry.all(kind)
+                samples = sum(r.sample for r in records)
+                counts.append({"kind": kind, "label": self.plural(kind), "count": len(records), "url": f"{folder_of(kind)}/index.html",
+                               "sample_text": self.cat.t("sample.of", n=samples) if samples else ""})
         glance = [{"plan": p, "url": f"progress/{p['id']}.html", "title": self.cat.text(p["name"]),
                    "cells": [self.total_cell(p, m) for m in p["metrics"] if m["id"] in p["totals"]]}
                   for p in self.progress]
@@ -399,7 +421,8 @@ class SitePlan:
         crumbs = [self.home_crumb(), self.kind_crumb(kind)]
         context: dict[str, Any] = {"record": views.card(record), "facts": views.facts(record),
                                    "related": self.related(record), "kind": kind,
-                                   "kind_label": self.cat.t(f"kind_one.{kind}")}
+                                   "kind_label": self.cat.t(f"kind_one.{kind}"),
+                                   "contact": contact_view(record, self.registry, self.settings, self.cat, self.with_examples)}
         if kind == "institute":
             partner_of = [d for d in self.ordered("district")
                           if any(p.get("institute") == record.id for p in d.get("partners", []))]
@@ -475,6 +498,7 @@ class SitePlan:
                 "status_label": self.cat.t(f"status.{status}" + (".final" if plan.get("closed") and status == "behind" else "")),
                 "symbol": STATUS_SYMBOL.get(status, ""), "part_of": metric.get("part_of"),
                 "percent_text": "—" if cell["percent"] is None else f"{cell['percent']}%",
+                "sample_text": self.cat.t("sample.of", n=cell["samples"]) if cell["samples"] else "",
                 "bar": min(100, cell["percent"] or 0) if cell["percent"] is not None else 0}
 
     def row_cell(self, plan: dict, row: dict, metric: dict) -> dict[str, Any]:
@@ -522,7 +546,9 @@ class SitePlan:
         labels = self.field_labels(kind)
         filters = [f"{labels.get(field, field)}：{'、'.join(self.cat.label(kind, field, v) for v in values)}"
                    for field, values in metric["where"].items()]
+        samples = sum(card["sample"] for card in cards)
         self.add(cell["url"], "drilldown.html", title, crumbs, cell=cell, cards=cards, count=len(cards), metric=metric,
+                 sample_text=self.cat.t("sample.counted", n=samples) if samples else "",
                  plan_name=self.cat.text(plan["name"]), kind_label=self.plural(kind),
                  date_label=labels.get(metric["date_field"], metric["date_field"]),
                  owner_labels="、".join(labels.get(f, f) for f in metric["owner_fields"]),

@@ -93,23 +93,39 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
-def format_text(problems: list[Problem], record_count: int) -> str:
-    """Render problems for a terminal, ending with a one-line summary."""
+WARNING = "提醒 / warning"
+
+
+def warning_text(warning: Problem) -> str:
+    """Render a warning: `path:line:col: 提醒 / warning: field: 中文 / English — 提示 / hint`."""
+    return f"{warning.src_path}:{warning.line}:{warning.column}: {WARNING}: {warning.message()}"
+
+
+def _warnings_tail(warnings: list[Problem]) -> tuple[str, str]:
+    n = len(warnings)
+    return (f"；{n} 条提醒（不影响构建）", f"; {_count(n, 'warning')} (the build goes ahead)") if n else ("", "")
+
+
+def format_text(problems: list[Problem], record_count: int, warnings: list[Problem] = ()) -> str:
+    """Render problems (then warnings) for a terminal, ending with a one-line summary."""
     lines = [p.text() for p in problems[:TEXT_LIMIT]]
     if len(problems) > TEXT_LIMIT:
         more = len(problems) - TEXT_LIMIT
         lines.append(f"……还有 {more} 个问题未显示 / {more} more problems not shown (--format json lists them all)")
+    lines += [warning_text(w) for w in warnings[:TEXT_LIMIT]]
     files = len({p.src_path for p in problems})
+    tail_zh, tail_en = _warnings_tail(list(warnings))
     if problems:
-        lines.append(f"发现 {len(problems)} 个问题，涉及 {files} 个文件 / {_count(len(problems), 'problem')} in {_count(files, 'file')}")
+        lines.append(f"发现 {len(problems)} 个问题，涉及 {files} 个文件{tail_zh} / "
+                     f"{_count(len(problems), 'problem')} in {_count(files, 'file')}{tail_en}")
     else:
-        lines.append(f"检查通过：{record_count} 条记录，没有问题 / check passed: {record_count} records, no problems")
+        lines.append(f"检查通过：{record_count} 条记录，没有问题{tail_zh} / check passed: {record_count} records, no problems{tail_en}")
     return "\n".join(lines) + "\n"
 
 
-def format_json(problems: list[Problem], record_count: int) -> str:
-    """Render problems as one JSON document (stable key order)."""
-    doc = {"records": record_count, "problems": [asdict(p) for p in problems]}
+def format_json(problems: list[Problem], record_count: int, warnings: list[Problem] = ()) -> str:
+    """Render problems and warnings as one JSON document (stable key order)."""
+    doc = {"records": record_count, "problems": [asdict(p) for p in problems], "warnings": [asdict(w) for w in warnings]}
     return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
@@ -131,18 +147,19 @@ def _summary(problems: list[Problem]) -> tuple[str, str]:
             f"{_count(len(problems), 'problem')} in {_count(files, 'file')}")
 
 
-def format_github(problems: list[Problem], record_count: int) -> str:
+def format_github(problems: list[Problem], record_count: int, warnings: list[Problem] = ()) -> str:
     """Render problems as GitHub Actions annotations, shown inline on the changed lines of a pull request, and a
     closing notice with the total and where the full list is (GitHub shows only the first GITHUB_SHOWN)."""
     lines = []
-    for p in problems:
-        title = _escape_property(p.field or p.code)
-        lines.append(
-            f"::error file={_escape_property(p.src_path)},line={p.line},col={p.column},"
-            f"title={title}::{_escape_data(p.message())}"
-        )
+    for level, items in (("error", problems), ("warning", warnings)):
+        for p in items:
+            title = _escape_property(p.field or p.code)
+            lines.append(
+                f"::{level} file={_escape_property(p.src_path)},line={p.line},col={p.column},"
+                f"title={title}::{_escape_data(p.message())}"
+            )
     if not problems:
-        return format_text([], record_count)
+        return "\n".join([*lines, format_text([], record_count, warnings).splitlines()[-1]]) + "\n"
     zh, en = _summary(problems)
     where_zh = (f"拉取请求页面最多标出前 {GITHUB_SHOWN} 个；" if len(problems) > GITHUB_SHOWN else "") + \
         "完整列表见本次运行页面的 Summary（记录检查），或在本地运行 python build.py check"
@@ -158,14 +175,21 @@ def _cell(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`").replace("<", "&lt;").replace("\r", " ").replace("\n", " ")
 
 
-def format_markdown(problems: list[Problem], record_count: int) -> str:
-    """Render every problem as a Markdown table (file, line, field, message), for a pull request's job summary."""
-    if not problems:
-        return f"## 记录检查 / Record check\n\n{format_text([], record_count)}"
-    zh, en = _summary(problems)
-    lines = ["## 记录检查 / Record check", "", f"{zh} / {en}", "",
-             "| 文件 / file | 行:列 / line:col | 字段 / field | 问题 / problem |", "| --- | --- | --- | --- |"]
-    lines += [f"| {_cell(p.src_path)} | {p.line}:{p.column} | {_cell(p.field)} | {_cell(p.message())} |" for p in problems]
+def _table(items: list[Problem], what: str) -> list[str]:
+    head = [f"| 文件 / file | 行:列 / line:col | 字段 / field | {what} |", "| --- | --- | --- | --- |"]
+    return head + [f"| {_cell(p.src_path)} | {p.line}:{p.column} | {_cell(p.field)} | {_cell(p.message())} |" for p in items]
+
+
+def format_markdown(problems: list[Problem], record_count: int, warnings: list[Problem] = ()) -> str:
+    """Render every problem (and warning) as a Markdown table (file, line, field, message), for a job summary."""
+    lines = ["## 记录检查 / Record check", ""]
+    if problems:
+        zh, en = _summary(problems)
+        lines += [f"{zh} / {en}", "", *_table(problems, "问题 / problem")]
+    else:
+        lines.append(format_text([], record_count).rstrip("\n"))
+    if warnings:
+        lines += ["", f"### 提醒 / Warnings（{len(warnings)}）", "", *_table(list(warnings), "提醒 / warning")]
     return "\n".join(lines) + "\n"
 
 

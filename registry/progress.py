@@ -45,6 +45,7 @@ def compute_progress(registry: Registry, as_of: dt.date) -> list[dict]:
                                 # not-started: as_of < start; achieved: actual >= target;
                                 # on-track: actual >= expected; otherwise behind
       "records": [str],         # ids of the records counted, sorted
+      "samples": int,           # the part of `actual` that sample records make (0 when none is counted)
     }
 
     A metric counts the records of its `kind` whose `date_field` holds an ISO date in
@@ -112,8 +113,9 @@ def _plan_progress(registry: Registry, plan: Record, as_of: dt.date) -> dict:
         for metric in metrics:
             if metric["id"] in row["values"]:
                 amounts = counted[metric["id"]].get(row["district"], {})
+                samples = sum(amount for record_id, amount in amounts.items() if registry.get(metric["kind"], record_id).sample)
                 cells[metric["id"]] = _cell(row["values"][metric["id"]], sum(amounts.values()), sorted(amounts),
-                                            share, started)
+                                            share, started, samples)
         rows.append({
             "district": row["district"],
             "name": district.get("name") if district else None,
@@ -133,7 +135,8 @@ def _plan_progress(registry: Registry, plan: Record, as_of: dt.date) -> dict:
         target = declared_totals[metric_id] if declared else sum(cell["target"] for cell in in_totals)
         actual = sum(cell["actual"] for cell in in_totals)
         records = sorted({record_id for cell in in_totals for record_id in cell["records"]})
-        totals[metric_id] = {**_cell(target, actual, records, share, started), "declared": declared}
+        samples = sum(cell["samples"] for cell in in_totals)
+        totals[metric_id] = {**_cell(target, actual, records, share, started, samples), "declared": declared}
 
     return {
         "id": plan.id,
@@ -193,7 +196,7 @@ def _owners(record: Record, owner_fields) -> set[str]:
     return owners
 
 
-def _cell(target: int, actual: int, records: list[str], share: Fraction, started: bool) -> dict:
+def _cell(target: int, actual: int, records: list[str], share: Fraction, started: bool, samples: int = 0) -> dict:
     expected = _round(target * share, "0.01")
     if not started:
         status = "not-started"
@@ -210,6 +213,7 @@ def _cell(target: int, actual: int, records: list[str], share: Fraction, started
         "expected": float(expected),
         "status": status,
         "records": records,
+        "samples": samples,
     }
 
 

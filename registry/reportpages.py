@@ -49,12 +49,17 @@ class ReportViews:
                 "metric": self.cat.text(metric["name"]), "unit": self.cat.text(metric["unit"]),
                 "sub": bool(metric.get("part_of")),
                 "target": cell["target"], "actual": cell["actual"], "added": cell["added"],
+                "sample_text": self.sample_text(cell["samples"]), "added_sample_text": self.sample_text(cell["added_samples"]),
                 "percent_text": "—" if cell["percent"] is None else f"{cell['percent']}%",
                 "expected": self.cat.number(cell["expected"]), "status": status,
                 "status_label": self.cat.t(f"status.{status}" + (".final" if final else "")),
                 "symbol": STATUS_SYMBOL[status], "url": f"progress/{plan['id']}/{where}/{metric['id']}.html",
             })
         return rows
+
+    def sample_text(self, samples: int) -> str:
+        """“其中示例 n” beside a figure that counts sample records; nothing when none is counted."""
+        return self.cat.t("sample.of", n=samples) if samples else ""
 
     def plan_table(self, plan: dict, cells: dict, district_id: str | None, note: Any = None) -> dict[str, Any]:
         return {"id": plan["id"], "title": self.cat.text(plan["name"]), "url": f"progress/{plan['id']}.html",
@@ -121,10 +126,13 @@ class ReportViews:
             "range": cat.date_range(data["start"], data["end"]), "as_of": cat.date(data["end"]),
             "totals": [self.plan_table(plan, plan["totals"], None) for plan in data["plans"]],
             "behind": behind, "districts": districts,
-            "added_totals": [{"label": cat.t(f"kind.{kind}"), "count": len({rid for e in data["districts"]
-                                                                          for rid in e["added"][kind]})}
+            "added_totals": [self.added_total(kind, {rid for e in data["districts"] for rid in e["added"][kind]})
                              for kind in ADDED_KINDS],
         }
+
+    def added_total(self, kind: str, ids: set[str]) -> dict[str, Any]:
+        samples = sum(self.registry.get(kind, rid).sample for rid in ids)
+        return {"label": self.cat.t(f"kind.{kind}"), "count": len(ids), "sample_text": self.sample_text(samples)}
 
     # -- a district's report card ----------------------------------------------------------------
     def card(self, district_id: str, year: int, data: dict, halves: dict[Half, dict]) -> dict[str, Any]:
@@ -134,8 +142,8 @@ class ReportViews:
         link = self.views.link("district", district_id)
         by_half = {h: next(e for e in d["districts"] if e["district"] == district_id) for h, d in halves.items()}
         added = [{"label": cat.t(f"kind.{kind}"),
-                  "halves": [len(by_half[h]["added"][kind]) for h in sorted(by_half)],
-                  "year": len(entry["added"][kind])} for kind in ADDED_KINDS]
+                  "halves": [self.count(kind, by_half[h]["added"][kind]) for h in sorted(by_half)],
+                  "year": self.count(kind, entry["added"][kind])} for kind in ADDED_KINDS]
         return {
             "district": district_id, "name": link["text"], "url": link["url"], "year": year,
             "title": cat.t("report.card_title", district=link["text"], year=year),
@@ -146,6 +154,10 @@ class ReportViews:
             "halves": [{"label": self.half_label(h), "url": half_url(h)} for h in sorted(by_half)],
             "added": added, "quality": self.quality(entry["quality"]),
         }
+
+    def count(self, kind: str, ids: list[str]) -> dict[str, Any]:
+        """A number of records, with how many of them are samples."""
+        return {"n": len(ids), "sample_text": self.sample_text(sum(self.registry.get(kind, rid).sample for rid in ids))}
 
     # -- progress over time ----------------------------------------------------------------------
     def chart(self, plan: dict, metric: dict, cell: dict, who: str, chart_id: str) -> dict[str, Any]:
@@ -166,6 +178,7 @@ class ReportViews:
         rows = [{"date": cat.date(p["date"]), "actual": "—" if p["actual"] is None else str(p["actual"]),
                  "expected": cat.number(p["expected"]), "target": str(series["target"])} for p in series["points"]]
         return {"id": chart_id, "svg": svg, "title": title, "metric": name, "unit": unit, "rows": rows,
+                "sample_text": cat.t("sample.chart", n=cell["samples"], unit=unit) if cell["samples"] else "",
                 "caption": cat.t("chart.caption", metric=name, unit=unit),
                 "table_caption": cat.t("chart.table_caption", who=who, metric=name), "series": series}
 
@@ -244,8 +257,8 @@ def report_lines(report: dict[str, Any], fmt: str, cat: Catalogue, site_title: s
         head = [cat.t("report.metric"), cat.t("report.target"), cat.t("report.actual"), cat.t("report.percent"),
                 cat.t("report.expected"), cat.t("report.added"), cat.t("report.status")]
         rows = [[f"{r['metric']}（{r['unit']}）" + (f" {cat.t('progress.sub_target')}" if r["sub"] else ""), str(r["target"]),
-                 str(r["actual"]), r["percent_text"], r["expected"], str(r["added"]), r["status_label"]]
-                for r in plan["rows"]]
+                 _with(r["actual"], r["sample_text"]), r["percent_text"], r["expected"], _with(r["added"], r["added_sample_text"]),
+                 r["status_label"]] for r in plan["rows"]]
         out.append(f"{plan['title']}（{plan['period']}）" + (f" — {plan['note']}" if plan["note"] else ""))
         out.append("")
         if md:
@@ -265,7 +278,8 @@ def report_lines(report: dict[str, Any], fmt: str, cat: Catalogue, site_title: s
     heading(2, cat.t("report.summary"))
     for plan in report["totals"]:
         table(plan)
-    out.append(f"{cat.t('report.added_in_half')}：" + "，".join(f"{a['label']} {a['count']}" for a in report["added_totals"]))
+    out.append(f"{cat.t('report.added_in_half')}：" + "，".join(f"{a['label']} {_with(a['count'], a['sample_text'])}"
+                                                                for a in report["added_totals"]))
     out.append("")
     out.append(f"{cat.t('report.behind_list')}：" + ("、".join(b["text"] for b in report["behind"]) or cat.t("report.none")))
     out.append("")
@@ -280,7 +294,8 @@ def report_lines(report: dict[str, Any], fmt: str, cat: Catalogue, site_title: s
             out.extend([cat.t("report.none_added"), ""])
         for group in district["added"]:
             out.append(f"{group['label']}（{group['count']}）")
-            out.extend(f"{bullet}{item['date']} {item['text']}" for item in group["records"])
+            out.extend(f"{bullet}{item['date']} {item['text']}" + (f" 【{cat.t('badge.sample')}】" if item["sample"] else "")
+                       for item in group["records"])
             out.append("")
         heading(3, cat.t("report.quality"))
         quality = district["quality"]
@@ -289,6 +304,11 @@ def report_lines(report: dict[str, Any], fmt: str, cat: Catalogue, site_title: s
         if quality["findings"]:
             out.extend([*(f"{bullet}{q['line']}" for q in quality["findings"]), ""])
     return "\n".join(out).rstrip() + "\n"
+
+
+def _with(figure: Any, sample_text: str) -> str:
+    """A figure as the text report prints it: `12（其中示例 12）` when it counts samples."""
+    return f"{figure}（{sample_text}）" if sample_text else str(figure)
 
 
 def _width(text: str) -> int:

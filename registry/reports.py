@@ -99,11 +99,12 @@ def period_report(registry: Registry, first: dt.date, last: dt.date) -> dict:
       "start": "YYYY-MM-DD", "end": "YYYY-MM-DD",     # first, last
       "plans": [{                # compute_progress(registry, last) entries of the plans overlapping the period,
         ...plan entry...,        #   with every cell (rows and totals) given "added": actual at `last` minus
-      }],                        #   actual on the day before `first`
+      }],                        #   actual on the day before `first`, and "added_samples": the same for samples
       "districts": [{            # every district record (districts and the departments' row);
         "district": str, "name": {zh, en?}, "kind": "district" | "department",
         "behind": bool,          #   any of its cells in these plans is "behind"; behind ones first, then by order
-        "plans": [{"plan": str, "note": {zh, en?} | None, "cells": {metric_id: cell + {"added": int}}}],
+        "plans": [{"plan": str, "note": {zh, en?} | None,
+                   "cells": {metric_id: cell + {"added": int, "added_samples": int}}}],   # added_samples: of added
         "added": {kind: [record id]},     # every ADDED_KINDS kind; dated in [first, last] by added_rules,
                                           #   owned by this district; sorted by date, then id
         "partners": partner_indicator entry at `last` | None (for the departments' row),
@@ -123,8 +124,10 @@ def period_report(registry: Registry, first: dt.date, last: dt.date) -> dict:
         for row, old_row in zip(plan["rows"], opening["rows"], strict=True):
             for metric_id, cell in row["cells"].items():
                 cell["added"] = cell["actual"] - old_row["cells"][metric_id]["actual"]
+                cell["added_samples"] = cell["samples"] - old_row["cells"][metric_id]["samples"]
         for metric_id, cell in plan["totals"].items():
             cell["added"] = cell["actual"] - opening["totals"][metric_id]["actual"]
+            cell["added_samples"] = cell["samples"] - opening["totals"][metric_id]["samples"]
 
     partners = {entry["district"]: entry for entry in partner_indicator(registry, last)}
     added = _added(registry, first, last)

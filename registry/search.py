@@ -273,11 +273,11 @@ class IndexFiles(Mapping[str, bytes]):
             return _json({token: self.postings.flat(token) for token in self.shards[number]})
         return _json([self._stored(record) for record in self.records[number * CHUNK:(number + 1) * CHUNK]])
 
-    def _stored(self, record: Record) -> list[str]:
-        """A doc in the text store: [url, title, title extras, body, date]."""
+    def _stored(self, record: Record) -> list[str | int]:
+        """A doc in the text store: [url, title, title extras, body, date, sample (1 for a sample record, else 0)]."""
         names, title = self.docs.names(record), self.docs.views.name(record)
         return [record_url(record.kind, record.id), title, "\n".join(n for n in names if n != title),
-                "\n".join(self.docs.body(record)), self.docs.date(record)]
+                "\n".join(self.docs.body(record)), self.docs.date(record), int(record.sample)]
 
 
 def build_index(public: Registry, cat: Catalogue) -> Mapping[str, bytes]:

@@ -12,7 +12,8 @@ from .model import Record, Registry
 TITLE_FIELD = {"event": "title"}
 """The field that names a record; `name` unless listed here."""
 
-HIDDEN_FACTS = {"id", "sample", "order", "name", "title", "field_other", "stage_other", "type_other", "mode_other"}
+HIDDEN_FACTS = {"id", "sample", "order", "name", "title", "field_other", "stage_other", "type_other", "mode_other", "office"}
+"""Fields a record page does not list as facts (the office is the page's contact box)."""
 DATE_FIELD = {"achievement": "reported", "event": "start", "project": "signed", "talent": "date", "carrier": "established"}
 """The date a record is listed and sorted by."""
 

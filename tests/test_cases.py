@@ -191,5 +191,6 @@ def test_every_problem_code_is_shown_by_an_invalid_case_or_a_named_test(tmp_path
     tested_elsewhere = {
         "no-records": "test_check_cli.py::test_a_project_without_records_is_one_problem",
         "no-settings": "test_check_cli.py::test_a_project_without_site_yaml_is_one_problem",
+        "no-contact": "test_contacts.py::test_check_warns_of_record_pages_without_any_contact_when_samples_are_off",
     }
     assert codes - shown - set(tested_elsewhere) == set()

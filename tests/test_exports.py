@@ -214,17 +214,19 @@ def test_progress_per_plan_matches_the_computed_progress(out, checked):
     for row in plan["rows"]:
         for metric, cell in row["cells"].items():
             exported = next(r for r in data["rows"] if (r["district"], r["metric"]) == (row["district"], metric))
-            assert (exported["target"], exported["actual"], exported["percent"], exported["status"]) \
-                == (cell["target"], cell["actual"], cell["percent"], cell["status"])
+            assert (exported["target"], exported["actual"], exported["samples"], exported["percent"], exported["status"]) \
+                == (cell["target"], cell["actual"], cell["samples"], cell["percent"], cell["status"])
     totals = {r["metric"]: r["target"] for r in data["rows"] if r["district"] == "total"}
     assert [totals[m] for m in ("projects", "events", "talents", "carriers")] == [300, 250, 40, 25]
     rows = read_csv(out / "data" / "progress-2016-2020.csv")
-    assert rows[0] == ["区镇编号", "区镇", "指标编号", "指标", "目标", "实际完成", "完成率（%）", "按进度应完成", "状态代码", "状态"]
+    assert rows[0] == ["区镇编号", "区镇", "指标编号", "指标", "目标", "实际完成", "其中示例", "完成率（%）", "按进度应完成",
+                       "状态代码", "状态"]
     assert len(rows) - 1 == len(data["rows"])
     en = read_csv(out / "data" / "progress-2016-2020.en.csv")
-    assert en[0][:6] == ["District id", "District", "Metric id", "Metric", "Target", "Actual"]
+    assert en[0][:7] == ["District id", "District", "Metric id", "Metric", "Target", "Actual", "Of which samples"]
     kaifaqu = [r for r in rows[1:] if r[0] == "kaifaqu"]
-    assert kaifaqu and all(r[8] in ("achieved", "on-track", "behind", "not-started") for r in kaifaqu)
+    assert kaifaqu and all(r[9] in ("achieved", "on-track", "behind", "not-started") for r in kaifaqu)
+    assert any(int(r[6]) > 0 for r in kaifaqu), "the shipped sample projects count toward kaifaqu"
 
 
 def test_data_dictionary_lists_every_public_field_and_no_private_one(out, checked):

@@ -237,6 +237,7 @@ def test_shape_and_order(registry):
     assert sorted(plan["totals"]) == ["carriers", "events", "labs", "people", "projects"]
     assert cell(plan, "west", "projects") == {
         "target": 4, "actual": 2, "percent": 50, "expected": 1.93, "status": "on-track", "records": ["p-mid", "p-start"],
+        "samples": 0,
     }
 
 
@@ -280,6 +281,7 @@ def test_where_filter_and_part_of(registry):
     # a Suzhou-level key lab and an incubator are carriers but not provincial key labs
     assert cell(plan, "west", "labs") == {
         "target": 1, "actual": 1, "percent": 100, "expected": 1.0, "status": "achieved", "records": ["c-lab-prov"],
+        "samples": 0,
     }
     assert "labs" not in plan["rows"][2]["cells"]  # east has no sub-target
     assert plan["totals"]["labs"]["records"] == ["c-lab-prov"]
@@ -289,11 +291,12 @@ def test_people_measure(registry):
     plan = plan_at(registry, "2020-12-31")
     assert cell(plan, "west", "people") == {
         "target": 5, "actual": 5, "percent": 100, "expected": 5.0, "status": "achieved", "records": ["t-one", "t-team"],
+        "samples": 0,
     }
     assert cell(plan, "east", "people")["actual"] == 2
     assert plan["totals"]["people"] == {
         "target": 8, "actual": 7, "percent": 87, "expected": 8.0, "status": "behind", "declared": True,
-        "records": ["t-east", "t-one", "t-team"],
+        "records": ["t-east", "t-one", "t-team"], "samples": 0,
     }
 
 
@@ -302,8 +305,23 @@ def test_outside_totals_excluded(registry):
     assert cell(plan, "departments", "events")["records"] == ["e-dep1", "e-dep2", "e-dep3"]
     assert plan["totals"]["events"] == {
         "target": 3, "actual": 2, "percent": 66, "expected": 3.0, "status": "behind", "declared": True,
-        "records": ["e-w1", "e-w2"],
+        "records": ["e-w1", "e-w2"], "samples": 0,
     }
+
+
+def test_samples_counted_say_how_much_of_each_figure_they_make(project):
+    """A cell says how much of its actual sample records make (records, or people): the totals add them up."""
+    files = dict(FILES)
+    files["records/projects/p-mid.yaml"] += "sample: true\n"
+    files["records/talents/t-team.yaml"] += "sample: true\n"
+    result = check(project(files))
+    assert result.ok, "\n".join(map(str, result.problems))
+    plan = plan_at(result.registry, "2020-12-31")
+    assert (cell(plan, "west", "projects")["actual"], cell(plan, "west", "projects")["samples"]) == (3, 1)
+    assert (cell(plan, "west", "people")["actual"], cell(plan, "west", "people")["samples"]) == (5, 4)
+    assert cell(plan, "east", "people")["samples"] == 0
+    assert (plan["totals"]["people"]["actual"], plan["totals"]["people"]["samples"]) == (7, 4)
+    assert plan_at(result.registry.without_samples(), "2020-12-31")["totals"]["people"]["samples"] == 0
 
 
 def test_declared_and_computed_totals(registry):

@@ -169,18 +169,19 @@ def test_half_year_report_numbers_for_the_shipped_records(built_site):
     assert [t.xpath("string(caption/a)") for t in tables] == ["“十三五”期间目标任务", "2017年主要任务指标"]
     assert [th.text_content() for th in tables[0].xpath("thead//th")] == [
         "指标", "目标", "期末完成", "完成率", "按进度应完成", "本期新增", "状态"]
+    # every shipped project, event and talent is a sample: each figure says so beside it
     assert rows_of(tables[0]) == [
-        ["项目合作（项）", "60", "2", "3%", "17.96", "1", "! 进度落后"],
-        ["对接活动（次）", "50", "2", "4%", "14.97", "1", "! 进度落后"],
-        ["人才团队（个）", "10", "1", "10%", "2.99", "0", "! 进度落后"],
+        ["项目合作（项）", "60", "2 其中示例 2", "3%", "17.96", "1 其中示例 1", "! 进度落后"],
+        ["对接活动（次）", "50", "2 其中示例 2", "4%", "14.97", "1 其中示例 1", "! 进度落后"],
+        ["人才团队（个）", "10", "1 其中示例 1", "10%", "2.99", "0", "! 进度落后"],
         ["载体建设（个）", "5", "0", "0%", "1.5", "0", "! 进度落后"],
         ["省级以上重点实验室（个） 其中数", "1", "0", "0%", "0.3", "0", "! 进度落后"],
     ]
-    assert rows_of(tables[1])[0] == ["校企合作项目数（项）", "20", "1", "5%", "9.92", "1", "! 进度落后"]
+    assert rows_of(tables[1])[0] == ["校企合作项目数（项）", "20", "1 其中示例 1", "5%", "9.92", "1 其中示例 1", "! 进度落后"]
     # the same figures counted independently from the YAML files
-    assert rows_of(tables[0])[0][2] == str(_count_yaml("projects", "kaifaqu", "signed", "2016-01-01", "2017-06-30"))
-    assert rows_of(tables[0])[0][5] == str(_count_yaml("projects", "kaifaqu", "signed", "2017-01-01", "2017-06-30"))
-    assert rows_of(tables[0])[1][2] == str(_count_yaml("events", "kaifaqu", "start", "2016-01-01", "2017-06-30"))
+    assert rows_of(tables[0])[0][2].split()[0] == str(_count_yaml("projects", "kaifaqu", "signed", "2016-01-01", "2017-06-30"))
+    assert rows_of(tables[0])[0][5].split()[0] == str(_count_yaml("projects", "kaifaqu", "signed", "2017-01-01", "2017-06-30"))
+    assert rows_of(tables[0])[1][2].split()[0] == str(_count_yaml("events", "kaifaqu", "start", "2016-01-01", "2017-06-30"))
 
     added = {h4.text_content(): [(a.get("href"), a.text_content()) for a in h4.getnext().xpath(".//a")]
              for h4 in section.xpath(".//h4")}
@@ -193,7 +194,8 @@ def test_half_year_report_numbers_for_the_shipped_records(built_site):
         "! 已明确 3 家长期合作单位，政策要求 5 家以上，还差 2 家。")
 
     (summary,) = doc.xpath("//section[@class='report-summary']")
-    assert rows_of(summary.xpath(".//table")[0])[0] == ["项目合作（项）", "300", "7", "2%", "89.82", "4", "! 进度落后"]
+    assert rows_of(summary.xpath(".//table")[0])[0] == ["项目合作（项）", "300", "7 其中示例 7", "2%", "89.82", "4 其中示例 4",
+                                                         "! 进度落后"]
 
 
 def test_every_dated_record_is_listed_in_exactly_the_half_that_contains_its_date(built_site, shipped):
@@ -237,9 +239,10 @@ def test_reports_index_and_district_cards(built_site):
     card = html.parse(str(built_site / "reports" / "districts" / "kaifaqu-2017.html")).getroot()
     assert card.xpath("string(//h1)") == "开发区2017年度大院大所合作报告卡"
     tables = card.xpath("//table")
-    assert rows_of(tables[1])[0] == ["校企合作项目数（项）", "20", "1", "5%", "20", "1", "! 未完成"]
+    assert rows_of(tables[1])[0] == ["校企合作项目数（项）", "20", "1 其中示例 1", "5%", "20", "1 其中示例 1", "! 未完成"]
     added = {r[0]: r[1:] for r in rows_of(tables[-1])}
-    assert added["合作项目"] == ["1", "0", "1"] and added["科技成果"] == ["1", "0", "1"]
+    assert added["合作项目"] == ["1 其中示例 1", "0", "1 其中示例 1"]
+    assert added["科技成果"] == ["1 其中示例 1", "0", "1 其中示例 1"]
 
 
 def test_only_halves_ended_by_the_as_of_date_are_built(shipped, run):
@@ -260,13 +263,14 @@ def test_report_command_prints_the_page_figures_as_markdown(shipped, run, built_
     md_rows = [[c.strip() for c in line.strip("|").split("|")] for line in lines
                if line.startswith("| ") and not line.startswith(("| 指标", "| ---"))]
     doc = html.parse(str(built_site / "reports" / "2017-h1.html")).getroot()
-    page_rows = [[re.sub(r"^[!✓→–] ", "", c) for c in row] for t in doc.xpath("//table") for row in rows_of(t)]
+    page_rows = [[re.sub(r"^(\d+) (其中示例 \d+)$", r"\1（\2）", re.sub(r"^[!✓→–] ", "", c)) for c in row]
+                 for t in doc.xpath("//table") for row in rows_of(t)]
     assert md_rows == page_rows  # every table of the page, in order, with the same figures
     headings = [line[3:] for line in lines if line.startswith("## ")]
     page_h2 = [" ".join(h.text_content().split()) for h in doc.xpath("//h2")]
     assert headings[0] == page_h2[0] == "全市概况"
     assert [h.replace("（进度落后）", "") for h in headings[1:]] == [h.replace(" 进度落后", "") for h in page_h2[1:]]
-    assert "- 2017年2月28日 新型显示驱动技术联合实验室" in lines
+    assert "- 2017年2月28日 新型显示驱动技术联合实验室 【示例】" in lines
 
 
 def test_report_command_text_and_usage_errors(shipped, run):
@@ -306,7 +310,8 @@ def test_half_year_report_prints_a_page_per_district(page, site_url, built_site)
     names = [" ".join(h.text_content().split()).replace(" 进度落后", "")
              for h in doc.xpath("//section[contains(@class, 'report-district')]/h2")]
     assert len(names) == 12
-    assert pages[0].splitlines()[1] == "大院大所合作工作督查报告(2017年上半年)"
+    assert pages[0].startswith("演示数据"), "a printed report from a site with samples says so at its top"
+    assert "大院大所合作工作督查报告(2017年上半年)" in pages[0].splitlines()[:5]
     # each district starts a page of its own, headed by its name, in the page's order
     heads = [text.splitlines()[0].split(" ")[0] for text in pages]
     starts = [i for i, head in enumerate(heads) if any(_same_text(head, name) for name in names)]

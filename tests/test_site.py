@@ -263,8 +263,9 @@ def test_jobs_caps_the_processes_and_changes_no_byte(project, run, tmp_path, mon
 def test_when_the_private_values_change_the_files_linked_from_the_last_build_are_scanned_again(project, run):
     root = project({}, with_shipped_records=True)
     settings = root / "site.yaml"  # the office's phone, shown in every page's footer
-    settings.write_text(settings.read_text(encoding="utf-8").replace("contact:\n", 'contact:\n  phone: "0512-6000 0001"\n', 1),
+    settings.write_text(settings.read_text(encoding="utf-8").replace('phone: "0512-0000 1000"', 'phone: "0512-6000 0001"', 1),
                         encoding="utf-8")
+    assert '"0512-6000 0001"' in settings.read_text(encoding="utf-8")
     assert run("--root", str(root), "build").code == 0
     before = snapshot(root / "public")
     # Only a private field changes: no page changes, every page is linked from the last build, and every one now
@@ -408,7 +409,7 @@ def test_achievement_page_follows_the_annex_1_form_without_the_researchers_phone
     rows = [text_of(th) for th in page.xpath("//table[@class='form-sheet']//th")]
     assert rows[:4] == ["科技成果名称", "大院大所名称", "成果所在院、系、实验室", "科技成果研发负责人"]
     assert "联系电话" not in rows
-    assert "请联系填报区镇：千灯科技部门" in text_of(page.xpath("//p[@class='contact-note']")[0])
+    assert text_of(page.xpath("//section[@class='contact']/p[@class='contact-intro']")[0]) == "了解或洽谈此成果，请联系填报区镇：千灯科技部门"
     ticked = [text_of(s) for s in page.xpath("//ul[@class='checks']//strong")]
     assert ticked == ["☑ 新材料", "☑ 小批量生产阶段"]
 

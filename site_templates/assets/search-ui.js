@@ -35,6 +35,13 @@ async function showMore() {
     link.className = "card-title";
     link.href = new URL(`../${result.url}`, import.meta.url).href;
     link.textContent = result.title;
+    item.append(link);
+    if (result.sample) {  // fiction is marked in the results as on every list
+      const badge = document.createElement("span");
+      badge.className = "badge badge-sample";
+      badge.textContent = form.dataset.msgSample;
+      item.append(" ", badge);
+    }
     const meta = document.createElement("p");
     meta.className = "card-meta";
     for (const text of [kindLabel(result.kind), result.date]) {
@@ -52,7 +59,7 @@ async function showMore() {
         excerpt.append(mark);
       } else excerpt.append(part.text);
     }
-    item.append(link, meta, excerpt);
+    item.append(meta, excerpt);
     list.append(item);
   }
   current.shown += slice.length;

@@ -137,9 +137,10 @@ export class SearchIndex {
     return { runs, hits };
   }
 
-  /** What a result shows: url, title, date and an excerpt as [{text, mark}] segments around the first match. */
+  /** What a result shows: url, title, date, whether it is a sample, and an excerpt as [{text, mark}] segments
+   * around the first match. */
   async describe(hit, runs, width = 60) {
-    const [url, title, , body, date] = await this.chunkOf(hit.doc);
+    const [url, title, , body, date, sample] = await this.chunkOf(hit.doc);
     const flat = body.replace(/\s+/g, " ");
     const lower = normalise(flat);
     // Offsets carry over only where normalising kept the length (the usual case); otherwise show the start.
@@ -161,6 +162,6 @@ export class SearchIndex {
       excerpt.push({ text: flat.slice(at + run.length, end), mark: false });
     }
     if (end < flat.length) excerpt.push({ text: "…", mark: false });
-    return { url, title, date, kind: hit.kind, excerpt };
+    return { url, title, date, kind: hit.kind, excerpt, sample: sample === 1 };
   }
 }
