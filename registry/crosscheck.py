@@ -132,6 +132,11 @@ def _check_refs(record: Record, registry: Registry, schemas: SchemaSet, suggeste
             target = registry.get(target_kind, value)
             kind_zh = KIND_ZH[target_kind]
             if target is None:
+                if not value.strip():  # a template's "" left as it was
+                    example = next((r.id for r in registry.all(target_kind)), "")
+                    problems.append(_at(record, path, "empty-ref", f"还没有填写{kind_zh}的编号", f"the {target_kind} id is empty",
+                                        f"填写编号，例如 {example}", f"write its id, e.g. {example}"))
+                    continue
                 hint = _unknown_ref_hint(registry, target_kind, value, suggesters)
                 problems.append(_at(record, path, "unknown-ref", f"找不到编号为 {shown(value)} 的{kind_zh}",
                                     f"no {target_kind} has the id {shown(value)}", *hint))

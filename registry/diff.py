@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import KINDS
+from . import KINDS, folder_of
 from .check import CheckResult, check
 from .errors import RegistryError, SchemaError, UsageError
 from .progress import compute_progress
@@ -29,6 +29,8 @@ class RecordChange:
     id: str
     name: str
     fields: list[str] = field(default_factory=list)
+    sample: bool = False
+    """Added with `sample: true`, or changed to it: fiction that a reviewer must not merge as a real record."""
 
 
 @dataclass
@@ -146,11 +148,12 @@ def compare(root: Path, ref: str, as_of: str | None = None) -> Diff:
         new = {r.id: r for r in after.registry.all(kind)}
         for record_id in sorted(set(old) | set(new)):
             if record_id not in old:
-                added.append(RecordChange(kind, record_id, _name(new[record_id])))
+                added.append(RecordChange(kind, record_id, _name(new[record_id]), sample=new[record_id].sample))
             elif record_id not in new:
                 removed.append(RecordChange(kind, record_id, _name(old[record_id])))
             elif fields := changed_fields(old[record_id].data, new[record_id].data):
-                changed.append(RecordChange(kind, record_id, _name(new[record_id]), fields))
+                became_sample = new[record_id].sample and not old[record_id].sample
+                changed.append(RecordChange(kind, record_id, _name(new[record_id]), fields, became_sample))
     old_numbers, new_numbers = _numbers(before, as_of_date), _numbers(after, as_of_date)
     moves = []
     if old_numbers and new_numbers:
@@ -192,12 +195,27 @@ def _problem_lines(diff: Diff) -> list[str]:
     return lines
 
 
+SAMPLE_WARNING = ("示例数据：以下记录标有 sample: true，合并后会显示为“示例”（虚构），不发布示例数据时也不会出现；"
+                  "正式记录请删除这一行 / Sample data: these records are marked sample: true, so the site shows them as "
+                  "fictional and leaves them out when samples are not built; delete the line from a real record")
+
+
+def _samples(diff: Diff) -> list[RecordChange]:
+    return [item for item in (*diff.added, *diff.changed) if item.sample]
+
+
+def _path(item: RecordChange) -> str:
+    return f"records/{folder_of(item.kind)}/{item.id}.yaml"
+
+
 def format_text(diff: Diff, schemas) -> str:
     """Render a diff for a terminal."""
     lines = [f"对比 / comparing {diff.ref} ({diff.commit[:12]}) → 工作区 / working tree",
              f"记录 / records: 新增 {len(diff.added)} / added, 修改 {len(diff.changed)} / changed, "
              f"删除 {len(diff.removed)} / removed"]
     lines += _problem_lines(diff)
+    if _samples(diff):
+        lines += ["", f"注意 / note — {SAMPLE_WARNING}:", *(f"  {_path(item)}  {item.name}" for item in _samples(diff))]
     for heading, items in (("新增 / added", diff.added), ("修改 / changed", diff.changed), ("删除 / removed", diff.removed)):
         if not items:
             continue
@@ -205,7 +223,7 @@ def format_text(diff: Diff, schemas) -> str:
         for item in items:
             zh, en = _kind_title(schemas, item.kind)
             fields = f"  [{', '.join(item.fields)}]" if item.fields else ""
-            lines.append(f"  {zh} / {en}  {item.id}  {item.name}{fields}")
+            lines.append(f"  {zh} / {en}  {item.id}  {item.name}{fields}" + ("  【示例 / sample】" if item.sample else ""))
     lines += ["", f"进度变化 / progress (统计截至 / as of {diff.as_of})"]
     lines += [f"  {move_text(m)}" for m in diff.moves] or ["  没有变化 / nothing moves"]
     return "\n".join(lines) + "\n"
@@ -224,6 +242,9 @@ def format_markdown(diff: Diff, schemas) -> str:
              f"删除 **{len(diff.removed)}** / removed"]
     for line in _problem_lines(diff):
         lines += ["", f"> **{_cell(line)}**"]
+    if _samples(diff):
+        lines += ["", "> [!WARNING]", f"> **{_cell(SAMPLE_WARNING)}**", ">",
+                  *(f"> - `{_path(item)}` {_cell(item.name)}" for item in _samples(diff))]
     sections = (("新增 / Added", diff.added), ("修改 / Changed", diff.changed), ("删除 / Removed", diff.removed))
     for heading, items in sections:
         if not items:
@@ -232,7 +253,8 @@ def format_markdown(diff: Diff, schemas) -> str:
         for item in items:
             zh, en = _kind_title(schemas, item.kind)
             fields = ", ".join(f"`{f}`" for f in item.fields)
-            lines.append(f"| {zh} / {en} | `{item.id}` | {_cell(item.name)} | {fields} |")
+            sample = " **（示例 / sample）**" if item.sample else ""
+            lines.append(f"| {zh} / {en} | `{item.id}` | {_cell(item.name)}{sample} | {fields} |")
     lines += ["", f"#### 进度变化 / Progress that moves (统计截至 / as of {diff.as_of})", ""]
     if diff.moves:
         lines += ["| 目标 / target | 变化 / change |", "| --- | --- |"]

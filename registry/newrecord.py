@@ -12,6 +12,10 @@ from .schemas import SchemaSet
 
 _REF_EXAMPLES = {"institute": "tsinghua", "district": "kaifaqu", "achievement": "graphene-film"}
 
+STARTERS = "record-templates"
+"""The folder of blank records staff copy in GitHub's web editor: record-templates/<kind>.yaml, each `template(kind)`."""
+STARTER_KINDS = ("achievement", "event", "project", "talent", "carrier", "institute")
+
 
 def _line(value: str, comment: str) -> str:
     """Join a placeholder and the field's comment into one comment: the field first, then how to fill it in."""
@@ -33,10 +37,10 @@ def _comment(node: dict, required: bool) -> str:
     return text
 
 
-def _placeholder(schemas: SchemaSet, kind: str, path: tuple, node: dict, indent: str, record_id: str) -> list[str]:
+def _placeholder(schemas: SchemaSet, kind: str, path: tuple, node: dict, indent: str, record_id: str | None) -> list[str]:
     """Lines for one field's value, starting on the key's line (returned first element is the inline part)."""
     if path == ("id",):
-        return [f" {record_id}"]
+        return [f" {record_id}" if record_id else ' ""  # 与文件名相同（不含 .yaml）/ the file name without .yaml']
     if node.get("x-ref"):
         example = _REF_EXAMPLES.get(node["x-ref"], "")
         return [f' ""  # 填编号，例如 / an id, e.g. {example}']
@@ -67,16 +71,21 @@ def _placeholder(schemas: SchemaSet, kind: str, path: tuple, node: dict, indent:
     return [' ""']
 
 
-def template(schemas: SchemaSet, kind: str, record_id: str) -> str:
-    """Return the YAML template of a new record: required fields first, then optional ones commented out."""
+def template(schemas: SchemaSet, kind: str, record_id: str | None) -> str:
+    """Return the YAML template of a new record: required fields first, then optional ones commented out.
+    Without an id, the template staff copy (record-templates/): the id is left for them to write."""
     schema = schemas.schema(kind)
     required = schema.get("required", [])
     props = schemas.properties(kind)
     lines = [
-        f"# {schema.get('title')} / {schema.get('x-title-en')}：{record_id}",
+        f"# {schema.get('title')} / {schema.get('x-title-en')}：{record_id}" if record_id else
+        f"# {schema.get('title')} / {schema.get('x-title-en')}：新记录模板 / template for a new record",
         "# 填写后运行 python build.py check 检查 / fill it in, then run: python build.py check",
         "",
     ]
+    if not record_id:
+        lines[2:2] = [f"# 复制到 records/{folder_of(kind)}/编号.yaml，逐项填写；这是正式记录，不要加 sample: true",
+                      f"# copy it to records/{folder_of(kind)}/<id>.yaml and fill it in: a real record, never sample: true"]
     order = [n for n in required if n in props] + [n for n in props if n not in required and n != "sample"]
     for index, name in enumerate(order):
         node = props[name]
