@@ -90,7 +90,7 @@ def _check(root: Path, schemas: SchemaSet | None, timings: Timings) -> CheckResu
     records: list[Record] = []
     folder = cache.enabled(root)
     # A record's problems depend only on its bytes, its schema and this code: reuse them when all three are the same.
-    salt = cache.digest(cache.code_version("check", "yamlload", "validate", "schemas", "problems", "model").encode(),
+    salt = cache.digest(cache.code_version("check", "yamlload", "slips", "validate", "schemas", "problems", "model").encode(),
                         cache.folder_digest(root / "schemas").encode()) if folder else ""
     store = cache.RecordCache(folder, salt)
     results: dict[str, tuple] = {}

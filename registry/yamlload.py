@@ -7,7 +7,6 @@ objects, and it forgets where each value stood.
 
 from __future__ import annotations
 
-import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +28,7 @@ from yaml.events import (
 from yaml.nodes import ScalarNode
 
 from .problems import Problem, shown
+from .slips import near_error, typing_slip
 
 MAX_BYTES = 1 << 20
 """A file larger than this (1 MiB) is refused before it is parsed."""
@@ -40,9 +40,6 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _resolver = yaml.resolver.Resolver()
 _constructor = SafeConstructor()
 _STR = "tag:yaml.org,2002:str"
-_FULLWIDTH_KEY = re.compile(r"^\s*(-\s+)?[A-Za-z_][A-Za-z0-9_]*\s*：")
-_NO_SPACE_KEY = re.compile(r"^\s*(-\s+)?(?P<key>[A-Za-z_][A-Za-z0-9_]*):[^\s:/\"']")
-"""`status:tracked`: YAML reads a colon without a space after it as part of the text."""
 
 Path_ = tuple  # a path into the data: keys and list indexes
 
@@ -284,20 +281,6 @@ def _plain_tag(value: str) -> str:
     return _STR
 
 
-def _near_error(lines: list[str], line: int) -> list[int]:
-    """Lines that may hold the slip behind a parse error reported at `line`: that line, the three lines with content
-    above it, and the line after. Comments and blank lines are passed over: in a template from `build.py new` the
-    comments below a slip move the error to the end of the file, far from it."""
-    near = [line] if 1 <= line <= len(lines) else []
-    number = min(line, len(lines) + 1) - 1
-    while number >= 1 and len(near) < 4:
-        stripped = lines[number - 1].strip()
-        if stripped and not stripped.startswith("#"):
-            near.append(number)
-        number -= 1
-    return near + ([line + 1] if line + 1 <= len(lines) else [])
-
-
 def _parse_problem(src_path: str, text: str, error: yaml.YAMLError) -> Problem:
     """Translate a libyaml error into a problem, spotting a full-width colon typed by a Chinese IME."""
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
@@ -305,25 +288,11 @@ def _parse_problem(src_path: str, text: str, error: yaml.YAMLError) -> Problem:
         mark = error.context_mark  # where the unclosed quote opens, not the end of the file
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     lines = text.splitlines()
-    near = _near_error(lines, line)
-    for number in near:
-        if _FULLWIDTH_KEY.match(lines[number - 1]):
-            column = lines[number - 1].index("：") + 1
-            return Problem(src_path, number, column, "", "yaml-fullwidth-colon",
-                           "字段名后面用了全角冒号“：”", "a full-width colon ： follows the field name",
-                           "改成英文冒号加空格，例如 stage: research", "use an ASCII colon and a space, e.g. stage: research")
-    for number in near:
-        if match := _NO_SPACE_KEY.match(lines[number - 1]):
-            return Problem(src_path, number, match.end() - 1, "", "yaml-colon-space",
-                           "冒号后面缺少空格", "a colon is not followed by a space",
-                           f"在冒号后加一个空格：{match.group('key')}: …", f"put a space after the colon: {match.group('key')}: …")
-    for number in sorted(n for n in near if n <= line):
-        content = lines[number - 1]
-        if not content.lstrip().startswith("#") and len(re.findall(r'(?<!\\)"', content)) % 2:
-            return Problem(src_path, number, content.index('"') + 1, "", "yaml-syntax", "引号没有配对", "a quote is not closed",
-                           "在这个值的末尾补上同样的引号", "close the quote at the end of the value")
+    slip = typing_slip(src_path, lines, line)
+    if slip is not None:
+        return slip
     if not (1 <= line <= len(lines)) or not lines[line - 1].strip() or lines[line - 1].lstrip().startswith("#"):
-        above = [n for n in near if n < line]  # found after comments or at the end: the slip is on the line above them
+        above = [n for n in near_error(lines, line) if n < line]  # found after comments or at the end: point above
         if above:
             line, column = above[0], 1
     if 0 < line <= len(lines) and "\t" in (indent := lines[line - 1][: len(lines[line - 1]) - len(lines[line - 1].lstrip())]):
