@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 import unicodedata
 from functools import cache
@@ -45,7 +46,14 @@ def _max_chars(validator, limit, instance, schema):
         yield ValidationError(f"{count} characters, limit {limit}")
 
 
-_Validator = validators.extend(Draft202012Validator, {"x-max-chars": _max_chars})
+def _finite_number(checker, instance) -> bool:
+    """JSON's numbers: YAML's .nan and .inf are floats but no number a record can mean (nor JSON can write)."""
+    number = Draft202012Validator.TYPE_CHECKER.is_type(instance, "number")
+    return number and (not isinstance(instance, float) or math.isfinite(instance))
+
+
+_Validator = validators.extend(Draft202012Validator, {"x-max-chars": _max_chars},
+                               type_checker=Draft202012Validator.TYPE_CHECKER.redefine("number", _finite_number))
 _FORMATS = Draft202012Validator.FORMAT_CHECKER
 
 
