@@ -13,9 +13,11 @@ from pathlib import Path
 
 from . import cache
 from .cache import Timings
-from .crosscheck import crosscheck
+from .crosscheck import NAME_PATHS, crosscheck
+from .dates import date_problems, today
 from .discover import Found, discover
 from .model import Record, Registry
+from .names import fold_names
 from .problems import Problem, bounded
 from .schemas import SchemaSet
 from .validate import validate
@@ -35,7 +37,8 @@ class CheckResult:
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        """No errors (warnings, such as a likely duplicate, do not stop a build)."""
+        return not any(p.level == "error" for p in self.problems)
 
     def published(self) -> Registry:
         """The registry as the site publishes it: samples left out if site.yaml says so, private fields dropped."""
@@ -52,7 +55,7 @@ def load_settings(root: Path, schemas: SchemaSet) -> tuple[dict, list[Problem]]:
     doc, problems = load(path, SETTINGS_FILE)
     if doc is None:
         return {}, problems
-    return doc.data, problems + validate(schemas, "site", doc)
+    return doc.data, problems + validate(schemas, "site", doc) + date_problems(schemas, "site", doc, today())
 
 
 def check(root: Path, schemas: SchemaSet | None = None, timings: Timings | None = None) -> CheckResult:
@@ -87,7 +90,8 @@ def _check(root: Path, schemas: SchemaSet | None, timings: Timings) -> CheckResu
     records: list[Record] = []
     folder = cache.enabled(root)
     # A record's problems depend only on its bytes, its schema and this code: reuse them when all three are the same.
-    salt = cache.digest(cache.code_version("check", "yamlload", "validate", "schemas", "problems", "model").encode(),
+    salt = cache.digest(cache.code_version("check", "yamlload", "validate", "schemas", "problems", "model", "text",
+                                           "encoding", "names").encode(),
                         cache.folder_digest(root / "schemas").encode()) if folder else ""
     store = cache.RecordCache(folder, salt)
     results: dict[str, tuple] = {}
@@ -167,6 +171,7 @@ def _check_file(schemas: SchemaSet, item: Found, data: bytes | None) -> tuple[Do
     doc, file_problems = load(item.path, item.src_path) if data is None else _parse(item.src_path, data)
     if doc is not None and isinstance(doc.data, dict):
         file_problems = file_problems + validate(schemas, item.kind, doc)
+        doc.folded = fold_names(doc.data, NAME_PATHS[item.kind])  # kept in the cache: a warm check needs no tables
     return doc, file_problems
 
 

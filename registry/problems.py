@@ -28,6 +28,8 @@ class Problem:
     en: str
     hint_zh: str = ""
     hint_en: str = ""
+    level: str = "error"
+    """"error" (check fails, nothing is built) or "warning" (reported, e.g. a likely duplicate; check passes)."""
 
     def message(self) -> str:
         """Render the field and what is wrong: `field: 中文 / English — 提示 / hint`."""
@@ -38,8 +40,9 @@ class Problem:
         return f"{field}{self.zh} / {self.en}{hint}"
 
     def text(self) -> str:
-        """Render as `path:line:col: field: 中文 / English — 提示 / hint`."""
-        return f"{self.src_path}:{self.line}:{self.column}: {self.message()}"
+        """Render as `path:line:col: field: 中文 / English — 提示 / hint` (a warning says so first)."""
+        warning = "警告 / warning: " if self.level == "warning" else ""
+        return f"{self.src_path}:{self.line}:{self.column}: {warning}{self.message()}"
 
 
 def shown(value: object, limit: int = VALUE_CHARS) -> str:
@@ -99,9 +102,16 @@ def format_text(problems: list[Problem], record_count: int) -> str:
     if len(problems) > TEXT_LIMIT:
         more = len(problems) - TEXT_LIMIT
         lines.append(f"……还有 {more} 个问题未显示 / {more} more problems not shown (--format json lists them all)")
-    files = len({p.src_path for p in problems})
-    if problems:
-        lines.append(f"发现 {len(problems)} 个问题，涉及 {files} 个文件 / {_count(len(problems), 'problem')} in {_count(files, 'file')}")
+    errors = [p for p in problems if p.level == "error"]
+    warnings = len(problems) - len(errors)
+    files = len({p.src_path for p in errors})
+    also = f"；另有 {warnings} 个警告" if warnings else ""
+    also_en = f"; {_count(warnings, 'warning')}" if warnings else ""
+    if errors:
+        lines.append(f"发现 {len(errors)} 个问题，涉及 {files} 个文件{also} / {_count(len(errors), 'problem')} in {_count(files, 'file')}{also_en}")
+    elif warnings:
+        lines.append(f"检查通过：{record_count} 条记录，没有问题{also}（请核对） / check passed: {record_count} records, "
+                     f"no problems{also_en} (please look at them)")
     else:
         lines.append(f"检查通过：{record_count} 条记录，没有问题 / check passed: {record_count} records, no problems")
     return "\n".join(lines) + "\n"
@@ -127,7 +137,7 @@ def format_github(problems: list[Problem], record_count: int) -> str:
     for p in problems:
         title = _escape_property(p.field or p.code)
         lines.append(
-            f"::error file={_escape_property(p.src_path)},line={p.line},col={p.column},"
+            f"::{p.level} file={_escape_property(p.src_path)},line={p.line},col={p.column},"
             f"title={title}::{_escape_data(p.message())}"
         )
     if not problems:

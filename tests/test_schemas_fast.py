@@ -76,7 +76,8 @@ def test_shipped_records_and_settings_get_the_same_verdict():
         _same_verdict(kind, data)
 
 
-@pytest.mark.parametrize("folder", case_folders("valid") + case_folders("invalid"), ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize("folder", case_folders("valid") + case_folders("invalid") + case_folders("warning"),
+                         ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_golden_case_records_get_the_same_verdict(folder, tmp_path):
     root = make_case(folder, tmp_path / "project")
 

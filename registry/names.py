@@ -1,0 +1,90 @@
+"""How two names are compared for likely duplicates: after NFKC, traditional → simplified Chinese, and look-alikes.
+
+`lookalike_key` is the widest fold: NFKC (full and half width), OpenCC's traditional → simplified conversion
+(蘇州大學 → 苏州大学), upper case, Unicode's confusable skeleton (UTS #39: a Cyrillic а or Т becomes the Latin
+letter it looks like), then letters and digits only. Names with the same key are likely the same; `how_alike`
+says in which way two of them differ, narrowest first. The tables are the maintained ones of two packages,
+loaded on first use: OpenCC's own dictionaries (the `opencc` binding) and Unicode's confusables.txt as the
+`confusable-homoglyphs` package ships it.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from importlib import resources
+
+import orjson
+
+from .model import values_at
+from .validate import normalise
+
+_DIRECTION_MARKS = str.maketrans("", "", "\u200e\u200f")
+_tables: dict[str, object] = {}
+
+
+def _converter():
+    if "t2s" not in _tables:
+        import opencc  # the C++ library's own binding: its dictionaries, at C speed
+
+        _tables["t2s"] = opencc.OpenCC("t2s.json").convert
+    return _tables["t2s"]
+
+
+def _prototypes() -> dict[str, str]:
+    """Each confusable character → the prototype its class is compared by (UTS #39 §4, skeleton).
+
+    The package records every line of confusables.txt (`source ; prototype`) both ways, so each class is a star:
+    the prototype joined to its sources. A character joined to one other that has more (or is a sequence, as
+    "rn" for "m") is a source; a lone pair is compared by the smaller of the two, which is as good for equality.
+    """
+    if "prototypes" not in _tables:
+        data = orjson.loads(resources.files("confusable_homoglyphs").joinpath("confusables.json").read_bytes())
+        # the package writes right-to-left characters between direction marks, for display: drop them
+        marked = [key for key in data if "\u200e" in key or "\u200f" in key]
+        for key in marked:
+            data.setdefault(key.translate(_DIRECTION_MARKS), []).extend(data.pop(key))
+        prototypes = {}
+        for ch, entries in data.items():
+            if len(ch) != 1 or len(entries) != 1:
+                continue  # a sequence, or the centre of a star: a prototype itself
+            other = entries[0]["c"].translate(_DIRECTION_MARKS)
+            if len(other) > 1 or len(data.get(other, ())) > 1 or other < ch:
+                prototypes[ch] = other
+        _tables["prototypes"] = prototypes
+    return _tables["prototypes"]  # type: ignore[return-value]
+
+
+def simplified(text: str) -> str:
+    """NFKC, then traditional Chinese characters and phrases as simplified ones (OpenCC t2s)."""
+    text = unicodedata.normalize("NFKC", text)
+    return text if text.isascii() else _converter()(text)
+
+
+def lookalike_key(text: str) -> str:
+    """The widest fold of a name: simplified, upper case, confusable skeleton, letters and digits only."""
+    prototypes = _prototypes()
+    decomposed = unicodedata.normalize("NFD", simplified(text).upper())
+    skeleton = unicodedata.normalize("NFD", "".join([prototypes.get(ch, ch) for ch in decomposed]))
+    return normalise(skeleton)
+
+
+def fold_names(data: dict, patterns: tuple) -> dict[tuple, str]:
+    """lookalike_key of every text at the given path patterns of a record, by path."""
+    return {path: lookalike_key(value) for pattern in patterns for path, value in values_at(data, pattern)
+            if isinstance(value, str)}
+
+
+def how_alike(one: str, other: str) -> tuple[str, str]:
+    """How two names with the same lookalike_key differ, in Chinese and English, narrowest first."""
+    if one == other:
+        return "名称相同", "is also a name in"
+    if normalise(one) == normalise(other):
+        return "只差全角半角、空格或不可见字符", "differs only in width, spaces or invisible characters from"
+    if normalise(simplified(one)) == normalise(simplified(other)):
+        return "只差繁体与简体", "differs only in traditional and simplified characters from"
+    pair = next(((a, b) for a, b in zip(simplified(one), simplified(other), strict=False) if a != b), None)
+    if pair is None or len(simplified(one)) != len(simplified(other)):
+        return "只差外形相近的字符", "differs only in characters that look alike from"
+    (mine, theirs) = pair
+    return (f"只差外形相近的字符：{mine}（U+{ord(mine):04X}）与 {theirs}（U+{ord(theirs):04X}）",
+            f"differs only in characters that look alike, {mine} (U+{ord(mine):04X}) for {theirs} (U+{ord(theirs):04X}), from")
