@@ -35,6 +35,7 @@ from . import KINDS, folder_of
 from .catalogue import Catalogue
 from .model import Registry
 from .schemas import SchemaSet
+from .text import REPLACE, printable
 from .views import TITLE_FIELD
 from .writer import Scanner
 
@@ -56,8 +57,8 @@ def dumps(value: Any) -> bytes:
     """
     try:
         return orjson.dumps(value, option=JSON_OPTIONS)
-    except orjson.JSONEncodeError:  # e.g. an integer beyond 64 bits, which the standard library writes as it is
-        return (json.dumps(value, sort_keys=True, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    except orjson.JSONEncodeError:  # an integer beyond 64 bits (written as it is), a lone surrogate (U+FFFD)
+        return (json.dumps(value, sort_keys=True, ensure_ascii=False, indent=2) + "\n").encode("utf-8", REPLACE)
 
 
 def kind_downloads(kind: str) -> dict[str, str]:
@@ -193,7 +194,7 @@ class CsvFile:
         # Encoded as it is written: a text buffer of Chinese rows held 3-4 times the memory of the file (200 MB at
         # 100,000 achievements) until the bytes were made from it.
         self.bytes = io.BytesIO()
-        self.buf = io.TextIOWrapper(self.bytes, encoding="utf-8", newline="")
+        self.buf = io.TextIOWrapper(self.bytes, encoding="utf-8", errors=REPLACE, newline="")  # lone surrogate → U+FFFD
         self.buf.write("\ufeff")
         self.writer = csv.writer(self.buf, lineterminator="\r\n")
         self.writer.writerow(header)
@@ -232,7 +233,7 @@ class Workbook:
                                                    "strings_to_numbers": False, "strings_to_urls": False})
         # `created` replaces the clock in docProps/core.xml.
         created = dt.datetime.combine(dt.date.fromisoformat(as_of), dt.time(), tzinfo=dt.UTC)
-        self.book.set_properties({"title": title, "created": created})
+        self.book.set_properties({"title": printable(title), "created": created})
         self.bold = self.book.add_format({"bold": True})
         self.sheet: Any = None
         self.row = 0
@@ -251,7 +252,7 @@ class Workbook:
             if isinstance(value, (int, float)):
                 write_number(r, c, value)
             elif value != "":
-                write_string(r, c, value)
+                write_string(r, c, printable(value))  # XlsxWriter escapes controls, but a lone surrogate would stop it
 
     def close(self) -> bytes:
         self.book.close()

@@ -141,7 +141,8 @@ def _forbidden(ch: str, at: int) -> Fault:
 
 REPLACE = "registry-replace"
 """The encoding error handler that writes U+FFFD for what UTF-8 cannot encode (a lone surrogate), not `?`."""
-codecs.register_error(REPLACE, lambda error: ("\ufffd", error.end))
+codecs.register_error(REPLACE, lambda error: ("\ufffd".encode("utf-8") * (error.end - error.start), error.end))
+# (bytes: the UTF-8 encoder takes a str replacement only if it is ASCII)
 
 
 def printable(text: str) -> str:
