@@ -124,8 +124,8 @@ def _forbidden(ch: str, at: int) -> Fault:
     if ch in "\t\n":
         return Fault("text-line-break", f"第 {at} 个字符是{'换行' if ch == chr(10) else '制表符（Tab）'}，单行字段不能有",
                      f"character {at} is a {'line break' if ch == chr(10) else 'tab'}, which a single-line field cannot hold",
-                     "写成一行：去掉引号里的 \\n、\\t，或不要用 | 或 > 写多行",
-                     "write it on one line: drop \\n or \\t in the quotes, or do not use | or >")
+                     "写成一行：删除换行或 Tab（表格单元格里的 Alt+Enter、引号里的 \\n 或 \\t、以 | 或 > 开头的多行写法）",
+                     "write it on one line: remove the break or tab (Alt+Enter in a cell, \\n or \\t in quotes, a | or > block)")
     if "\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069":
         return Fault("text-bidi", f"第 {at} 个字符是改变文字方向的控制符 {point}",
                      f"character {at} is the bidirectional control {point_en}",

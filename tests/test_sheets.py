@@ -175,3 +175,25 @@ def test_usage_errors(shipped, run, tmp_path):
     (tmp_path / "not.xlsx").write_text("a,b\n", encoding="utf-8")
     wrong = run("--root", str(shipped), "import", "achievements", str(tmp_path / "not.xlsx"))
     assert wrong.code == 2 and "不是 .xlsx 表格" in wrong.err
+
+
+def test_import_applies_the_text_rule_of_check_and_names_row_and_column(shipped, template, run):
+    rows = [{**GOOD, "科技成果名称": "\u200b"}, {**GOOD, "科技成果名称": "智能\u202e焊接系统"},
+            {**GOOD, "科技成果名称": "视觉引导系统", "成果所在院、系、实验室": "机械\n工程系"}]
+    before = sorted(p.name for p in (shipped / "records/achievements").iterdir())
+
+    result = run("--root", str(shipped), "import", "achievements", str(fill(template, shipped / "text.xlsx", rows)))
+
+    assert result.code == 1, result
+    assert result.out.splitlines() == [
+        "第 3 行 科技成果名称（A 列）: 只有空白或看不见的字符，如 U+200B（零宽空格），读者看到的是空白 / holds only blank or "
+        "invisible characters, such as U+200B (zero-width space): readers see nothing — 填写看得见的内容，或删除这一行 / "
+        "write visible text, or delete the line",
+        "第 4 行 科技成果名称（A 列）: 第 3 个字符是改变文字方向的控制符 U+202E（从右到左强制） / character 3 is the "
+        "bidirectional control U+202E (right-to-left override) — 删除它：它会让这一行的文字倒着显示，常见于从网页复制的文字 / "
+        "delete it: it can make the text read backwards; it comes with text pasted from the web",
+        "第 5 行 成果所在院、系、实验室（C 列）: 第 3 个字符是换行，单行字段不能有 / character 3 is a line break, which a "
+        "single-line field cannot hold — 写成一行：删除换行或 Tab（表格单元格里的 Alt+Enter、引号里的 \\n 或 \\t、以 | 或 > "
+        "开头的多行写法） / write it on one line: remove the break or tab (Alt+Enter in a cell, \\n or \\t in quotes, a | or > block)",
+        "导入失败：发现 3 个问题，未写入任何文件 / import failed: 3 problems, nothing written"]
+    assert sorted(p.name for p in (shipped / "records/achievements").iterdir()) == before
