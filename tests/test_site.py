@@ -307,16 +307,20 @@ def test_the_writer_refuses_two_files_at_one_path_and_paths_outside_the_output(t
 
 
 HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)>[c](javascript:alert(3))<a href=javascript:alert(4) onclick=x()>y</a><iframe src=https://e.example></iframe><style>*{}</style>"
+HOSTILE_NAMES = ("<script>alert(1)</script><img src=x onerror=alert(2)>", "<a href=javascript:alert(4) onclick=x()>y</a>",
+                 "<iframe src=https://e.example></iframe><style>*{}</style>")
+"""The same attacks in pieces of at most 60 characters, the limit of a name or title."""
 
 
 def test_hostile_text_in_every_free_text_field_comes_out_inert(project, run):
     hostile = HOSTILE.replace('"', "'")
+    names = [name.replace('"', "'") for name in HOSTILE_NAMES]
     achievement = f"""\
         id: hostile
-        name: {{zh: "{hostile}"}}
+        name: {{zh: "{names[0]}"}}
         institute: tsinghua
         department: {{zh: "{hostile}"}}
-        lead: {{name: {{zh: "{hostile}"}}, title: {{zh: "{hostile}"}}}}
+        lead: {{name: {{zh: "{names[1]}"}}, title: {{zh: "{hostile}"}}}}
         field: other
         field_other: {{zh: "{hostile}"}}
         stage: other
@@ -331,7 +335,7 @@ def test_hostile_text_in_every_free_text_field_comes_out_inert(project, run):
         """
     event = f"""\
         id: hostile-event
-        title: {{zh: "{hostile}"}}
+        title: {{zh: "{names[2]}"}}
         type: other
         type_other: {{zh: "{hostile}"}}
         start: 2017-03-01
