@@ -11,9 +11,8 @@ loaded on first use: OpenCC's own dictionaries (the `opencc` binding) and Unicod
 from __future__ import annotations
 
 import unicodedata
-from importlib import resources
-
-import orjson
+from importlib.util import find_spec
+from pathlib import Path
 
 from .model import values_at
 from .validate import normalise
@@ -38,7 +37,13 @@ def _prototypes() -> dict[str, str]:
     "rn" for "m") is a source; a lone pair is compared by the smaller of the two, which is as good for equality.
     """
     if "prototypes" not in _tables:
-        data = orjson.loads(resources.files("confusable_homoglyphs").joinpath("confusables.json").read_bytes())
+        import orjson  # imported here: a warm check finds every name folded in its cache and never needs the table
+
+        spec = find_spec("confusable_homoglyphs")  # the package's data file, without importing the package
+        folder = Path(next(iter(spec.submodule_search_locations))) if spec and spec.submodule_search_locations else None
+        if folder is None:
+            raise ModuleNotFoundError("confusable_homoglyphs (pip install -r requirements.txt)")
+        data = orjson.loads((folder / "confusables.json").read_bytes())
         # the package writes right-to-left characters between direction marks, for display: drop them
         marked = [key for key in data if "\u200e" in key or "\u200f" in key]
         for key in marked:

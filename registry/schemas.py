@@ -150,9 +150,12 @@ class SchemaSet:
                 schema = json.loads(path.read_text(encoding="utf-8"))
             except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
                 raise SchemaError(f"{path}: cannot read the schema: {error}") from error
-            errors = sorted(Draft202012Validator(Draft202012Validator.META_SCHEMA).iter_errors(schema), key=str)
-            if errors:
-                raise SchemaError(f"{path}: not a valid JSON Schema: {errors[0].message}")
+            # The compiled validator says "valid" in 2 ms where jsonschema takes 45 (every check pays it); jsonschema
+            # words what is wrong with a schema it refuses.
+            valid = _meta_valid(schema)
+            errors = [] if valid else sorted(Draft202012Validator(Draft202012Validator.META_SCHEMA).iter_errors(schema), key=str)
+            if errors or not valid:
+                raise SchemaError(f"{path}: not a valid JSON Schema: {errors[0].message if errors else 'refused'}")
             self.files[path.name] = schema
         missing = [k for k in (*KINDS, "site") if f"{k}.schema.json" not in self.files]
         if missing or COMMON not in self.files:
@@ -266,6 +269,14 @@ class SchemaSet:
         if isinstance(data, list):
             return [self.public(kind, item, path + (i,)) for i, item in enumerate(data)]
         return data
+
+
+def _meta_valid(schema: Any) -> bool:
+    """Whether a schema is valid against the 2020-12 metaschema, as the compiled validator sees it."""
+    try:
+        return jsonschema_rs.meta.is_valid(schema)
+    except _FAST_ERRORS:
+        return False
 
 
 def _compile_fast(files: dict[str, dict]) -> dict[str, Any]:
