@@ -171,6 +171,7 @@ def _check_file(schemas: SchemaSet, item: Found, data: bytes | None) -> tuple[Do
     doc, file_problems = load(item.path, item.src_path) if data is None else _parse(item.src_path, data)
     if doc is not None and isinstance(doc.data, dict):
         file_problems = file_problems + validate(schemas, item.kind, doc)
+        doc.suspect.clear()  # looked at: neither the cache nor the workers' results need to carry it
         doc.folded = fold_names(doc.data, NAME_PATHS[item.kind])  # kept in the cache: a warm check needs no tables
     return doc, file_problems
 

@@ -12,6 +12,8 @@ def _utf16(data: bytes) -> bool:
     and in almost none of the others. A stray NUL in UTF-8 text is not UTF-16: it is reported where it stands."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return True
+    if data.find(b"\x00", 0, 4096) < 0:
+        return False
     head = data[:4096]
     pairs = len(head) // 2
     even, odd = head[0::2].count(0), head[1::2].count(0)
@@ -43,8 +45,8 @@ def decode(src_path: str, data: bytes) -> tuple[str | None, list[Problem]]:
                               "save it as UTF-8 (Notepad: Save as → Encoding UTF-8, not Unicode)")]
     try:
         text = data.decode("utf-8")
-        if "\x85" in text:  # the one C1 control YAML reads as a line break instead of refusing it
-            return None, [raw_character(src_path, text, len(text[: text.index("\x85")].encode("utf-8")))]
+        if b"\xc2\x85" in data:  # U+0085, the one C1 control YAML reads as a line break instead of refusing it
+            return None, [raw_character(src_path, text, data.index(b"\xc2\x85"))]
         return text, []
     except UnicodeDecodeError as error:
         before = data[: error.start]

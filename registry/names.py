@@ -29,7 +29,7 @@ def _converter():
     return _tables["t2s"]
 
 
-def _prototypes() -> dict[str, str]:
+def _prototypes() -> dict[int, str]:
     """Each confusable character → the prototype its class is compared by (UTS #39 §4, skeleton).
 
     The package records every line of confusables.txt (`source ; prototype`) both ways, so each class is a star:
@@ -54,7 +54,7 @@ def _prototypes() -> dict[str, str]:
                 continue  # a sequence, or the centre of a star: a prototype itself
             other = entries[0]["c"].translate(_DIRECTION_MARKS)
             if len(other) > 1 or len(data.get(other, ())) > 1 or other < ch:
-                prototypes[ch] = other
+                prototypes[ord(ch)] = other  # a str.translate table: the skeleton is made in C
         _tables["prototypes"] = prototypes
     return _tables["prototypes"]  # type: ignore[return-value]
 
@@ -65,18 +65,40 @@ def simplified(text: str) -> str:
     return text if text.isascii() else _converter()(text)
 
 
+class _Folded(dict):
+    """A str.translate table, filled as characters are met: each character of a simplified name → upper case,
+    its confusable skeleton (NFD, then the prototypes), then NFKC, case-folded, letters and digits only."""
+
+    def __missing__(self, code: int) -> str:
+        skeleton = unicodedata.normalize("NFD", chr(code).upper()).translate(_prototypes())
+        self[code] = folded = normalise(skeleton)
+        return folded
+
+
+_FOLDED = _Folded()  # every name of every record is folded once per check: each character is worked out once
+
+
 def lookalike_key(text: str) -> str:
-    """The widest fold of a name: simplified, upper case, confusable skeleton, letters and digits only."""
-    prototypes = _prototypes()
-    decomposed = unicodedata.normalize("NFD", simplified(text).upper())
-    skeleton = unicodedata.normalize("NFD", "".join([prototypes.get(ch, ch) for ch in decomposed]))
-    return normalise(skeleton)
+    """The widest fold of a name: composed (NFC), simplified (whole phrases, by OpenCC), then character by character
+    upper case, confusable skeleton, NFKC and case folding, letters and digits only."""
+    text = unicodedata.normalize("NFC", text)  # fast when it already is; NFKC, slower, is done per character
+    return (text if text.isascii() else _converter()(text)).translate(_FOLDED)
 
 
 def fold_names(data: dict, patterns: tuple) -> dict[tuple, str]:
     """lookalike_key of every text at the given path patterns of a record, by path."""
-    return {path: lookalike_key(value) for pattern in patterns for path, value in values_at(data, pattern)
-            if isinstance(value, str)}
+    folded = {}
+    for pattern in patterns:
+        if len(pattern) == 2 and pattern[1] != "*":  # name.zh and the like: most of them, looked up directly
+            parent = data.get(pattern[0])
+            value = parent.get(pattern[1]) if isinstance(parent, dict) else None
+            if isinstance(value, str):
+                folded[pattern] = lookalike_key(value)
+            continue
+        for path, value in values_at(data, pattern):
+            if isinstance(value, str):
+                folded[path] = lookalike_key(value)
+    return folded
 
 
 def how_alike(one: str, other: str) -> tuple[str, str]:

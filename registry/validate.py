@@ -314,8 +314,11 @@ def _suspects(translator: _Translator) -> tuple[list[Problem], set[tuple]]:
             continue
         if node is not None and None not in wanted and "string" not in wanted:
             continue  # text where the schema wants another type: the schema's message says how to write it
-        parent = schemas.at(kind, path[:-1]) or {}
-        for fault in faults(value, multiline=bool(parent.get("x-markdown")), private=schemas.is_private(kind, path)):
+        multiline = bool((schemas.at(kind, path[:-1]) or {}).get("x-markdown"))
+        found = faults(value, multiline)
+        if found and schemas.is_private(kind, path):  # asked only of a faulty text: the hint must not echo it
+            found = faults(value, multiline, private=True)
+        for fault in found:
             paths.add(path)
             problems.append(translator.problem(path, fault.code, fault.zh, fault.en, fault.hint_zh, fault.hint_en))
     return problems, paths

@@ -31,7 +31,7 @@ from yaml.nodes import ScalarNode
 
 from .encoding import decode, raw_character
 from .problems import Problem, shown
-from .text import needs_look
+from .text import INVISIBLE_SET, needs_look
 
 MAX_BYTES = 1 << 20
 """A file larger than this (1 MiB) is refused before it is parsed."""
@@ -43,6 +43,7 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _resolver = yaml.resolver.Resolver()
 _constructor = SafeConstructor()
 _STR = "tag:yaml.org,2002:str"
+_BLOCK = ("|", ">")
 _FULLWIDTH_KEY = re.compile(r"^\s*(-\s+)?[A-Za-z_][A-Za-z0-9_]*\s*：")
 
 Path_ = tuple  # a path into the data: keys and list indexes
@@ -208,7 +209,9 @@ class _Builder:
                 value = event.value
                 if event.style or (tag := _plain_tag(value) if event.implicit[0] else _STR) == _STR:
                     result[key] = value  # quoted or block text stays text
-                    if needs_look(value):
+                    # needs_look(value), inlined (the hot loop of a cold check); a block (| or >) always has a look
+                    if (event.style in _BLOCK or not value.isprintable() or value[:1] in INVISIBLE_SET
+                            or value[-1:] in INVISIBLE_SET):
                         self.doc.suspect.append(key_path)
                 else:
                     result[key] = self.typed(value, tag, key_path)
