@@ -1,8 +1,10 @@
 """How two names are compared for likely duplicates: after NFKC, traditional → simplified Chinese, and look-alikes.
 
-`lookalike_key` is the widest fold: NFKC (full and half width), OpenCC's traditional → simplified conversion
-(蘇州大學 → 苏州大学), upper case, Unicode's confusable skeleton (UTS #39: a Cyrillic а or Т becomes the Latin
-letter it looks like), then letters and digits only. Names with the same key are likely the same; `how_alike`
+`lookalike_key` is the widest fold: OpenCC's traditional → simplified conversion of the whole name (蘇州大學 →
+苏州大学, phrases included), then, character by character, upper case (so case never matters, and a capital
+Cyrillic letter meets the Latin one), Unicode's confusable skeleton (UTS #39: a Cyrillic а or Т becomes the Latin
+letter it looks like), NFKC (full and half width) and case folding, letters and digits only. Names with the same
+key are likely the same; `how_alike`
 says in which way two of them differ, narrowest first. The tables are the maintained ones of two packages,
 loaded on first use: OpenCC's own dictionaries (the `opencc` binding) and Unicode's confusables.txt as the
 `confusable-homoglyphs` package ships it.

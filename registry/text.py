@@ -5,7 +5,8 @@ is refused by the YAML reader, an escape such as \\e, \\0 or \\x85 arrives here)
 isolate (it can reverse how the rest of a line reads), a noncharacter or a lone surrogate (which XML and UTF-8
 cannot carry), or no visible character at all. Multi-line Markdown fields may hold tab and newline; single-line
 fields may not, nor may they start or end with an invisible character. `check` applies the rule through
-`validate`; the loader only notes which values need a look (`needs_look`), so clean text costs one regex scan.
+`validate`; the loader only notes which values need a look (`needs_look`), so clean text costs one
+`str.isprintable()`.
 
 The writers (feeds, calendar, downloads) replace what XML 1.0 or UTF-8 cannot carry with U+FFFD
 (`printable`), so a value that reaches them some other way still gives a well-formed file.
@@ -50,7 +51,8 @@ _FORBIDDEN_PROSE = re.compile(f"[{_CONTROLS}{_BIDI}{_NONCHARACTERS}]")
 _VISIBLE = re.compile(f"[^{_INV}{_CONTROLS}{_NONCHARACTERS}]")
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
-_NAMES = {"\x00": ("空字符", "NUL"), "\x07": ("响铃", "BEL"), "\x08": ("退格", "BS"), "\x1b": ("转义符", "ESC"), "\x7f": ("删除符", "DEL"), "\x85": ("下一行", "NEL"),
+_NAMES = {"\x00": ("空字符", "NUL"), "\x07": ("响铃", "BEL"), "\x08": ("退格", "BS"), "\x1b": ("转义符", "ESC"),
+          "\x7f": ("删除符", "DEL"), "\x85": ("下一行", "NEL"),
           "\r": ("回车", "CR"), "\t": ("制表符", "tab"), "\n": ("换行", "line feed"), " ": ("空格", "space"),
           "\u3000": ("全角空格", "ideographic space"), "\xa0": ("不换行空格", "no-break space"),
           "\u200b": ("零宽空格", "zero-width space"), "\u200c": ("零宽不连字", "zero-width non-joiner"),
