@@ -265,8 +265,9 @@ class _Translator:
         count, limit = reader_length(error.instance), error.validator_value
         return [self.problem(path, "too-many-chars", f"共 {count} 字，超过 {limit} 字的限制",
                              f"{count} characters, over the limit of {limit}",
-                             f"请删减 {count - limit} 字（附件1的字数限制；空格和换行不计）",
-                             f"cut {count - limit} character{'s' if count - limit != 1 else ''} (the Annex 1 limit; spaces and line breaks do not count)")]
+                             f"请删减 {count - limit} 字（限 {limit} 字出自附件1；不计空格和换行是本登记簿的计字办法）",
+                             f"cut {count - limit} character{'s' if count - limit != 1 else ''} (the limit of {limit} is Annex 1's; "
+                             "not counting spaces and line breaks is this registry's own rule)")]
 
     def on_minimum(self, error, path):
         return [self.problem(path, "too-small", f"不能小于 {error.validator_value}", f"must be at least {error.validator_value}",
