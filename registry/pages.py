@@ -10,6 +10,7 @@ from .catalogue import Catalogue
 from .datapages import plan_data_pages
 from .depends import TrackedRegistry, Tracker, bucket_of, record_buckets
 from .model import Record, Registry
+from .policyviews import partner_view
 from .render import Page
 from .reportpages import district_over_time, plan_over_time, plan_reports
 from .views import Views, record_url
@@ -455,7 +456,7 @@ class SitePlan:
 
     def district_context(self, record: Record) -> dict[str, Any]:
         views = self.views
-        indicator = next((i for i in self.partners if i["district"] == record.id), None)
+        indicator = partner_view(self.cat, next((i for i in self.partners if i["district"] == record.id), None))
         partners = [{**views.link("institute", p["institute"]), "since": p["since"], "entry_sample": p.get("sample", False)}
                     for p in record.get("partners", [])]
         plans = []
@@ -486,7 +487,7 @@ class SitePlan:
     def plan_progress(self) -> None:
         cat = self.cat
         home, crumb = self.home_crumb(), ("progress/index.html", cat.t("nav.progress"))
-        partners = [{**i, "link": self.views.link("district", i["district"])} for i in self.partners]
+        partners = [{**partner_view(cat, i), "link": self.views.link("district", i["district"])} for i in self.partners]
         self.add("progress/index.html", "progress_index.html", cat.t("nav.progress"), [home],
                  plans=[{"plan": p, "url": f"progress/{p['id']}.html", "period": cat.date_range(p["start"], p["end"]),
                          "title": cat.text(p["name"]),

@@ -63,11 +63,15 @@ def compute_progress(registry: Registry, as_of: dt.date) -> list[dict]:
 def partner_indicator(registry: Registry, as_of: dt.date) -> list[dict]:
     """≥ 5 long-term partners per district (kind district, not the departments' row), as of a date.
 
+    The rule is a real obligation of each district, so a sample never satisfies it: a partner entry marked
+    `sample: true`, or any entry of a district record that is itself a sample, is listed but not counted.
+
     [{
       "district": str, "name": {zh, en?},            # districts by `order`, then id
       "partners": [{"institute": str, "since": int, "sample": bool}],
                                 # entries with since <= as_of.year, sorted by since, then institute
-      "count": int,             # len(partners)
+      "count": int,             # the entries that are not samples
+      "samples": int,           # the sample entries left out of count
       "required": 5,
       "met": bool,              # count >= required
     }]
@@ -75,18 +79,21 @@ def partner_indicator(registry: Registry, as_of: dt.date) -> list[dict]:
     out = []
     for district in _by_order(r for r in registry.all("district") if r.get("kind") == "district"):
         entries = [
-            {"institute": entry["institute"], "since": entry["since"], "sample": entry.get("sample") is True}
+            {"institute": entry["institute"], "since": entry["since"],
+             "sample": entry.get("sample") is True or district.sample}
             for entry in district.get("partners") or []
             if isinstance(entry, dict) and isinstance(entry.get("since"), int) and entry["since"] <= as_of.year
         ]
         entries.sort(key=lambda entry: (entry["since"], entry["institute"]))
+        count = sum(not entry["sample"] for entry in entries)
         out.append({
             "district": district.id,
             "name": district.get("name"),
             "partners": entries,
-            "count": len(entries),
+            "count": count,
+            "samples": len(entries) - count,
             "required": PARTNERS_REQUIRED,
-            "met": len(entries) >= PARTNERS_REQUIRED,
+            "met": count >= PARTNERS_REQUIRED,
         })
     return out
 

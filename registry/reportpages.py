@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from .catalogue import Catalogue
 from .charts import render_svg
+from .policyviews import partner_view
 from .reports import ADDED_KINDS, Half, period_report, plan_halves, plan_years
 from .series import cumulative_series
 from .views import DATE_FIELD, Views, record_url
@@ -67,11 +68,8 @@ class ReportViews:
                 "date": self.cat.date(record.get(DATE_FIELD[kind])), "sample": record.sample}
 
     def partners(self, entry: dict | None) -> dict[str, Any] | None:
-        if entry is None:
-            return None
-        text = (self.cat.t("partners.check_met", n=entry["count"]) if entry["met"] else
-                self.cat.t("partners.check_unmet", n=entry["count"], missing=entry["required"] - entry["count"]))
-        return {"met": entry["met"], "text": text, "count": entry["count"], "required": entry["required"]}
+        view = partner_view(self.cat, entry)
+        return view and {key: view[key] for key in ("met", "text", "count", "samples", "required")}
 
     def quality(self, quality: dict) -> dict[str, Any]:
         """The data-quality findings as sentences, each with its record linked (before + link + after = line)."""

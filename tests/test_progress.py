@@ -377,20 +377,32 @@ def test_expected_at_the_boundary(registry, as_of, expected, status):
     assert (projects["actual"], projects["expected"], projects["status"]) == (1, expected, status)
 
 
-@pytest.mark.parametrize(("as_of", "count", "met"), [
-    ("2015-12-31", 0, False),
-    ("2018-12-31", 4, False),
-    ("2019-01-01", 5, True),
-    ("2021-06-30", 6, True),
+@pytest.mark.parametrize(("as_of", "listed", "count", "samples", "met"), [
+    ("2015-12-31", 0, 0, 0, False),
+    ("2018-12-31", 4, 4, 0, False),
+    ("2019-01-01", 5, 4, 1, False),  # the fifth partner (i5, 2019) is a sample: it never meets the rule
+    ("2021-06-30", 6, 5, 1, True),
 ])
-def test_partner_indicator(registry, as_of, count, met):
+def test_partner_indicator(registry, as_of, listed, count, samples, met):
     result = partner_indicator(registry, D(as_of))
     assert json.loads(json.dumps(result)) == result
     assert [r["district"] for r in result] == ["west", "east", "north"]  # by order; no departments' row
     west = result[0]
-    assert (west["name"], west["count"], west["required"], west["met"]) == ({"zh": "西区"}, count, 5, met)
-    assert len(west["partners"]) == count
-    assert result[1] == {"district": "east", "name": {"zh": "东区"}, "partners": [], "count": 0, "required": 5, "met": False}
+    assert (west["name"], west["count"], west["samples"], west["required"], west["met"]) == (
+        {"zh": "西区"}, count, samples, 5, met)
+    assert len(west["partners"]) == listed
+    assert result[1] == {"district": "east", "name": {"zh": "东区"}, "partners": [], "count": 0, "samples": 0,
+                         "required": 5, "met": False}
+
+
+def test_a_sample_district_s_partners_never_count(project):
+    root = project({**FILES, "records/districts/north.yaml": FILES["records/districts/north.yaml"] + "sample: true\n",
+                    "records/projects/p-north.yaml": FILES["records/projects/p-north.yaml"] + "sample: true\n"})
+    result = check(root)
+    assert result.ok, [p.text() for p in result.problems]
+    north = partner_indicator(result.registry, D("2021-06-30"))[2]
+    assert (north["district"], north["count"], north["samples"], north["met"]) == ("north", 0, 1, False)
+    assert north["partners"] == [{"institute": "i2", "since": 2016, "sample": True}]
 
 
 def test_partner_entries(registry):

@@ -190,7 +190,7 @@ def test_half_year_report_numbers_for_the_shipped_records(built_site):
         "科技成果（1）": [("../achievements/low-power-iot-rf-frontend.html", "低功耗物联网芯片射频前端设计技术")],
     }
     assert section.xpath("string(.//p[contains(@class, 'indicator')])").strip() == (
-        "! 已明确 3 家长期合作单位，政策要求 5 家以上，还差 2 家。")
+        "! 已明确 0 家长期合作单位，政策要求 5 家以上，还差 5 家。另有 3 家示例（虚构）单位未计入：示例不能满足政策要求。")
 
     (summary,) = doc.xpath("//section[@class='report-summary']")
     assert rows_of(summary.xpath(".//table")[0])[0] == ["项目合作（项）", "300", "7", "2%", "89.82", "4", "! 进度落后"]

@@ -416,11 +416,18 @@ def test_achievement_page_follows_the_annex_1_form_without_the_researchers_phone
 def test_district_page_shows_partners_check_and_its_progress(shipped_build):
     _root, out = shipped_build
     page = html(out / "districts/kaifaqu.html")
-    assert "达到政策要求的 5 家以上" in text_of(page.xpath("//p[contains(@class, 'indicator')]")[0])
+    # its five partners are all samples: they are listed (marked 示例) but never meet the policy's rule
+    assert text_of(page.xpath("//p[contains(@class, 'indicator')]")[0]) == (
+        "! 已明确 0 家长期合作单位，政策要求 5 家以上，还差 5 家。另有 5 家示例（虚构）单位未计入：示例不能满足政策要求。")
+    assert len(page.xpath("//ul[@class='partners']/li[span[@class='badge badge-sample']]")) == 5
     plans = [text_of(h) for h in page.xpath("//section[@aria-labelledby='progress']/h3")]
     assert plans == ["“十三五”期间目标任务", "2017年主要任务指标"]
     zhoushi = html(out / "districts/zhoushi.html")
-    assert "还差 4 家" in text_of(zhoushi.xpath("//p[contains(@class, 'indicator')]")[0])
+    assert "还差 5 家。另有 1 家示例" in text_of(zhoushi.xpath("//p[contains(@class, 'indicator')]")[0])
+    rows = {text_of(tr.xpath("th")[0]): [text_of(td) for td in tr.xpath("td")]
+            for tr in html(out / "progress/index.html").xpath("//section[@aria-labelledby='partners']//tbody/tr")}
+    assert rows["开发区"] == ["0 / 5另有 5 家示例未计入", "! 未达到"]
+    assert rows["周市"] == ["0 / 5另有 1 家示例未计入", "! 未达到"]
 
 
 def test_a_facet_with_many_values_shows_the_top_30_and_links_to_all_of_them(project, run):
