@@ -365,7 +365,8 @@ def progress_rows(plan: dict, cat: Catalogue) -> list[dict]:
                 rows.append(_progress_row(row["district"], cat.text(row.get("name")) or row["district"], metric,
                                           row["cells"][metric["id"]], cat))
     for metric in plan["metrics"]:
-        rows.append(_progress_row("total", cat.t("progress.total"), metric, plan["totals"][metric["id"]], cat))
+        if metric["id"] in plan["totals"]:
+            rows.append(_progress_row("total", cat.t("progress.total"), metric, plan["totals"][metric["id"]], cat))
     return rows
 
 

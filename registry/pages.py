@@ -497,14 +497,15 @@ class SitePlan:
         for plan in self.progress:
             plan_title = cat.text(plan["name"])
             metrics = [{**m, "label": cat.text(m["name"]), "unit_label": cat.text(m["unit"])} for m in plan["metrics"]]
+            notes = [{"label": m["label"], "text": cat.text(m["note"])} for m in metrics if m.get("note")]
             rows = []
             for row in plan["rows"]:
                 cells = [self.row_cell(plan, row, m) if m["id"] in row["cells"] else None for m in plan["metrics"]]
                 rows.append({"link": self.views.link("district", row["district"]), "outside": row["outside_totals"],
                              "note": cat.text(row.get("note")), "cells": cells})
-            totals = [self.total_cell(plan, m) for m in plan["metrics"]]
+            totals = [self.total_cell(plan, m) if m["id"] in plan["totals"] else None for m in plan["metrics"]]
             plan_url = f"progress/{plan['id']}.html"
-            self.add(plan_url, "progress.html", plan_title, [home, crumb], plan=plan, metrics=metrics, rows=rows,
+            self.add(plan_url, "progress.html", plan_title, [home, crumb], plan=plan, metrics=metrics, rows=rows, notes=notes,
                      totals=totals, period=cat.date_range(plan["start"], plan["end"]),
                      source=cat.text(plan["source"]), elapsed_percent=round(plan["elapsed"] * 100, 1),
                      **plan_over_time(self, plan))
@@ -513,7 +514,8 @@ class SitePlan:
                     if cell is not None:
                         self.plan_drilldown(plan, metric, cell, row_view["link"]["text"], [home, crumb, (plan_url, plan_title)])
             for metric, cell in zip(plan["metrics"], totals, strict=True):
-                self.plan_drilldown(plan, metric, cell, cat.t("progress.total"), [home, crumb, (plan_url, plan_title)])
+                if cell is not None:
+                    self.plan_drilldown(plan, metric, cell, cat.t("progress.total"), [home, crumb, (plan_url, plan_title)])
 
     def plan_drilldown(self, plan: dict, metric: dict, cell: dict, who: str, crumbs: list) -> None:
         kind = metric["kind"]
@@ -527,5 +529,5 @@ class SitePlan:
                  plan_name=self.cat.text(plan["name"]), kind_label=self.plural(kind),
                  date_label=labels.get(metric["date_field"], metric["date_field"]),
                  owner_labels="、".join(labels.get(f, f) for f in metric["owner_fields"]),
-                 filters="；".join(filters), people=metric["measure"] == "people",
+                 filters="；".join(filters), people=metric["measure"] == "people", note=self.cat.text(metric.get("note")),
                  window=self.cat.date_range(plan["start"], min(plan["end"], self.as_of)))

@@ -26,14 +26,16 @@ def compute_progress(registry: Registry, as_of: dt.date) -> list[dict]:
                                 #   0.0 before start, 1.0 once closed; rounded half up to 4 decimals
       "metrics": [{"id": str, "name": {zh, en?}, "unit": {zh, en?}, "kind": str,
                    "measure": "records" | "people", "part_of": str | None,
-                   "date_field": str, "owner_fields": [str], "where": {field: [str]}}],   # in plan order
+                   "date_field": str, "owner_fields": [str], "where": {field: [str]},
+                   "note": {zh, en?} | None}],                         # in plan order
       "rows": [{                # one per target row, by the district's `order`, then district id
         "district": str, "name": {zh, en?} | None,
         "kind": "district" | "department" | None,    # None only for a district that does not exist
         "outside_totals": bool, "note": {zh, en?} | None,
         "cells": {metric_id: cell},                   # only the metrics this row has a target for
       }],
-      "totals": {metric_id: cell + {"declared": bool}},   # every metric of the plan
+      "totals": {metric_id: cell + {"declared": bool}},   # every metric with a declared total or a target in a
+                                                          #   row inside the totals (not a departments-only one)
     }]
 
     cell = {
@@ -54,7 +56,8 @@ def compute_progress(registry: Registry, as_of: dt.date) -> list[dict]:
     that row has a target for the metric. A `part_of` metric is a sub-target with its own cells.
     Totals: target is the declared total where the plan declares one ("declared": true), else
     the sum of the targets of the rows not in `outside_totals`; actual is the sum of those rows'
-    actuals and records the sorted union of their records.
+    actuals and records the sorted union of their records. A metric that only rows outside the totals
+    have a target for (the departments' scientist teams) has no total: a municipal 0 / 0 would say nothing.
     """
     plans = sorted(registry.all("plan"), key=lambda plan: (as_date(plan.get("start")) or dt.date.max, plan.id))
     return [_plan_progress(registry, plan, as_of) for plan in plans]
@@ -137,6 +140,8 @@ def _plan_progress(registry: Registry, plan: Record, as_of: dt.date) -> dict:
         in_totals = [row["cells"][metric_id] for row in rows
                      if not row["outside_totals"] and metric_id in row["cells"]]
         declared = metric_id in declared_totals
+        if not in_totals and not declared:
+            continue
         target = declared_totals[metric_id] if declared else sum(cell["target"] for cell in in_totals)
         actual = sum(cell["actual"] for cell in in_totals)
         records = sorted({record_id for cell in in_totals for record_id in cell["records"]})
@@ -156,7 +161,8 @@ def _plan_progress(registry: Registry, plan: Record, as_of: dt.date) -> dict:
         "metrics": [
             {"id": m["id"], "name": m.get("name"), "unit": m.get("unit"), "kind": m["kind"],
              "measure": m["measure"], "part_of": m.get("part_of"), "date_field": m["date_field"],
-             "owner_fields": list(m.get("owner_fields") or ["district"]), "where": m.get("where") or {}}
+             "owner_fields": list(m.get("owner_fields") or ["district"]), "where": m.get("where") or {},
+             "note": m.get("note")}
             for m in metrics
         ],
         "rows": rows,

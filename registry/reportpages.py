@@ -219,7 +219,7 @@ def plan_over_time(site: SitePlan, plan: dict) -> dict[str, Any]:
     rv = ReportViews(site.views, site.cat)
     who = site.cat.t("progress.total")
     charts = [rv.chart(plan, metric, plan["totals"][metric["id"]], who, f"chart-{plan['id']}-{metric['id']}")
-              for metric in plan["metrics"]]
+              for metric in plan["metrics"] if metric["id"] in plan["totals"]]
     start, end = dt.date.fromisoformat(plan["start"]), dt.date.fromisoformat(plan["end"])
     halves = [h for h in plan_halves(site.registry, dt.date.fromisoformat(site.as_of)) if h.end >= start and h.start <= end]
     links = [{"url": half_url(h), "text": rv.half_label(h)} for h in halves]

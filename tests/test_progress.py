@@ -209,7 +209,7 @@ def test_shape_and_order(registry):
                          "elapsed", "metrics", "rows", "totals"}
     assert (plan["name"], plan["source"]) == ({"zh": "五年计划", "en": "Five-year plan"}, {"zh": "测试附件2"})
     assert (plan["start"], plan["end"], plan["as_of"]) == ("2016-01-01", "2020-12-31", "2018-06-01")
-    rule = {"owner_fields": ["district"], "where": {}}
+    rule = {"owner_fields": ["district"], "where": {}, "note": None}
     assert plan["metrics"] == [
         {"id": "projects", "name": {"zh": "项目合作"}, "unit": {"zh": "项"}, "kind": "project", "measure": "records", "part_of": None,
          "date_field": "signed", **rule},
@@ -218,10 +218,10 @@ def test_shape_and_order(registry):
         {"id": "people", "name": {"zh": "引进人才"}, "unit": {"zh": "人"}, "kind": "talent", "measure": "people", "part_of": None,
          "date_field": "date", **rule},
         {"id": "carriers", "name": {"zh": "载体建设"}, "unit": {"zh": "个"}, "kind": "carrier", "measure": "records", "part_of": None,
-         "date_field": "established", "owner_fields": ["district", "coordinated_by"], "where": {}},
+         "date_field": "established", "owner_fields": ["district", "coordinated_by"], "where": {}, "note": None},
         {"id": "labs", "name": {"zh": "省级以上重点实验室"}, "unit": {"zh": "个"}, "kind": "carrier", "measure": "records",
          "part_of": "carriers", "date_field": "established", "owner_fields": ["district"],
-         "where": {"type": ["key-lab"], "level": ["national", "provincial"]}},
+         "where": {"type": ["key-lab"], "level": ["national", "provincial"]}, "note": None},
     ]
     # rows by the district's order (departments 1, west 2, east 3), not by id or by the plan's order
     assert [(r["district"], r["name"], r["kind"], r["outside_totals"], r["note"]) for r in plan["rows"]] == [
