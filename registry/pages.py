@@ -10,7 +10,7 @@ from .catalogue import Catalogue
 from .datapages import plan_data_pages
 from .depends import TrackedRegistry, Tracker, bucket_of, record_buckets
 from .model import Record, Registry
-from .policyviews import partner_view
+from .policyviews import institute_notes, office_view, partner_view, planned_view
 from .render import Page
 from .reportpages import district_over_time, plan_over_time, plan_reports
 from .views import Views, record_url
@@ -407,6 +407,7 @@ class SitePlan:
             planned_by = [d for d in self.ordered("district") if record.id in d.get("planned_institutes", [])]
             context["partner_of"] = [views.link("district", d.id) for d in partner_of]
             context["planned_by"] = [views.link("district", d.id) for d in planned_by]
+            context["planned_notes"] = institute_notes(views, planned_by, record.id)
             self.add(record_url(kind, record.id), "institute.html", title, crumbs, **context)
         elif kind == "district":
             self.add(record_url(kind, record.id), "district.html", title, crumbs, **context,
@@ -467,7 +468,8 @@ class SitePlan:
             plans.append({"plan": plan, "url": f"progress/{plan['id']}.html", "title": self.cat.text(plan["name"]),
                           "cells": [self.row_cell(plan, row, m) for m in plan["metrics"] if m["id"] in row["cells"]],
                           "note": self.cat.text(row.get("note"))})
-        return {"partners": partners, "indicator": indicator, "plans": plans}
+        return {"partners": partners, "indicator": indicator, "plans": plans,
+                "planned": planned_view(views, record), "office": office_view(views, record)}
 
     # -- progress -----------------------------------------------------------------------------
     def cell(self, plan: dict, metric: dict, cell: dict, url: str) -> dict[str, Any]:
