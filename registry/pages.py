@@ -506,8 +506,10 @@ class SitePlan:
                 rows.append({"link": self.views.link("district", row["district"]), "outside": row["outside_totals"],
                              "note": cat.text(row.get("note")), "cells": cells})
             totals = [self.total_cell(plan, m) if m["id"] in plan["totals"] else None for m in plan["metrics"]]
+            goals = self.city_goals(plan)
             plan_url = f"progress/{plan['id']}.html"
             self.add(plan_url, "progress.html", plan_title, [home, crumb], plan=plan, metrics=metrics, rows=rows, notes=notes,
+                     goals=goals,
                      totals=totals, period=cat.date_range(plan["start"], plan["end"]),
                      source=cat.text(plan["source"]), elapsed_percent=round(plan["elapsed"] * 100, 1),
                      **plan_over_time(self, plan))
@@ -518,8 +520,22 @@ class SitePlan:
             for metric, cell in zip(plan["metrics"], totals, strict=True):
                 if cell is not None:
                     self.plan_drilldown(plan, metric, cell, cat.t("progress.total"), [home, crumb, (plan_url, plan_title)])
+            for goal in goals:
+                self.plan_drilldown(plan, goal["metric_entry"], goal, cat.t("progress.city"),
+                                    [home, crumb, (plan_url, plan_title)], city=True)
 
-    def plan_drilldown(self, plan: dict, metric: dict, cell: dict, who: str, crumbs: list) -> None:
+    def city_goals(self, plan: dict) -> list[dict[str, Any]]:
+        """The plan's city-wide goals as cells: the target shown as the goal's range (1–2), linked to its records."""
+        metrics = {m["id"]: m for m in plan["metrics"]}
+        out = []
+        for goal in plan["city_goals"]:
+            metric = metrics[goal["metric"]]
+            target = f"{goal['min']}–{goal['max']}" if goal["max"] not in (None, goal["min"]) else goal["min"]
+            cell = self.cell(plan, metric, {**goal, "target": target}, f"progress/{plan['id']}/city/{goal['metric']}.html")
+            out.append({**cell, "note": self.cat.text(goal["note"]), "metric_entry": metric})
+        return out
+
+    def plan_drilldown(self, plan: dict, metric: dict, cell: dict, who: str, crumbs: list, city: bool = False) -> None:
         kind = metric["kind"]
         records = [self.registry.get(kind, rid) for rid in cell["records"]]
         cards = self.views.cards(self.views.sorted_latest([r for r in records if r is not None]))
@@ -531,5 +547,6 @@ class SitePlan:
                  plan_name=self.cat.text(plan["name"]), kind_label=self.plural(kind),
                  date_label=labels.get(metric["date_field"], metric["date_field"]),
                  owner_labels="、".join(labels.get(f, f) for f in metric["owner_fields"]),
-                 filters="；".join(filters), people=metric["measure"] == "people", note=self.cat.text(metric.get("note")),
+                 filters="；".join(filters), people=metric["measure"] == "people", city=city,
+                 note=cell["note"] if city else self.cat.text(metric.get("note")),
                  window=self.cat.date_range(plan["start"], min(plan["end"], self.as_of)))

@@ -36,6 +36,9 @@ def compute_progress(registry: Registry, as_of: dt.date) -> list[dict]:
       }],
       "totals": {metric_id: cell + {"declared": bool}},   # every metric with a declared total or a target in a
                                                           #   row inside the totals (not a departments-only one)
+      "city_goals": [cell + {"metric": str, "min": int, "max": int | None, "note": {zh, en?} | None}],
+                                # the plan's city-wide goals, in plan order: target = min; counts every record
+                                #   the metric counts in the city, whatever district owns it (or none)
     }]
 
     cell = {
@@ -147,6 +150,16 @@ def _plan_progress(registry: Registry, plan: Record, as_of: dt.date) -> dict:
         records = sorted({record_id for cell in in_totals for record_id in cell["records"]})
         totals[metric_id] = {**_cell(target, actual, records, share, started), "declared": declared}
 
+    metrics_by_id = {metric["id"]: metric for metric in metrics}
+    city_goals = []
+    for goal in plan.get("city_goals") or []:
+        metric = metrics_by_id.get(goal.get("metric")) if isinstance(goal, dict) else None
+        if metric is None:
+            continue
+        amounts = {record.id: amount for record, amount in _matching(registry, metric, window)}
+        city_goals.append({**_cell(goal["min"], sum(amounts.values()), sorted(amounts), share, started),
+                           "metric": metric["id"], "min": goal["min"], "max": goal.get("max"), "note": goal.get("note")})
+
     return {
         "id": plan.id,
         "name": plan.get("name"),
@@ -167,16 +180,26 @@ def _plan_progress(registry: Registry, plan: Record, as_of: dt.date) -> dict:
         ],
         "rows": rows,
         "totals": totals,
+        "city_goals": city_goals,
     }
 
 
 def _count(registry: Registry, metric: dict, window: tuple[dt.date, dt.date],
            row_ids: set[str]) -> dict[str, dict[str, int]]:
     """Return district id -> {record id: amount} for one metric, over the plan's rows only."""
-    first, last = window
     owner_fields = metric.get("owner_fields") or DEFAULT_OWNER_FIELDS
-    where = metric.get("where") or {}
     by_district: dict[str, dict[str, int]] = {}
+    for record, amount in _matching(registry, metric, window):
+        for owner in _owners(record, owner_fields):
+            if owner in row_ids:
+                by_district.setdefault(owner, {})[record.id] = amount
+    return by_district
+
+
+def _matching(registry: Registry, metric: dict, window: tuple[dt.date, dt.date]):
+    """Yield (record, amount) for every record a metric counts in the window, whoever owns it."""
+    first, last = window
+    where = metric.get("where") or {}
     for record in registry.all(metric["kind"]):
         when = as_date(record.get(metric["date_field"]))
         if when is None or not first <= when <= last:
@@ -189,10 +212,7 @@ def _count(registry: Registry, metric: dict, window: tuple[dt.date, dt.date],
                 continue
         else:
             amount = 1
-        for owner in _owners(record, owner_fields):
-            if owner in row_ids:
-                by_district.setdefault(owner, {})[record.id] = amount
-    return by_district
+        yield record, amount
 
 
 def _owners(record: Record, owner_fields) -> set[str]:

@@ -206,7 +206,8 @@ def test_shape_and_order(registry):
     assert [p["id"] for p in result] == ["p5", "y2016", "a2017"]  # by start, then id
     plan = result[0]
     assert set(plan) == {"id", "name", "source", "start", "end", "as_of", "started", "closed", "final",
-                         "elapsed", "metrics", "rows", "totals"}
+                         "elapsed", "metrics", "rows", "totals", "city_goals"}
+    assert plan["city_goals"] == []
     assert (plan["name"], plan["source"]) == ({"zh": "五年计划", "en": "Five-year plan"}, {"zh": "测试附件2"})
     assert (plan["start"], plan["end"], plan["as_of"]) == ("2016-01-01", "2020-12-31", "2018-06-01")
     rule = {"owner_fields": ["district"], "where": {}, "note": None}
@@ -439,3 +440,22 @@ def test_shipped_records(shipped, run):
                 assert total["actual"] == sum(c["actual"] for c in cells)
                 assert total["records"] == sorted({i for c in cells for i in c["records"]})
                 assert sum(c["target"] for c in cells) == total["target"]
+
+
+def test_a_city_wide_goal_counts_every_record_of_its_metric_whatever_district_owns_it(project):
+    goal = "city_goals:\n  - {metric: labs, min: 1, max: 2, note: {zh: 全市 1—2 个}}\n"
+    files = {**FILES, "records/plans/p5.yaml": PLAN_5 + goal,
+             # a provincial key lab in a district without a target row, and one that names no district
+             "records/carriers/c-lab-north.yaml": carrier("c-lab-north", "key-lab", "national", "2019-03-01",
+                                                          district="north"),
+             "records/carriers/c-lab-nowhere.yaml": carrier("c-lab-nowhere", "key-lab", "provincial", "2020-03-01")}
+    result = check(project(files))
+    assert result.ok, [p.text() for p in result.problems]
+    plan = plan_at(result.registry, "2019-12-31")
+    (city,) = plan["city_goals"]
+    assert city == {"metric": "labs", "min": 1, "max": 2, "note": {"zh": "全市 1—2 个"}, "target": 1, "actual": 2,
+                    "percent": 200, "expected": 0.8, "status": "achieved", "records": ["c-lab-north", "c-lab-prov"]}
+    assert plan["totals"]["labs"]["records"] == ["c-lab-prov"]  # the rows' sum knows only the districts with a target
+    assert plan_at(result.registry, "2020-12-31")["city_goals"][0]["records"] == [
+        "c-lab-north", "c-lab-nowhere", "c-lab-prov"]
+    assert plan_at(result.registry, "2017-01-31")["city_goals"][0]["status"] == "behind"
