@@ -10,7 +10,7 @@ from .catalogue import Catalogue
 from .datapages import plan_data_pages
 from .depends import TrackedRegistry, Tracker, bucket_of, record_buckets
 from .model import Record, Registry
-from .policyviews import institute_notes, office_view, partner_view, planned_view
+from .policyviews import district_plans, institute_notes, office_view, partner_view, planned_view
 from .render import Page
 from .reportpages import district_over_time, plan_over_time, plan_reports
 from .views import Views, record_url
@@ -101,6 +101,9 @@ class Sidebar:
 
 
 STATUS_SYMBOL = {"achieved": "✓", "on-track": "→", "behind": "!", "not-started": "–"}
+
+ABOUT_FIGURES = "<!-- figures: the implementation plans and the city-wide goals are shown here -->"
+"""The line of site_templates/content/about.*.md where the about page places its figures from the records."""
 
 
 class SitePlan:
@@ -219,8 +222,13 @@ class SitePlan:
         elif name == "data":
             self.plan_data()
         elif name == "about":
+            goals = [{**goal, "plan_title": self.cat.text(plan["name"]), "plan_url": f"progress/{plan['id']}.html"}
+                     for plan in self.progress for goal in self.city_goals(plan)]
+            about, _marker, about_after = self.about.partition(ABOUT_FIGURES)
             self.add("about.html", "about.html", self.cat.t("nav.about"), [self.home_crumb()],
-                     plans=[self.views.card(p) for p in self.registry.all("plan")], about=self.about)
+                     plans=[self.views.card(p) for p in self.registry.all("plan")], about=about, about_after=about_after,
+                     goals=goals,
+                     district_plans=district_plans(self.views, self.ordered("district")))
             self.add("404.html", "404.html", self.cat.t("page.not_found"), [self.home_crumb()])
         else:
             raise ValueError(f"unknown plan task {task!r}")

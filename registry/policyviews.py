@@ -65,3 +65,9 @@ def institute_notes(views: Views, districts: list[Record], institute_id: str) ->
     return [{"district": views.link("district", district.id), "note": views.cat.text(note["note"])}
             for district in districts for note in district.get("planned_notes") or []
             if isinstance(note, dict) and note.get("institute") == institute_id]
+
+
+def district_plans(views: Views, districts: list[Record]) -> list[dict[str, Any]]:
+    """Every district (not the departments' row), in order, with its published implementation plan or None."""
+    return [{"district": views.link("district", district.id), "office": office_view(views, district)}
+            for district in districts if district.get("kind") == "district"]
