@@ -178,7 +178,7 @@ def test_every_sheet_kind_round_trips(kind, shipped, run):
         elif rule is not None and rule.type == "date":
             value = dt.date(2019, 6, 1)
         elif rule is not None and rule.type in ("whole", "decimal"):
-            value = 1
+            value = 2  # a talent's first choice of form is 团队, and a team has 2 people or more
         elif header in ("参与的大院大所", "合作大院大所"):
             value = "清华大学、cas"  # several institutes in one cell: names or ids, separated by 、
         else:
