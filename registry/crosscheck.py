@@ -275,6 +275,26 @@ def _check_plan(plan: Record, schemas: SchemaSet) -> list[Problem]:
             problems.append(_at(plan, ("metrics", index, "part_of"), "bad-part-of", f"没有指标 {shown(part_of)}",
                                 f"there is no metric {shown(part_of)}", "写本计划中另一项指标的编号", "name another metric of this plan"))
     problems += _check_targets(plan, metric_ids)
+    problems += _check_city_goals(plan, metric_ids)
+    return problems
+
+
+def _check_city_goals(plan: Record, metric_ids: dict[str, int]) -> list[Problem]:
+    """A city-wide goal names a metric of the plan, and its upper end is not below its lower end."""
+    problems = []
+    goals = plan.get("city_goals") if isinstance(plan.get("city_goals"), list) else []
+    for index, goal in enumerate(goals):
+        if not isinstance(goal, dict):
+            continue
+        metric_id, low, high = goal.get("metric"), goal.get("min"), goal.get("max")
+        if isinstance(metric_id, str) and metric_id not in metric_ids:
+            problems.append(_at(plan, ("city_goals", index, "metric"), "unknown-metric",
+                                f"本计划没有指标 {shown(metric_id)}", f"this plan has no metric {shown(metric_id)}",
+                                f"可选：{listing(metric_ids)}", f"choose one of: {listing(metric_ids)}"))
+        if isinstance(low, int) and isinstance(high, int) and high < low:
+            problems.append(_at(plan, ("city_goals", index, "max"), "goal-range",
+                                f"上限 {high} 小于下限 {low}", f"the upper end {high} is below the lower end {low}",
+                                "核对原文中的范围，例如 1—2 个写 min: 1、max: 2", "check the range in the source: 1–2 is min: 1, max: 2"))
     return problems
 
 

@@ -8,7 +8,8 @@ Shapes (EXPORT_VERSION 1; keys sorted, UTF-8, no wall-clock time):
   data/registry.json     {"version", "as_of", "counts": {kind: n}, "records": {kind: [record, …]}}
   data/progress-<plan>.json {"version", "plan", "name", "start", "end", "as_of", "elapsed",
                           "rows": [{"district", "district_name", "metric", "metric_name", "target", "actual",
-                                    "percent", "expected", "status"}]}   # district "total" = municipal totals
+                                    "percent", "expected", "status"}]}   # district "total" = municipal totals,
+                                                                         #   "city" = a city-wide goal (target = its lower end)
   data/export.schema.json  JSON Schema (2020-12) of all three shapes
   data/<kinds>.csv / .en.csv, data/progress-<plan>.csv / .en.csv: the same rows with Chinese / English headers
   data/registry.xlsx     one sheet per kind, Chinese headers
@@ -358,7 +359,8 @@ PROGRESS_FIELDS = ("district", "district_name", "metric", "metric_name", "target
 
 
 def progress_rows(plan: dict, cat: Catalogue) -> list[dict]:
-    """A plan's progress as flat rows (district × metric, then the municipal totals as district 'total')."""
+    """A plan's progress as flat rows (district × metric, the municipal totals as district 'total', then the city-wide
+    goals as district 'city', whose target is the goal's lower end)."""
     rows = []
     for row in plan["rows"]:
         for metric in plan["metrics"]:
@@ -366,7 +368,11 @@ def progress_rows(plan: dict, cat: Catalogue) -> list[dict]:
                 rows.append(_progress_row(row["district"], cat.text(row.get("name")) or row["district"], metric,
                                           row["cells"][metric["id"]], cat))
     for metric in plan["metrics"]:
-        rows.append(_progress_row("total", cat.t("progress.total"), metric, plan["totals"][metric["id"]], cat))
+        if metric["id"] in plan["totals"]:
+            rows.append(_progress_row("total", cat.t("progress.total"), metric, plan["totals"][metric["id"]], cat))
+    metrics = {metric["id"]: metric for metric in plan["metrics"]}
+    for goal in plan.get("city_goals", []):
+        rows.append(_progress_row("city", cat.t("progress.city"), metrics[goal["metric"]], goal, cat))
     return rows
 
 

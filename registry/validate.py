@@ -15,7 +15,7 @@ from .yamlload import Document, field_path
 
 _TYPE_ZH = {"string": "文本", "integer": "整数", "number": "数字", "boolean": "是/否（true/false）",
             "array": "列表", "object": "一组字段", "null": "空值"}
-_PRIORITY = {"type": 0, "enum": 1, "const": 1, "format": 2, "pattern": 3, "maxLength": 4}
+_PRIORITY = {"type": 0, "enum": 1, "const": 1, "format": 2, "pattern": 3, "maxLength": 4, "minimum": 5}
 _BOOL_WORDS = {"yes", "no", "on", "off", "true", "false", "y", "n"}
 _DATE_PARTS = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
 
@@ -271,10 +271,17 @@ class _Translator:
         count, limit = reader_length(error.instance), error.validator_value
         return [self.problem(path, "too-many-chars", f"共 {count} 字，超过 {limit} 字的限制",
                              f"{count} characters, over the limit of {limit}",
-                             f"请删减 {count - limit} 字（附件1的字数限制；空格和换行不计）",
-                             f"cut {count - limit} character{'s' if count - limit != 1 else ''} (the Annex 1 limit; spaces and line breaks do not count)")]
+                             f"请删减 {count - limit} 字（限 {limit} 字出自附件1；不计空格和换行是本登记簿的计字办法）",
+                             f"cut {count - limit} character{'s' if count - limit != 1 else ''} (the limit of {limit} is Annex 1's; "
+                             "not counting spaces and line breaks is this registry's own rule)")]
 
     def on_minimum(self, error, path):
+        condition = self.condition(error)
+        if condition and path:  # e.g. a team of one person
+            name, value = condition
+            return [self.problem(path, "too-small", f"{name} 为 {value} 时，{field_path(path)} 不能小于 {error.validator_value}",
+                                 f"{field_path(path)} must be at least {error.validator_value} when {name} is {value}",
+                                 f"填写实际数字，或修改 {name}", f"write the real number, or change {name}")]
         return [self.problem(path, "too-small", f"不能小于 {error.validator_value}", f"must be at least {error.validator_value}",
                              *self.describe(path))]
 

@@ -23,8 +23,8 @@ GOOD = {
     "填报时间": dt.date(2021, 3, 1),
     "跟踪状态": "跟踪中",
     "联系电话": "0512-57000000",
-    "填报人 · 姓名": "张三",
-    "填报人 · 联系电话": "0512-57000001",
+    "填报人及联系电话 · 姓名": "张三",
+    "填报人及联系电话 · 联系电话": "0512-57000001",
     "科技成果研发负责人 · 姓名": "李四",
 }
 
@@ -59,7 +59,8 @@ def test_template_is_laid_out_like_annex_1(template):
     sheet = book.worksheets[0]
     shown = [c.value for c in sheet[HEADER_ROW]]
     assert shown[:3] == ["*科技成果名称", "*大院大所名称", "成果所在院、系、实验室"]
-    assert "联系电话（不公开）" in shown and "填报人 · 联系电话（不公开）" in shown
+    assert "联系电话（不公开）" in shown and "填报人及联系电话 · 联系电话（不公开）" in shown
+    assert "科技成果与区镇的契合情况说明" in shown and "科技成果在区镇推介计划" in shown  # the form's own labels
     assert shown[-1] == "编号（选填，留空则按名称自动生成）"
     columns = headers(sheet)
     validations = {str(v.sqref).split(":")[0]: v for v in sheet.data_validations.dataValidation}
@@ -128,6 +129,27 @@ def test_one_bad_row_writes_nothing_and_names_row_and_column(shipped, template, 
     assert sorted(p.name for p in (shipped / "records/achievements").iterdir()) == before
 
 
+def test_a_sheet_made_from_an_earlier_template_still_imports(shipped, template, run):
+    """Headers renamed to the form's exact labels (x-former-titles) are still read under their old names."""
+    book = load_workbook(template)
+    sheet = book.worksheets[0]
+    renamed = {"科技成果与区镇的契合情况说明": "与区镇的契合情况说明", "科技成果在区镇推介计划": "在区镇推介计划",
+               "填报人及联系电话 · 姓名": "填报人 · 姓名", "填报人及联系电话 · 联系电话": "填报人 · 联系电话"}
+    for cell in sheet[HEADER_ROW]:
+        for new, old in renamed.items():
+            if cell.value and new in str(cell.value):
+                cell.value = str(cell.value).replace(new, old)
+    book.save(shipped / "old.xlsx")
+    row = {**{k.replace("填报人及联系电话", "填报人"): v for k, v in GOOD.items()},
+           "与区镇的契合情况说明": "与开发区的智能制造方向契合。", "在区镇推介计划": "在开发区举办一次推介会。"}
+    result = run("--root", str(shipped), "import", "achievements", str(fill(shipped / "old.xlsx", shipped / "f.xlsx", [row])))
+    assert result.code == 0, result
+    data = yaml.safe_load((shipped / "records/achievements/zhi-neng-han-jie-ji-qi-ren-shi-jue-yin-dao-xi.yaml")
+                          .read_text(encoding="utf-8"))
+    assert (data["fit"], data["promotion"]) == ({"zh": "与开发区的智能制造方向契合。"}, {"zh": "在开发区举办一次推介会。"})
+    assert data["reporter"] == {"name": "张三", "phone": "0512-57000001"}
+
+
 def test_missing_required_cell_and_private_value_not_echoed(shipped, template, run):
     row = {k: v for k, v in GOOD.items() if k != "跟踪状态"}
     row["联系电话"] = 51257000000  # Excel turned the phone into a number
@@ -156,7 +178,7 @@ def test_every_sheet_kind_round_trips(kind, shipped, run):
         elif rule is not None and rule.type == "date":
             value = dt.date(2019, 6, 1)
         elif rule is not None and rule.type in ("whole", "decimal"):
-            value = 1
+            value = 2  # a talent's first choice of form is 团队, and a team has 2 people or more
         elif header in ("参与的大院大所", "合作大院大所"):
             value = "清华大学、cas"  # several institutes in one cell: names or ids, separated by 、
         else:
