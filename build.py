@@ -78,7 +78,7 @@ def cmd_check(args) -> int:
     from registry.problems import FORMATS
 
     result = check(args.root)
-    sys.stdout.write(FORMATS[args.format](result.problems, len(result.registry), result.warnings))
+    sys.stdout.write(FORMATS[args.format](result.problems, len(result.registry)))
     return 0 if result.ok else 1
 
 

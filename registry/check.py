@@ -8,15 +8,17 @@ import os
 import signal
 import threading
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import cache
 from .cache import Timings
 from .contacts import contact_warnings
-from .crosscheck import crosscheck
+from .crosscheck import NAME_PATHS, crosscheck
+from .dates import date_problems, today
 from .discover import Found, discover
 from .model import Record, Registry
+from .names import fold_names
 from .problems import Problem, bounded
 from .schemas import SchemaSet
 from .validate import validate
@@ -33,12 +35,11 @@ class CheckResult:
     registry: Registry
     settings: dict
     schemas: SchemaSet
-    warnings: list[Problem] = field(default_factory=list)
-    """What does not stop a build but should be fixed before it is published (registry/contacts.py)."""
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        """No errors (warnings, such as a likely duplicate, do not stop a build)."""
+        return not any(p.level == "error" for p in self.problems)
 
     def published(self) -> Registry:
         """The registry as the site publishes it: samples left out if site.yaml says so, private fields dropped."""
@@ -55,7 +56,7 @@ def load_settings(root: Path, schemas: SchemaSet) -> tuple[dict, list[Problem]]:
     doc, problems = load(path, SETTINGS_FILE)
     if doc is None:
         return {}, problems
-    return doc.data, problems + validate(schemas, "site", doc)
+    return doc.data, problems + validate(schemas, "site", doc) + date_problems(schemas, "site", doc, today())
 
 
 def check(root: Path, schemas: SchemaSet | None = None, timings: Timings | None = None) -> CheckResult:
@@ -90,7 +91,8 @@ def _check(root: Path, schemas: SchemaSet | None, timings: Timings) -> CheckResu
     records: list[Record] = []
     folder = cache.enabled(root)
     # A record's problems depend only on its bytes, its schema and this code: reuse them when all three are the same.
-    salt = cache.digest(cache.code_version("check", "yamlload", "slips", "validate", "schemas", "problems", "model").encode(),
+    salt = cache.digest(cache.code_version("check", "yamlload", "slips", "validate", "schemas", "problems", "model", "text",
+                                           "encoding", "names").encode(),
                         cache.folder_digest(root / "schemas").encode()) if folder else ""
     store = cache.RecordCache(folder, salt)
     results: dict[str, tuple] = {}
@@ -122,8 +124,8 @@ def _check(root: Path, schemas: SchemaSet | None, timings: Timings) -> CheckResu
     with timings.phase("cross-check"):
         registry = Registry(records, schemas)
         problems += crosscheck(registry, schemas, records)
-        warnings = contact_warnings(registry, settings)
-    return CheckResult(bounded(problems), registry, settings, schemas, bounded(warnings))
+        problems += contact_warnings(registry, settings)
+    return CheckResult(bounded(problems), registry, settings, schemas)
 
 
 MIN_FILES_FOR_WORKERS = 2000
@@ -171,6 +173,8 @@ def _check_file(schemas: SchemaSet, item: Found, data: bytes | None) -> tuple[Do
     doc, file_problems = load(item.path, item.src_path) if data is None else _parse(item.src_path, data)
     if doc is not None and isinstance(doc.data, dict):
         file_problems = file_problems + validate(schemas, item.kind, doc)
+        doc.suspect.clear()  # looked at: neither the cache nor the workers' results need to carry it
+        doc.folded = fold_names(doc.data, NAME_PATHS[item.kind])  # kept in the cache: a warm check needs no tables
     return doc, file_problems
 
 

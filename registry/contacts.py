@@ -94,5 +94,5 @@ def contact_warnings(registry: Registry, settings: dict) -> list[Problem]:
                 "once published, this record's page shows no way to get in touch (no real phone, e-mail or address "
                 "for its district or the municipal office)",
                 f"{fix_zh}填写真实的电话、邮箱或地址，并删除 example: true",
-                f"{fix_en} a real phone, e-mail or address, without example: true"))
+                f"{fix_en} a real phone, e-mail or address, without example: true", level="warning"))
     return warnings

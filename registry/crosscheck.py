@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 from collections import defaultdict
 
 from . import KINDS
+from .dates import date_problems, today
 from .discover import ID_MAX, ID_PATTERN
 from .model import Record, Registry, as_date, values_at
+from .names import how_alike, lookalike_key
 from .problems import Problem, listing, shown
 from .schemas import SchemaSet
 from .suggest import Suggester, register_command
 from .validate import normalise
 from .yamlload import field_path
 
-EARLIEST = dt.date(1949, 10, 1)
-LATEST = dt.date(2099, 12, 31)
 KIND_ZH = {"district": "区镇或部门", "institute": "大院大所", "plan": "目标计划", "achievement": "科技成果",
            "event": "对接活动", "project": "合作项目", "talent": "人才团队", "carrier": "创新载体"}
 
@@ -31,6 +32,8 @@ _DUPLICATE_KEYS = {
     "talent": ((("name", "zh"),), ("institute",)),
     "carrier": ((("name", "zh"),), ()),
 }
+NAME_PATHS = {kind: name_paths for kind, (name_paths, _extra) in _DUPLICATE_KEYS.items()}
+"""The fields of each kind compared for likely duplicates; `check` folds them as it checks each file (cached)."""
 
 
 def _at(record: Record, path: tuple, code: str, zh: str, en: str, hint_zh: str = "", hint_en: str = "",
@@ -40,15 +43,16 @@ def _at(record: Record, path: tuple, code: str, zh: str, en: str, hint_zh: str =
 
 
 
-def crosscheck(registry: Registry, schemas: SchemaSet, declared: list[Record]) -> list[Problem]:
-    """Run every cross-record check; `declared` holds every record that parsed, in path order."""
+def crosscheck(registry: Registry, schemas: SchemaSet, declared: list[Record], day: dt.date | None = None) -> list[Problem]:
+    """Run every cross-record check; `declared` holds every record that parsed, in path order; `day` is today."""
     problems: list[Problem] = []
     problems += _check_ids(declared)
+    day = day or today()
     suggesters: dict[str, Suggester] = {}
     for kind in KINDS:
         for record in registry.all(kind):
             problems += _check_refs(record, registry, schemas, suggesters)
-            problems += _check_dates(record, schemas)
+            problems += _check_dates(record, schemas, day)
             problems += _check_other_fields(record)
     problems += _check_duplicates(registry)
     problems += _check_parents(registry)
@@ -160,15 +164,8 @@ def _in_sample_entry(record: Record, path: tuple) -> bool:
     return False
 
 
-def _check_dates(record: Record, schemas: SchemaSet) -> list[Problem]:
-    problems = []
-    for pattern in schemas.date_fields(record.kind):
-        for path, value in values_at(record.data, pattern):
-            day = as_date(value)
-            if day is not None and not EARLIEST <= day <= LATEST:
-                problems.append(_at(record, path, "date-range", f"日期 {value} 不在合理范围（{EARLIEST}–{LATEST}）",
-                                    f"the date {value} is outside {EARLIEST}–{LATEST}",
-                                    "检查年份是否输错", "check the year for a typo"))
+def _check_dates(record: Record, schemas: SchemaSet, day: dt.date) -> list[Problem]:
+    problems = date_problems(schemas, record.kind, record.doc, day)
     for first, second in (("start", "end"), ("reported", "status_updated")):
         a, b = as_date(record.get(first)), as_date(record.get(second))
         if a and b and b < a:
@@ -198,10 +195,10 @@ def _check_other_fields(record: Record) -> list[Problem]:
 
 
 def _check_duplicates(registry: Registry) -> list[Problem]:
-    """Flag names (and short names) that normalise to the same text, on every record involved.
+    """Warn of names (and short names) that fold to the same text (registry/names.py), on every record involved.
 
     Each record of a pair is told about the other, so the warning lands on the file a pull request adds as
-    well as on the one already there.
+    well as on the one already there. A warning, not an error: two different things may be named alike.
     """
     problems = []
     for kind, (name_paths, extra) in _DUPLICATE_KEYS.items():
@@ -209,26 +206,32 @@ def _check_duplicates(registry: Registry) -> list[Problem]:
         for record in sorted(registry.all(kind), key=lambda r: r.src_path):
             context = tuple(str(record.get(f)) for f in extra)
             own = set()
+            folded = record.doc.folded
             for pattern in name_paths:
                 for path, value in values_at(record.data, pattern):
-                    if not isinstance(value, str) or not normalise(value):
+                    if not isinstance(value, str):
                         continue
-                    key = (normalise(value),) + context
-                    if key not in own:
+                    fold = folded.get(path)
+                    fold = lookalike_key(value) if fold is None else fold  # not folded when the file was checked
+                    key = (fold,) + context
+                    if fold and key not in own:
                         own.add(key)
                         groups[key].append((record, path, value))
         for entries in groups.values():
             for record, path, value in entries if len(entries) > 1 else ():
                 other, _other_path, other_value = next(e for e in entries if e[0] is not record)
+                how_zh, how_en = how_alike(value, other_value)
                 same = value == other_value
-                zh = (f"“{shown(value)}”与 {other.src_path} 的" + ("名称相同" if same else
-                      f"“{shown(other_value)}”只差全角半角、空格或不可见字符") + "，可能是重复记录")
-                en = (f"“{shown(value)}” " + ("is also a name in " if same else
-                      f"differs only in width, spaces or invisible characters from “{shown(other_value)}” in ")
-                      + f"{other.src_path}: likely a duplicate")
-                problems.append(_at(record, path, "likely-duplicate", zh, en,
-                                    "如是同一条请合并，否则把名称写得能区分", "merge them, or make the names distinct"))
+                zh = (f"“{shown(value)}”与 {other.src_path} 的" + (how_zh if same else f"“{shown(other_value)}”{how_zh}")
+                      + "，可能是重复记录")
+                en = f"“{shown(value)}” {how_en} " + ("" if same else f"“{shown(other_value)}” in ") + f"{other.src_path}: likely a duplicate"
+                problems.append(_warning(_at(record, path, "likely-duplicate", zh, en,
+                                             "如是同一条请合并，否则把名称写得能区分", "merge them, or make the names distinct")))
     return problems
+
+
+def _warning(problem: Problem) -> Problem:
+    return dataclasses.replace(problem, level="warning")
 
 
 def _check_parents(registry: Registry) -> list[Problem]:
@@ -301,6 +304,26 @@ def _check_plan(plan: Record, schemas: SchemaSet) -> list[Problem]:
             problems.append(_at(plan, ("metrics", index, "part_of"), "bad-part-of", f"没有指标 {shown(part_of)}",
                                 f"there is no metric {shown(part_of)}", "写本计划中另一项指标的编号", "name another metric of this plan"))
     problems += _check_targets(plan, metric_ids)
+    problems += _check_city_goals(plan, metric_ids)
+    return problems
+
+
+def _check_city_goals(plan: Record, metric_ids: dict[str, int]) -> list[Problem]:
+    """A city-wide goal names a metric of the plan, and its upper end is not below its lower end."""
+    problems = []
+    goals = plan.get("city_goals") if isinstance(plan.get("city_goals"), list) else []
+    for index, goal in enumerate(goals):
+        if not isinstance(goal, dict):
+            continue
+        metric_id, low, high = goal.get("metric"), goal.get("min"), goal.get("max")
+        if isinstance(metric_id, str) and metric_id not in metric_ids:
+            problems.append(_at(plan, ("city_goals", index, "metric"), "unknown-metric",
+                                f"本计划没有指标 {shown(metric_id)}", f"this plan has no metric {shown(metric_id)}",
+                                f"可选：{listing(metric_ids)}", f"choose one of: {listing(metric_ids)}"))
+        if isinstance(low, int) and isinstance(high, int) and high < low:
+            problems.append(_at(plan, ("city_goals", index, "max"), "goal-range",
+                                f"上限 {high} 小于下限 {low}", f"the upper end {high} is below the lower end {low}",
+                                "核对原文中的范围，例如 1—2 个写 min: 1、max: 2", "check the range in the source: 1–2 is min: 1, max: 2"))
     return problems
 
 

@@ -33,11 +33,22 @@ def limits(schemas: SchemaSet, kind: str, path: tuple, node: dict, cat: Catalogu
     zh = schemas.at(kind, path + ("zh",)) if "zh" in node.get("properties", {}) else None
     if zh and zh.get("x-max-chars"):
         out.append(cat.t("dict.max_chars", n=zh["x-max-chars"]))
+    elif zh and zh.get("maxLength"):
+        en = schemas.at(kind, path + ("en",)) or {}
+        out.append(cat.t("dict.text_lengths", zh=zh["maxLength"], en=en.get("maxLength", "—")))
     if node.get("x-max-chars"):
         out.append(cat.t("dict.max_chars", n=node["x-max-chars"]))
+    bounded = "x-earliest" in node  # a date or year field: its bounds in words, not the schema's four digits
     for key in ("maxLength", "minimum", "maximum", "minItems"):
-        if key in node and not node.get("x-date"):
+        if key in node and not node.get("x-date") and not (bounded and key in ("minimum", "maximum")):
             out.append(cat.t(f"dict.{key}", n=node[key]))
+    if bounded:
+        earliest = node["x-earliest"] if node.get("x-date") else node["x-earliest"][:4]
+        out.append(cat.t("dict.earliest", day=earliest))
+    if node.get("x-latest-years-ahead") == 0:
+        out.append(cat.t("dict.not_after_today"))
+    elif node.get("x-latest-years-ahead"):
+        out.append(cat.t("dict.years_ahead", n=node["x-latest-years-ahead"]))
     if node.get("uniqueItems"):
         out.append(cat.t("dict.unique"))
     if "pattern" in node and not node.get("x-date") and node.get("format") != "uri":

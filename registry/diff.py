@@ -164,7 +164,8 @@ def compare(root: Path, ref: str, as_of: str | None = None) -> Diff:
                 labels = b or a
                 moves.append(Move(labels["plan"], labels["row"], labels["metric"],
                                   a["value"] if a else None, b["value"] if b else None))
-    problems = {label: len(side.problems) for label, side in ((ref, before), ("working tree", after)) if side.problems}
+    problems = {label: sum(p.level == "error" for p in side.problems)
+                for label, side in ((ref, before), ("working tree", after)) if not side.ok}
     return Diff(ref, commit, as_of_date.isoformat(), added, changed, removed, moves, problems)
 
 

@@ -16,8 +16,9 @@ ID_MAX = 64
 FOLDERS = {folder_of(kind): kind for kind in KINDS}
 RESERVED = re.compile(r"^index(-p[0-9]+)?$")
 """Ids that would land on a directory's own pages (index.html, index-p2.html, …)."""
-RESERVED_BY_KIND = {"district": {"totals"}}
-"""progress/<plan>/totals/ holds the municipal totals' drill-down pages."""
+RESERVED_BY_KIND = {"district": {"totals", "city"}}
+"""progress/<plan>/totals/ and progress/<plan>/city/ hold the drill-down pages of the municipal totals and of the
+city-wide goals."""
 
 
 def is_reserved(kind: str, record_id: str) -> bool:

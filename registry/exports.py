@@ -8,7 +8,8 @@ Shapes (EXPORT_VERSION 1; keys sorted, UTF-8, no wall-clock time):
   data/registry.json     {"version", "as_of", "counts": {kind: n}, "records": {kind: [record, …]}}
   data/progress-<plan>.json {"version", "plan", "name", "start", "end", "as_of", "elapsed",
                           "rows": [{"district", "district_name", "metric", "metric_name", "target", "actual",
-                                    "percent", "expected", "status"}]}   # district "total" = municipal totals
+                                    "percent", "expected", "status"}]}   # district "total" = municipal totals,
+                                                                         #   "city" = a city-wide goal (target = its lower end)
   data/export.schema.json  JSON Schema (2020-12) of all three shapes
   data/<kinds>.csv / .en.csv, data/progress-<plan>.csv / .en.csv: the same rows with Chinese / English headers
   data/registry.xlsx     one sheet per kind, Chinese headers
@@ -35,6 +36,7 @@ from . import KINDS, folder_of
 from .catalogue import Catalogue
 from .model import Registry
 from .schemas import SchemaSet
+from .text import REPLACE, printable
 from .views import TITLE_FIELD
 from .writer import Scanner
 
@@ -56,8 +58,8 @@ def dumps(value: Any) -> bytes:
     """
     try:
         return orjson.dumps(value, option=JSON_OPTIONS)
-    except orjson.JSONEncodeError:  # e.g. an integer beyond 64 bits, which the standard library writes as it is
-        return (json.dumps(value, sort_keys=True, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    except orjson.JSONEncodeError:  # an integer beyond 64 bits (written as it is), a lone surrogate (U+FFFD)
+        return (json.dumps(value, sort_keys=True, ensure_ascii=False, indent=2) + "\n").encode("utf-8", REPLACE)
 
 
 def kind_downloads(kind: str) -> dict[str, str]:
@@ -193,7 +195,7 @@ class CsvFile:
         # Encoded as it is written: a text buffer of Chinese rows held 3-4 times the memory of the file (200 MB at
         # 100,000 achievements) until the bytes were made from it.
         self.bytes = io.BytesIO()
-        self.buf = io.TextIOWrapper(self.bytes, encoding="utf-8", newline="")
+        self.buf = io.TextIOWrapper(self.bytes, encoding="utf-8", errors=REPLACE, newline="")  # lone surrogate → U+FFFD
         self.buf.write("\ufeff")
         self.writer = csv.writer(self.buf, lineterminator="\r\n")
         self.writer.writerow(header)
@@ -232,7 +234,7 @@ class Workbook:
                                                    "strings_to_numbers": False, "strings_to_urls": False})
         # `created` replaces the clock in docProps/core.xml.
         created = dt.datetime.combine(dt.date.fromisoformat(as_of), dt.time(), tzinfo=dt.UTC)
-        self.book.set_properties({"title": title, "created": created})
+        self.book.set_properties({"title": printable(title), "created": created})
         self.bold = self.book.add_format({"bold": True})
         self.sheet: Any = None
         self.row = 0
@@ -251,7 +253,7 @@ class Workbook:
             if isinstance(value, (int, float)):
                 write_number(r, c, value)
             elif value != "":
-                write_string(r, c, value)
+                write_string(r, c, printable(value))  # XlsxWriter escapes controls, but a lone surrogate would stop it
 
     def close(self) -> bytes:
         self.book.close()
@@ -360,7 +362,8 @@ PROGRESS_FIELDS = ("district", "district_name", "metric", "metric_name", "target
 
 
 def progress_rows(plan: dict, cat: Catalogue) -> list[dict]:
-    """A plan's progress as flat rows (district × metric, then the municipal totals as district 'total')."""
+    """A plan's progress as flat rows (district × metric, the municipal totals as district 'total', then the city-wide
+    goals as district 'city', whose target is the goal's lower end)."""
     rows = []
     for row in plan["rows"]:
         for metric in plan["metrics"]:
@@ -368,7 +371,11 @@ def progress_rows(plan: dict, cat: Catalogue) -> list[dict]:
                 rows.append(_progress_row(row["district"], cat.text(row.get("name")) or row["district"], metric,
                                           row["cells"][metric["id"]], cat))
     for metric in plan["metrics"]:
-        rows.append(_progress_row("total", cat.t("progress.total"), metric, plan["totals"][metric["id"]], cat))
+        if metric["id"] in plan["totals"]:
+            rows.append(_progress_row("total", cat.t("progress.total"), metric, plan["totals"][metric["id"]], cat))
+    metrics = {metric["id"]: metric for metric in plan["metrics"]}
+    for goal in plan.get("city_goals", []):
+        rows.append(_progress_row("city", cat.t("progress.city"), metrics[goal["metric"]], goal, cat))
     return rows
 
 

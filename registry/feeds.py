@@ -11,11 +11,13 @@ since the sitemap protocol accepts absolute URLs only; robots.txt then names no 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax import saxutils
 
 from .catalogue import Catalogue
 from .model import Record, Registry
+from .text import printable
 from .views import Views, record_url
 
 FEED_PATH = "feed.xml"
@@ -30,6 +32,16 @@ NAMESPACE = uuid.UUID("6f1c1b1e-3d63-5a5e-9a3e-2a7b0b3c5d10")
 """Fixed namespace of this registry's uuid5 ids (chosen once; never change it, or every reader sees new entries)."""
 
 ZONE = "+08:00"
+
+
+def escape(text: str) -> str:
+    """XML character data, with what XML 1.0 forbids (a NUL, ESC, a lone surrogate) replaced, never written."""
+    return saxutils.escape(printable(text))
+
+
+def quoteattr(text: str) -> str:
+    """A quoted XML attribute value, made as escape() makes character data."""
+    return saxutils.quoteattr(printable(text))
 
 
 def record_uuid(record: Record) -> str:
@@ -88,10 +100,15 @@ def ics_text(value: str) -> str:
     return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
 
 
+_ICS_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
+"""Controls RFC 5545 §3.1 forbids in a content line (all but the tab); line breaks are escaped before."""
+
+
 def fold(line: str) -> str:
-    """Fold a content line at 75 octets (RFC 5545 §3.1), never inside a UTF-8 character."""
+    """Fold a content line at 75 octets (RFC 5545 §3.1), never inside a UTF-8 character; a control character or a
+    lone surrogate (which a line may not hold) becomes U+FFFD."""
     out, current, size = [], "", 0
-    for ch in line:
+    for ch in _ICS_CONTROL.sub("\ufffd", printable(line)):
         width = len(ch.encode("utf-8"))
         if size + width > 75:
             out.append(current)

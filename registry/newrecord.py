@@ -33,7 +33,8 @@ def _comment(node: dict, required: bool) -> str:
     if labels:
         text += " 可选 / one of: " + ", ".join(f"{code}={label['zh']}" for code, label in labels.items())
     if node.get("x-max-chars"):
-        text += f" 限 {node['x-max-chars']} 字 / at most {node['x-max-chars']} characters"
+        text += (f" 附件1限 {node['x-max-chars']} 字，本登记簿计字时不计空格和换行 / Annex 1 allows {node['x-max-chars']}"
+                 " characters; this registry does not count spaces and line breaks")
     return text
 
 

@@ -11,6 +11,7 @@ from .contacts import contact_view
 from .datapages import plan_data_pages
 from .depends import TrackedRegistry, Tracker, bucket_of, record_buckets
 from .model import Record, Registry
+from .policyviews import district_plans, institute_notes, office_view, partner_view, planned_view
 from .render import Page
 from .reportpages import district_over_time, plan_over_time, plan_reports
 from .views import Views, record_url
@@ -101,6 +102,9 @@ class Sidebar:
 
 
 STATUS_SYMBOL = {"achieved": "✓", "on-track": "→", "behind": "!", "not-started": "–"}
+
+ABOUT_FIGURES = "<!-- figures: the implementation plans and the city-wide goals are shown here -->"
+"""The line of site_templates/content/about.*.md where the about page places its figures from the records."""
 
 
 class SitePlan:
@@ -235,8 +239,13 @@ class SitePlan:
         elif name == "data":
             self.plan_data()
         elif name == "about":
+            goals = [{**goal, "plan_title": self.cat.text(plan["name"]), "plan_url": f"progress/{plan['id']}.html"}
+                     for plan in self.progress for goal in self.city_goals(plan)]
+            about, _marker, about_after = self.about.partition(ABOUT_FIGURES)
             self.add("about.html", "about.html", self.cat.t("nav.about"), [self.home_crumb()],
-                     plans=[self.views.card(p) for p in self.registry.all("plan")], about=self.about)
+                     plans=[self.views.card(p) for p in self.registry.all("plan")], about=about, about_after=about_after,
+                     goals=goals,
+                     district_plans=district_plans(self.views, self.ordered("district")))
             self.add("404.html", "404.html", self.cat.t("page.not_found"), [self.home_crumb()])
         else:
             raise ValueError(f"unknown plan task {task!r}")
@@ -429,6 +438,7 @@ class SitePlan:
             planned_by = [d for d in self.ordered("district") if record.id in d.get("planned_institutes", [])]
             context["partner_of"] = [views.link("district", d.id) for d in partner_of]
             context["planned_by"] = [views.link("district", d.id) for d in planned_by]
+            context["planned_notes"] = institute_notes(views, planned_by, record.id)
             self.add(record_url(kind, record.id), "institute.html", title, crumbs, **context)
         elif kind == "district":
             self.add(record_url(kind, record.id), "district.html", title, crumbs, **context,
@@ -478,7 +488,7 @@ class SitePlan:
 
     def district_context(self, record: Record) -> dict[str, Any]:
         views = self.views
-        indicator = next((i for i in self.partners if i["district"] == record.id), None)
+        indicator = partner_view(self.cat, next((i for i in self.partners if i["district"] == record.id), None))
         partners = [{**views.link("institute", p["institute"]), "since": p["since"], "entry_sample": p.get("sample", False)}
                     for p in record.get("partners", [])]
         plans = []
@@ -489,7 +499,8 @@ class SitePlan:
             plans.append({"plan": plan, "url": f"progress/{plan['id']}.html", "title": self.cat.text(plan["name"]),
                           "cells": [self.row_cell(plan, row, m) for m in plan["metrics"] if m["id"] in row["cells"]],
                           "note": self.cat.text(row.get("note"))})
-        return {"partners": partners, "indicator": indicator, "plans": plans}
+        return {"partners": partners, "indicator": indicator, "plans": plans,
+                "planned": planned_view(views, record), "office": office_view(views, record)}
 
     # -- progress -----------------------------------------------------------------------------
     def cell(self, plan: dict, metric: dict, cell: dict, url: str) -> dict[str, Any]:
@@ -510,7 +521,7 @@ class SitePlan:
     def plan_progress(self) -> None:
         cat = self.cat
         home, crumb = self.home_crumb(), ("progress/index.html", cat.t("nav.progress"))
-        partners = [{**i, "link": self.views.link("district", i["district"])} for i in self.partners]
+        partners = [{**partner_view(cat, i), "link": self.views.link("district", i["district"])} for i in self.partners]
         self.add("progress/index.html", "progress_index.html", cat.t("nav.progress"), [home],
                  plans=[{"plan": p, "url": f"progress/{p['id']}.html", "period": cat.date_range(p["start"], p["end"]),
                          "title": cat.text(p["name"]),
@@ -520,14 +531,17 @@ class SitePlan:
         for plan in self.progress:
             plan_title = cat.text(plan["name"])
             metrics = [{**m, "label": cat.text(m["name"]), "unit_label": cat.text(m["unit"])} for m in plan["metrics"]]
+            notes = [{"label": m["label"], "text": cat.text(m["note"])} for m in metrics if m.get("note")]
             rows = []
             for row in plan["rows"]:
                 cells = [self.row_cell(plan, row, m) if m["id"] in row["cells"] else None for m in plan["metrics"]]
                 rows.append({"link": self.views.link("district", row["district"]), "outside": row["outside_totals"],
                              "note": cat.text(row.get("note")), "cells": cells})
-            totals = [self.total_cell(plan, m) for m in plan["metrics"]]
+            totals = [self.total_cell(plan, m) if m["id"] in plan["totals"] else None for m in plan["metrics"]]
+            goals = self.city_goals(plan)
             plan_url = f"progress/{plan['id']}.html"
-            self.add(plan_url, "progress.html", plan_title, [home, crumb], plan=plan, metrics=metrics, rows=rows,
+            self.add(plan_url, "progress.html", plan_title, [home, crumb], plan=plan, metrics=metrics, rows=rows, notes=notes,
+                     goals=goals,
                      totals=totals, period=cat.date_range(plan["start"], plan["end"]),
                      source=cat.text(plan["source"]), elapsed_percent=round(plan["elapsed"] * 100, 1),
                      **plan_over_time(self, plan))
@@ -536,9 +550,24 @@ class SitePlan:
                     if cell is not None:
                         self.plan_drilldown(plan, metric, cell, row_view["link"]["text"], [home, crumb, (plan_url, plan_title)])
             for metric, cell in zip(plan["metrics"], totals, strict=True):
-                self.plan_drilldown(plan, metric, cell, cat.t("progress.total"), [home, crumb, (plan_url, plan_title)])
+                if cell is not None:
+                    self.plan_drilldown(plan, metric, cell, cat.t("progress.total"), [home, crumb, (plan_url, plan_title)])
+            for goal in goals:
+                self.plan_drilldown(plan, goal["metric_entry"], goal, cat.t("progress.city"),
+                                    [home, crumb, (plan_url, plan_title)], city=True)
 
-    def plan_drilldown(self, plan: dict, metric: dict, cell: dict, who: str, crumbs: list) -> None:
+    def city_goals(self, plan: dict) -> list[dict[str, Any]]:
+        """The plan's city-wide goals as cells: the target shown as the goal's range (1–2), linked to its records."""
+        metrics = {m["id"]: m for m in plan["metrics"]}
+        out = []
+        for goal in plan["city_goals"]:
+            metric = metrics[goal["metric"]]
+            target = f"{goal['min']}–{goal['max']}" if goal["max"] not in (None, goal["min"]) else goal["min"]
+            cell = self.cell(plan, metric, {**goal, "target": target}, f"progress/{plan['id']}/city/{goal['metric']}.html")
+            out.append({**cell, "note": self.cat.text(goal["note"]), "metric_entry": metric})
+        return out
+
+    def plan_drilldown(self, plan: dict, metric: dict, cell: dict, who: str, crumbs: list, city: bool = False) -> None:
         kind = metric["kind"]
         records = [self.registry.get(kind, rid) for rid in cell["records"]]
         cards = self.views.cards(self.views.sorted_latest([r for r in records if r is not None]))
@@ -552,5 +581,6 @@ class SitePlan:
                  plan_name=self.cat.text(plan["name"]), kind_label=self.plural(kind),
                  date_label=labels.get(metric["date_field"], metric["date_field"]),
                  owner_labels="、".join(labels.get(f, f) for f in metric["owner_fields"]),
-                 filters="；".join(filters), people=metric["measure"] == "people",
+                 filters="；".join(filters), people=metric["measure"] == "people", city=city,
+                 note=cell["note"] if city else self.cat.text(metric.get("note")),
                  window=self.cat.date_range(plan["start"], min(plan["end"], self.as_of)))

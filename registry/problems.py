@@ -28,6 +28,8 @@ class Problem:
     en: str
     hint_zh: str = ""
     hint_en: str = ""
+    level: str = "error"
+    """"error" (check fails, nothing is built) or "warning" (reported, e.g. a likely duplicate; check passes)."""
 
     def message(self) -> str:
         """Render the field and what is wrong: `field: 中文 / English — 提示 / hint`."""
@@ -38,8 +40,9 @@ class Problem:
         return f"{field}{self.zh} / {self.en}{hint}"
 
     def text(self) -> str:
-        """Render as `path:line:col: field: 中文 / English — 提示 / hint`."""
-        return f"{self.src_path}:{self.line}:{self.column}: {self.message()}"
+        """Render as `path:line:col: field: 中文 / English — 提示 / hint` (a warning says so first)."""
+        warning = "警告 / warning: " if self.level == "warning" else ""
+        return f"{self.src_path}:{self.line}:{self.column}: {warning}{self.message()}"
 
 
 def shown(value: object, limit: int = VALUE_CHARS) -> str:
@@ -93,39 +96,30 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
-WARNING = "提醒 / warning"
-
-
-def warning_text(warning: Problem) -> str:
-    """Render a warning: `path:line:col: 提醒 / warning: field: 中文 / English — 提示 / hint`."""
-    return f"{warning.src_path}:{warning.line}:{warning.column}: {WARNING}: {warning.message()}"
-
-
-def _warnings_tail(warnings: list[Problem]) -> tuple[str, str]:
-    n = len(warnings)
-    return (f"；{n} 条提醒（不影响构建）", f"; {_count(n, 'warning')} (the build goes ahead)") if n else ("", "")
-
-
-def format_text(problems: list[Problem], record_count: int, warnings: list[Problem] = ()) -> str:
-    """Render problems (then warnings) for a terminal, ending with a one-line summary."""
+def format_text(problems: list[Problem], record_count: int) -> str:
+    """Render problems for a terminal, ending with a one-line summary."""
     lines = [p.text() for p in problems[:TEXT_LIMIT]]
     if len(problems) > TEXT_LIMIT:
         more = len(problems) - TEXT_LIMIT
         lines.append(f"……还有 {more} 个问题未显示 / {more} more problems not shown (--format json lists them all)")
-    lines += [warning_text(w) for w in warnings[:TEXT_LIMIT]]
-    files = len({p.src_path for p in problems})
-    tail_zh, tail_en = _warnings_tail(list(warnings))
-    if problems:
-        lines.append(f"发现 {len(problems)} 个问题，涉及 {files} 个文件{tail_zh} / "
-                     f"{_count(len(problems), 'problem')} in {_count(files, 'file')}{tail_en}")
+    errors = [p for p in problems if p.level == "error"]
+    warnings = len(problems) - len(errors)
+    files = len({p.src_path for p in errors})
+    also = f"；另有 {warnings} 个警告" if warnings else ""
+    also_en = f"; {_count(warnings, 'warning')}" if warnings else ""
+    if errors:
+        lines.append(f"发现 {len(errors)} 个问题，涉及 {files} 个文件{also} / {_count(len(errors), 'problem')} in {_count(files, 'file')}{also_en}")
+    elif warnings:
+        lines.append(f"检查通过：{record_count} 条记录，没有问题{also}（请核对） / check passed: {record_count} records, "
+                     f"no problems{also_en} (please look at them)")
     else:
-        lines.append(f"检查通过：{record_count} 条记录，没有问题{tail_zh} / check passed: {record_count} records, no problems{tail_en}")
+        lines.append(f"检查通过：{record_count} 条记录，没有问题 / check passed: {record_count} records, no problems")
     return "\n".join(lines) + "\n"
 
 
-def format_json(problems: list[Problem], record_count: int, warnings: list[Problem] = ()) -> str:
-    """Render problems and warnings as one JSON document (stable key order)."""
-    doc = {"records": record_count, "problems": [asdict(p) for p in problems], "warnings": [asdict(w) for w in warnings]}
+def format_json(problems: list[Problem], record_count: int) -> str:
+    """Render problems as one JSON document (stable key order)."""
+    doc = {"records": record_count, "problems": [asdict(p) for p in problems]}
     return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
@@ -141,29 +135,37 @@ GITHUB_SHOWN = 10
 """GitHub shows at most this many error annotations of one step on a pull request; the rest only in the log."""
 
 
-def _summary(problems: list[Problem]) -> tuple[str, str]:
-    files = len({p.src_path for p in problems})
-    return (f"发现 {len(problems)} 个问题，涉及 {files} 个文件",
-            f"{_count(len(problems), 'problem')} in {_count(files, 'file')}")
+def _errors_and_warnings(problems: list[Problem]) -> tuple[list[Problem], list[Problem]]:
+    errors = [p for p in problems if p.level == "error"]
+    return errors, [p for p in problems if p.level != "error"]
 
 
-def format_github(problems: list[Problem], record_count: int, warnings: list[Problem] = ()) -> str:
+def _summary(errors: list[Problem]) -> tuple[str, str]:
+    files = len({p.src_path for p in errors})
+    return (f"发现 {len(errors)} 个问题，涉及 {files} 个文件",
+            f"{_count(len(errors), 'problem')} in {_count(files, 'file')}")
+
+
+def format_github(problems: list[Problem], record_count: int) -> str:
     """Render problems as GitHub Actions annotations, shown inline on the changed lines of a pull request, and a
     closing notice with the total and where the full list is (GitHub shows only the first GITHUB_SHOWN)."""
     lines = []
-    for level, items in (("error", problems), ("warning", warnings)):
-        for p in items:
-            title = _escape_property(p.field or p.code)
-            lines.append(
-                f"::{level} file={_escape_property(p.src_path)},line={p.line},col={p.column},"
-                f"title={title}::{_escape_data(p.message())}"
-            )
-    if not problems:
-        return "\n".join([*lines, format_text([], record_count, warnings).splitlines()[-1]]) + "\n"
-    zh, en = _summary(problems)
-    where_zh = (f"拉取请求页面最多标出前 {GITHUB_SHOWN} 个；" if len(problems) > GITHUB_SHOWN else "") + \
+    for p in problems:
+        title = _escape_property(p.field or p.code)
+        lines.append(
+            f"::{p.level} file={_escape_property(p.src_path)},line={p.line},col={p.column},"
+            f"title={title}::{_escape_data(p.message())}"
+        )
+    errors, warnings = _errors_and_warnings(problems)
+    if not errors:
+        summary = format_text(problems, record_count).splitlines()[-1]
+        if warnings:  # a notice too, so that a clerk sees the warnings are there to be read
+            summary = f"::notice title={_escape_property('检查结果 / check result')}::{_escape_data(summary)}"
+        return "\n".join([*lines, summary]) + "\n"
+    zh, en = _summary(errors)
+    where_zh = (f"拉取请求页面最多标出前 {GITHUB_SHOWN} 个；" if len(errors) > GITHUB_SHOWN else "") + \
         "完整列表见本次运行页面的 Summary（记录检查），或在本地运行 python build.py check"
-    where_en = (f"the pull request marks at most the first {GITHUB_SHOWN}; " if len(problems) > GITHUB_SHOWN else "") + \
+    where_en = (f"the pull request marks at most the first {GITHUB_SHOWN}; " if len(errors) > GITHUB_SHOWN else "") + \
         "every one is listed in this run's Summary, or run python build.py check"
     lines.append(f"::notice title={_escape_property('检查结果 / check result')}::"
                  f"{_escape_data(f'{zh} / {en} — {where_zh} / {where_en}')}")
@@ -180,16 +182,17 @@ def _table(items: list[Problem], what: str) -> list[str]:
     return head + [f"| {_cell(p.src_path)} | {p.line}:{p.column} | {_cell(p.field)} | {_cell(p.message())} |" for p in items]
 
 
-def format_markdown(problems: list[Problem], record_count: int, warnings: list[Problem] = ()) -> str:
-    """Render every problem (and warning) as a Markdown table (file, line, field, message), for a job summary."""
+def format_markdown(problems: list[Problem], record_count: int) -> str:
+    """Render every problem (then every warning) as a Markdown table (file, line, field, message), for a job summary."""
+    errors, warnings = _errors_and_warnings(problems)
     lines = ["## 记录检查 / Record check", ""]
-    if problems:
-        zh, en = _summary(problems)
-        lines += [f"{zh} / {en}", "", *_table(problems, "问题 / problem")]
+    if errors:
+        zh, en = _summary(errors)
+        lines += [f"{zh} / {en}", "", *_table(errors, "问题 / problem")]
     else:
-        lines.append(format_text([], record_count).rstrip("\n"))
+        lines.append(format_text(warnings, record_count).splitlines()[-1])
     if warnings:
-        lines += ["", f"### 提醒 / Warnings（{len(warnings)}）", "", *_table(list(warnings), "提醒 / warning")]
+        lines += ["", f"### 警告 / Warnings（{len(warnings)}）", "", *_table(warnings, "警告 / warning")]
     return "\n".join(lines) + "\n"
 
 

@@ -26,14 +26,19 @@ def compute_progress(registry: Registry, as_of: dt.date) -> list[dict]:
                                 #   0.0 before start, 1.0 once closed; rounded half up to 4 decimals
       "metrics": [{"id": str, "name": {zh, en?}, "unit": {zh, en?}, "kind": str,
                    "measure": "records" | "people", "part_of": str | None,
-                   "date_field": str, "owner_fields": [str], "where": {field: [str]}}],   # in plan order
+                   "date_field": str, "owner_fields": [str], "where": {field: [str]},
+                   "note": {zh, en?} | None}],                         # in plan order
       "rows": [{                # one per target row, by the district's `order`, then district id
         "district": str, "name": {zh, en?} | None,
         "kind": "district" | "department" | None,    # None only for a district that does not exist
         "outside_totals": bool, "note": {zh, en?} | None,
         "cells": {metric_id: cell},                   # only the metrics this row has a target for
       }],
-      "totals": {metric_id: cell + {"declared": bool}},   # every metric of the plan
+      "totals": {metric_id: cell + {"declared": bool}},   # every metric with a declared total or a target in a
+                                                          #   row inside the totals (not a departments-only one)
+      "city_goals": [cell + {"metric": str, "min": int, "max": int | None, "note": {zh, en?} | None}],
+                                # the plan's city-wide goals, in plan order: target = min; counts every record
+                                #   the metric counts in the city, whatever district owns it (or none)
     }]
 
     cell = {
@@ -55,7 +60,8 @@ def compute_progress(registry: Registry, as_of: dt.date) -> list[dict]:
     that row has a target for the metric. A `part_of` metric is a sub-target with its own cells.
     Totals: target is the declared total where the plan declares one ("declared": true), else
     the sum of the targets of the rows not in `outside_totals`; actual is the sum of those rows'
-    actuals and records the sorted union of their records.
+    actuals and records the sorted union of their records. A metric that only rows outside the totals
+    have a target for (the departments' scientist teams) has no total: a municipal 0 / 0 would say nothing.
     """
     plans = sorted(registry.all("plan"), key=lambda plan: (as_date(plan.get("start")) or dt.date.max, plan.id))
     return [_plan_progress(registry, plan, as_of) for plan in plans]
@@ -64,11 +70,15 @@ def compute_progress(registry: Registry, as_of: dt.date) -> list[dict]:
 def partner_indicator(registry: Registry, as_of: dt.date) -> list[dict]:
     """≥ 5 long-term partners per district (kind district, not the departments' row), as of a date.
 
+    The rule is a real obligation of each district, so a sample never satisfies it: a partner entry marked
+    `sample: true`, or any entry of a district record that is itself a sample, is listed but not counted.
+
     [{
       "district": str, "name": {zh, en?},            # districts by `order`, then id
       "partners": [{"institute": str, "since": int, "sample": bool}],
                                 # entries with since <= as_of.year, sorted by since, then institute
-      "count": int,             # len(partners)
+      "count": int,             # the entries that are not samples
+      "samples": int,           # the sample entries left out of count
       "required": 5,
       "met": bool,              # count >= required
     }]
@@ -76,18 +86,21 @@ def partner_indicator(registry: Registry, as_of: dt.date) -> list[dict]:
     out = []
     for district in _by_order(r for r in registry.all("district") if r.get("kind") == "district"):
         entries = [
-            {"institute": entry["institute"], "since": entry["since"], "sample": entry.get("sample") is True}
+            {"institute": entry["institute"], "since": entry["since"],
+             "sample": entry.get("sample") is True or district.sample}
             for entry in district.get("partners") or []
             if isinstance(entry, dict) and isinstance(entry.get("since"), int) and entry["since"] <= as_of.year
         ]
         entries.sort(key=lambda entry: (entry["since"], entry["institute"]))
+        count = sum(not entry["sample"] for entry in entries)
         out.append({
             "district": district.id,
             "name": district.get("name"),
             "partners": entries,
-            "count": len(entries),
+            "count": count,
+            "samples": len(entries) - count,
             "required": PARTNERS_REQUIRED,
-            "met": len(entries) >= PARTNERS_REQUIRED,
+            "met": count >= PARTNERS_REQUIRED,
         })
     return out
 
@@ -132,11 +145,25 @@ def _plan_progress(registry: Registry, plan: Record, as_of: dt.date) -> dict:
         in_totals = [row["cells"][metric_id] for row in rows
                      if not row["outside_totals"] and metric_id in row["cells"]]
         declared = metric_id in declared_totals
+        if not in_totals and not declared:
+            continue
         target = declared_totals[metric_id] if declared else sum(cell["target"] for cell in in_totals)
         actual = sum(cell["actual"] for cell in in_totals)
         records = sorted({record_id for cell in in_totals for record_id in cell["records"]})
         samples = sum(cell["samples"] for cell in in_totals)
         totals[metric_id] = {**_cell(target, actual, records, share, started, samples), "declared": declared}
+
+    metrics_by_id = {metric["id"]: metric for metric in metrics}
+    city_goals = []
+    for goal in plan.get("city_goals") or []:
+        metric = metrics_by_id.get(goal.get("metric")) if isinstance(goal, dict) else None
+        if metric is None:
+            continue
+        matching = list(_matching(registry, metric, window))
+        amounts = {record.id: amount for record, amount in matching}
+        samples = sum(amount for record, amount in matching if record.sample)
+        city_goals.append({**_cell(goal["min"], sum(amounts.values()), sorted(amounts), share, started, samples),
+                           "metric": metric["id"], "min": goal["min"], "max": goal.get("max"), "note": goal.get("note")})
 
     return {
         "id": plan.id,
@@ -152,21 +179,32 @@ def _plan_progress(registry: Registry, plan: Record, as_of: dt.date) -> dict:
         "metrics": [
             {"id": m["id"], "name": m.get("name"), "unit": m.get("unit"), "kind": m["kind"],
              "measure": m["measure"], "part_of": m.get("part_of"), "date_field": m["date_field"],
-             "owner_fields": list(m.get("owner_fields") or ["district"]), "where": m.get("where") or {}}
+             "owner_fields": list(m.get("owner_fields") or ["district"]), "where": m.get("where") or {},
+             "note": m.get("note")}
             for m in metrics
         ],
         "rows": rows,
         "totals": totals,
+        "city_goals": city_goals,
     }
 
 
 def _count(registry: Registry, metric: dict, window: tuple[dt.date, dt.date],
            row_ids: set[str]) -> dict[str, dict[str, int]]:
     """Return district id -> {record id: amount} for one metric, over the plan's rows only."""
-    first, last = window
     owner_fields = metric.get("owner_fields") or DEFAULT_OWNER_FIELDS
-    where = metric.get("where") or {}
     by_district: dict[str, dict[str, int]] = {}
+    for record, amount in _matching(registry, metric, window):
+        for owner in _owners(record, owner_fields):
+            if owner in row_ids:
+                by_district.setdefault(owner, {})[record.id] = amount
+    return by_district
+
+
+def _matching(registry: Registry, metric: dict, window: tuple[dt.date, dt.date]):
+    """Yield (record, amount) for every record a metric counts in the window, whoever owns it."""
+    first, last = window
+    where = metric.get("where") or {}
     for record in registry.all(metric["kind"]):
         when = as_date(record.get(metric["date_field"]))
         if when is None or not first <= when <= last:
@@ -179,10 +217,7 @@ def _count(registry: Registry, metric: dict, window: tuple[dt.date, dt.date],
                 continue
         else:
             amount = 1
-        for owner in _owners(record, owner_fields):
-            if owner in row_ids:
-                by_district.setdefault(owner, {})[record.id] = amount
-    return by_district
+        yield record, amount
 
 
 def _owners(record: Record, owner_fields) -> set[str]:

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from .catalogue import Catalogue
 from .charts import render_svg
-from .reports import ADDED_KINDS, Half, period_report, plan_halves, plan_years
+from .policyviews import partner_view
+from .reports import ADDED_KINDS, Half, period_report, plan_halves, plan_years, retrospective
 from .series import cumulative_series
 from .views import DATE_FIELD, Views, record_url
 
@@ -34,6 +35,14 @@ class ReportViews:
     # -- shared pieces -----------------------------------------------------------------------------
     def half_label(self, half: Half) -> str:
         return self.cat.t(f"report.half{half.half}", year=half.year)
+
+    def half_link(self, half: Half) -> dict[str, str]:
+        """A link to a half-year report; one on a half that ended before the targets were issued says it is retrospective."""
+        retro = retrospective(self.registry, half.start, half.end)
+        return {"url": half_url(half), "text": self.half_label(half) + (self.cat.t("report.retro_mark") if retro else "")}
+
+    def retro_note(self, issued: str | None) -> str:
+        return self.cat.t("report.retro_note", date=self.cat.date(issued)) if issued else ""
 
     def metric_rows(self, plan: dict, cells: dict, district_id: str | None) -> list[dict[str, Any]]:
         """One row per metric the cells hold: target, actual at the end, percent, due by then, added, status."""
@@ -72,11 +81,8 @@ class ReportViews:
                 "date": self.cat.date(record.get(DATE_FIELD[kind])), "sample": record.sample}
 
     def partners(self, entry: dict | None) -> dict[str, Any] | None:
-        if entry is None:
-            return None
-        text = (self.cat.t("partners.check_met", n=entry["count"]) if entry["met"] else
-                self.cat.t("partners.check_unmet", n=entry["count"], missing=entry["required"] - entry["count"]))
-        return {"met": entry["met"], "text": text, "count": entry["count"], "required": entry["required"]}
+        view = partner_view(self.cat, entry)
+        return view and {key: view[key] for key in ("met", "text", "count", "samples", "required")}
 
     def quality(self, quality: dict) -> dict[str, Any]:
         """The data-quality findings as sentences, each with its record linked (before + link + after = line)."""
@@ -122,7 +128,9 @@ class ReportViews:
             })
         behind = [{"url": d["url"], "text": d["name"], "anchor": f"d-{d['id']}"} for d in districts if d["behind"]]
         return {
-            "period": half.period, "year": half.year, "label": label, "title": cat.t("report.title", period=label),
+            "period": half.period, "year": half.year, "label": label,
+            "title": cat.t("report.title_retro" if data["retrospective"] else "report.title", period=label),
+            "retro_note": self.retro_note(data["retrospective"]),
             "range": cat.date_range(data["start"], data["end"]), "as_of": cat.date(data["end"]),
             "totals": [self.plan_table(plan, plan["totals"], None) for plan in data["plans"]],
             "behind": behind, "districts": districts,
@@ -146,12 +154,14 @@ class ReportViews:
                   "year": self.count(kind, entry["added"][kind])} for kind in ADDED_KINDS]
         return {
             "district": district_id, "name": link["text"], "url": link["url"], "year": year,
-            "title": cat.t("report.card_title", district=link["text"], year=year),
+            "title": cat.t("report.card_title", district=link["text"], year=year)
+                     + (cat.t("report.retro_mark") if data["retrospective"] else ""),
+            "retro_note": self.retro_note(data["retrospective"]),
             "range": cat.date_range(data["start"], data["end"]), "as_of": cat.date(data["end"]),
             "behind": entry["behind"],
             "plans": [self.plan_table(plans[p["plan"]], p["cells"], district_id, p["note"]) for p in entry["plans"]],
             "partners": self.partners(entry["partners"]),
-            "halves": [{"label": self.half_label(h), "url": half_url(h)} for h in sorted(by_half)],
+            "halves": [{"label": self.half_link(h)["text"], "url": half_url(h)} for h in sorted(by_half)],
             "added": added, "quality": self.quality(entry["quality"]),
         }
 
@@ -196,7 +206,7 @@ def plan_reports(site: SitePlan) -> None:
     for year in sorted({h.year for h in halves} | set(years)):
         index_years.append({
             "year": year,
-            "halves": [{"url": half_url(h), "text": rv.half_label(h)} for h in sorted(halves) if h.year == year],
+            "halves": [rv.half_link(h) for h in sorted(halves) if h.year == year],
             "cards": [{"url": card_url(d.id, year), "text": site.views.name(d)} for d in districts] if year in years else [],
         })
     site.add("reports/index.html", "report_index.html", cat.t("nav.reports"), [home], years=index_years,
@@ -234,10 +244,10 @@ def plan_over_time(site: SitePlan, plan: dict) -> dict[str, Any]:
     rv = ReportViews(site.views, site.cat)
     who = site.cat.t("progress.total")
     charts = [rv.chart(plan, metric, plan["totals"][metric["id"]], who, f"chart-{plan['id']}-{metric['id']}")
-              for metric in plan["metrics"]]
+              for metric in plan["metrics"] if metric["id"] in plan["totals"]]
     start, end = dt.date.fromisoformat(plan["start"]), dt.date.fromisoformat(plan["end"])
     halves = [h for h in plan_halves(site.registry, dt.date.fromisoformat(site.as_of)) if h.end >= start and h.start <= end]
-    links = [{"url": half_url(h), "text": rv.half_label(h)} for h in halves]
+    links = [rv.half_link(h) for h in halves]
     return {"over_time": {"sections": [{"title": None, "charts": charts}], "links": links,
                           "links_title": site.cat.t("report.halves")}}
 
@@ -275,6 +285,8 @@ def report_lines(report: dict[str, Any], fmt: str, cat: Catalogue, site_title: s
     heading(1, f"{site_title} · {report['title']}")
     hard_break = "  " if md else ""  # Markdown keeps the two lines apart only with a trailing double space
     out.extend([f"{cat.t('report.range')}：{report['range']}{hard_break}", f"{cat.t('report.as_of')}：{report['as_of']}", ""])
+    if report["retro_note"]:
+        out.extend([report["retro_note"], ""])
     heading(2, cat.t("report.summary"))
     for plan in report["totals"]:
         table(plan)

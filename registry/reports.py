@@ -75,6 +75,21 @@ def plan_years(registry: Registry, as_of: dt.date) -> list[int]:
                    if dt.date(year, 12, 31) <= as_of})
 
 
+def retrospective(registry: Registry, first: dt.date, last: dt.date) -> dt.date | None:
+    """The date the targets were issued, when [first, last] ended before it: a report on such a period is
+    retrospective statistics, not the half-yearly supervision that the issuing document set up.
+
+    None when any plan running in the period was issued by its last day, or does not say when it was issued
+    (then nothing is claimed either way)."""
+    running = [plan for plan in _plans(registry)
+               if (start := as_date(plan.get("start"))) and (end := as_date(plan.get("end"))) and start <= last
+               and end >= first]
+    issued = [as_date(plan.get("issued")) for plan in running]
+    if not issued or None in issued or min(issued) <= last:
+        return None
+    return min(issued)
+
+
 def added_rules(registry: Registry) -> dict[str, tuple[str, tuple[str, ...]]]:
     """Kind → (date field, owner fields): from the first plan metric that counts the kind, else the kind's listing date.
 
@@ -97,6 +112,7 @@ def period_report(registry: Registry, first: dt.date, last: dt.date) -> dict:
 
     {
       "start": "YYYY-MM-DD", "end": "YYYY-MM-DD",     # first, last
+      "retrospective": "YYYY-MM-DD" | None,          # the plans' issue date, when the period ended before it
       "plans": [{                # compute_progress(registry, last) entries of the plans overlapping the period,
         ...plan entry...,        #   with every cell (rows and totals) given "added": actual at `last` minus
       }],                        #   actual on the day before `first`, and "added_samples": the same for samples
@@ -149,7 +165,9 @@ def period_report(registry: Registry, first: dt.date, last: dt.date) -> dict:
                         "stale": stale.get(district.id, [])},
         })
     districts.sort(key=lambda entry: not entry["behind"])  # stable: by order within each group
-    return {"start": first.isoformat(), "end": last.isoformat(), "plans": at_end, "districts": districts}
+    issued = retrospective(registry, first, last)
+    return {"start": first.isoformat(), "end": last.isoformat(), "retrospective": issued and issued.isoformat(),
+            "plans": at_end, "districts": districts}
 
 
 def _added(registry: Registry, first: dt.date, last: dt.date) -> dict[str, dict[str, list[Record]]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 import unicodedata
 from functools import cache
@@ -20,18 +21,16 @@ from .errors import SchemaError
 COMMON = "common.schema.json"
 
 
-_PLAIN = re.compile(r"[\u3000-\u3029\u3030-\u303f\u4e00-\u9fff\uff01-\uff5e\x21-\x7e]*")
-_SPACE = re.compile(r"\s+")
+_PLAIN = re.compile(r"[\u3000-\u3029\u3030-\u303f\u4e00-\u9fff\uff01-\uff5e\x21-\x7e]+")
 
 
 def reader_length(text: str) -> int:
     """Count characters as a reader counts them: no spaces, line breaks, or invisible and combining marks."""
     text = unicodedata.normalize("NFC", text)
-    stripped = _SPACE.sub("", text)  # \s is exactly str.isspace()
-    if _PLAIN.fullmatch(stripped):  # CJK, CJK punctuation, full-width forms and printable ASCII: each counts as one
-        return len(stripped)
-    # Otherwise look at each distinct character once (a 500-character text has some 150), not at every one.
-    return len(stripped) - sum(stripped.count(ch) for ch in set(stripped) if not _counted(ch))
+    stripped = "".join(text.split())  # str.split() splits at exactly what str.isspace() (and \s) is true for
+    rest = _PLAIN.sub("", stripped)  # CJK, CJK punctuation, full-width forms and printable ASCII: each counts as one
+    # Look at each distinct character left once (a technical summary keeps a few: · — × µ), not at every one.
+    return len(stripped) - sum(rest.count(ch) for ch in set(rest) if not _counted(ch))
 
 
 @cache
@@ -45,7 +44,14 @@ def _max_chars(validator, limit, instance, schema):
         yield ValidationError(f"{count} characters, limit {limit}")
 
 
-_Validator = validators.extend(Draft202012Validator, {"x-max-chars": _max_chars})
+def _finite_number(checker, instance) -> bool:
+    """JSON's numbers: YAML's .nan and .inf are floats but no number a record can mean (nor JSON can write)."""
+    number = Draft202012Validator.TYPE_CHECKER.is_type(instance, "number")
+    return number and (not isinstance(instance, float) or math.isfinite(instance))
+
+
+_Validator = validators.extend(Draft202012Validator, {"x-max-chars": _max_chars},
+                               type_checker=Draft202012Validator.TYPE_CHECKER.redefine("number", _finite_number))
 _FORMATS = Draft202012Validator.FORMAT_CHECKER
 
 
@@ -142,9 +148,12 @@ class SchemaSet:
                 schema = json.loads(path.read_text(encoding="utf-8"))
             except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
                 raise SchemaError(f"{path}: cannot read the schema: {error}") from error
-            errors = sorted(Draft202012Validator(Draft202012Validator.META_SCHEMA).iter_errors(schema), key=str)
-            if errors:
-                raise SchemaError(f"{path}: not a valid JSON Schema: {errors[0].message}")
+            # The compiled validator says "valid" in 2 ms where jsonschema takes 45 (every check pays it); jsonschema
+            # words what is wrong with a schema it refuses.
+            valid = _meta_valid(schema)
+            errors = [] if valid else sorted(Draft202012Validator(Draft202012Validator.META_SCHEMA).iter_errors(schema), key=str)
+            if errors or not valid:
+                raise SchemaError(f"{path}: not a valid JSON Schema: {errors[0].message if errors else 'refused'}")
             self.files[path.name] = schema
         missing = [k for k in (*KINDS, "site") if f"{k}.schema.json" not in self.files]
         if missing or COMMON not in self.files:
@@ -258,6 +267,14 @@ class SchemaSet:
         if isinstance(data, list):
             return [self.public(kind, item, path + (i,)) for i, item in enumerate(data)]
         return data
+
+
+def _meta_valid(schema: Any) -> bool:
+    """Whether a schema is valid against the 2020-12 metaschema, as the compiled validator sees it."""
+    try:
+        return jsonschema_rs.meta.is_valid(schema)
+    except _FAST_ERRORS:
+        return False
 
 
 def _compile_fast(files: dict[str, dict]) -> dict[str, Any]:

@@ -61,6 +61,8 @@ class Column:
     max_chars: int | None = None
     minimum: float | None = None
     maximum: float | None = None
+    former: tuple[str, ...] = ()
+    """Headers the column had in earlier templates (the schema's x-former-titles): still read by `import`."""
 
     @property
     def field(self) -> str:
@@ -115,27 +117,31 @@ def columns(schemas: SchemaSet, kind: str) -> list[Column]:
 
 
 def _add(schemas: SchemaSet, kind: str, path: tuple, node: dict, required: bool, prefix: str,
-         main: list[Column], english: list[Column]) -> None:
+         main: list[Column], english: list[Column], former_prefixes: tuple[str, ...] = ()) -> None:
     title = prefix + node.get("title", path[-1])
+    titles = (node.get("title", path[-1]), *node.get("x-former-titles", ()))
+    former = tuple(dict.fromkeys(p + t for p in (prefix, *former_prefixes) for t in titles if p + t != title))
     private = schemas.is_private(kind, path)
     description = node.get("description", "").partition(" / ")[0]
     if _is_text(node):
         zh = schemas.at(kind, path + ("zh",)) or {}
-        main.append(Column(path + ("zh",), title, "text", required, private, description, max_chars=zh.get("x-max-chars")))
+        main.append(Column(path + ("zh",), title, "text", required, private, description, max_chars=zh.get("x-max-chars"),
+                           former=former))
         if len(path) == 1:
-            english.append(Column(path + ("en",), title + ENGLISH_SUFFIX, "text", False, private, description))
+            english.append(Column(path + ("en",), title + ENGLISH_SUFFIX, "text", False, private, description,
+                                  former=tuple(f + ENGLISH_SUFFIX for f in former)))
         return
     if node.get("type") == "object":
         for name, sub in schemas.properties(kind, path).items():
             _add(schemas, kind, path + (name,), sub, required and name in node.get("required", []), title + " · ",
-                 main, english)
+                 main, english, tuple(f + " · " for f in former))
         return
     shape = _leaf_shape(node)
     if shape is None:
         raise SchemaError(f"{kind}.{field_path(path)}: 无法放入表格 / this field cannot be a spreadsheet column")
     ref = node.get("x-ref") or (schemas.at(kind, path + ("*",)) or {}).get("x-ref")
     main.append(Column(path, title, shape, required, private, description, node.get("x-labels", {}), ref,
-                       minimum=node.get("minimum"), maximum=node.get("maximum")))
+                       minimum=node.get("minimum"), maximum=node.get("maximum"), former=former))
 
 
 def ref_choices(registry: Registry, kind: str) -> dict[str, str]:
@@ -169,7 +175,7 @@ def _hint(column: Column) -> str:
     elif column.shape in ("integer", "number"):
         parts.append("数字" + (f"，{column.minimum:g}–{column.maximum:g}" if column.maximum is not None else ""))
     if column.max_chars:
-        parts.append(f"限 {column.max_chars} 字（空格和换行不计）")
+        parts.append(f"附件1限 {column.max_chars} 字（本登记簿计字时不计空格和换行）")
     return "；".join(parts)
 
 

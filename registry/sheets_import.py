@@ -96,7 +96,8 @@ def read_sheet(path: Path, cols: list[Column]) -> tuple[list[tuple[int, dict[int
         raise UsageError(f"{path}: 不是 .xlsx 表格 / not an .xlsx workbook ({error}) — "
                          "在 Excel 中“另存为 Excel 工作簿 (*.xlsx)” / save it as an Excel workbook (*.xlsx)") from None
     sheet = book.worksheets[0]
-    by_header = {c.header: c for c in cols}
+    by_header = {former: c for c in cols for former in c.former}  # a sheet made from an earlier template
+    by_header.update({c.header: c for c in cols})
     rows = list(sheet.iter_rows(values_only=True))
     book.close()
     header_row = next((n for n, values in enumerate(rows[:10], start=1)
@@ -402,7 +403,7 @@ def _check_in_copy(root: Path, kind: str, rows: list[Row], cols: list[Column], b
     by_field = {column.field: column for column in cols}
     out = []
     for problem in after.problems:
-        if problem in before:
+        if problem in before or problem.level == "warning":  # a likely duplicate: `check` shows it, the rows go in
             continue
         row = by_path.get(problem.src_path)
         if row is None:

@@ -10,11 +10,12 @@ from jsonschema import ValidationError
 
 from .problems import Problem, listing, shown
 from .schemas import SchemaSet, reader_length
+from .text import faults
 from .yamlload import Document, field_path
 
 _TYPE_ZH = {"string": "文本", "integer": "整数", "number": "数字", "boolean": "是/否（true/false）",
             "array": "列表", "object": "一组字段", "null": "空值"}
-_PRIORITY = {"type": 0, "enum": 1, "const": 1, "format": 2, "pattern": 3, "maxLength": 4}
+_PRIORITY = {"type": 0, "enum": 1, "const": 1, "format": 2, "pattern": 3, "maxLength": 4, "minimum": 5}
 _BOOL_WORDS = {"yes", "no", "on", "off", "true", "false", "y", "n"}
 _DATE_PARTS = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
 
@@ -258,17 +259,29 @@ class _Translator:
         return [self.problem(path, "empty", "不能为空", "must not be empty", "填写内容，或删除这一行", "fill it in or delete the line")]
 
     def on_maxLength(self, error, path):
-        return [self.problem(path, "too-long", f"超过 {error.validator_value} 个字符", f"longer than {error.validator_value} characters",
-                             *self.describe(path))]
+        count, limit = len(error.instance), error.validator_value
+        named = path[:-1] if path and path[-1] in ("zh", "en") else path  # a text's zh or en: the field's title
+        title_zh, title_en = self.schemas.title(self.kind, named)
+        return [self.problem(path, "too-long", f"共 {count} 个字符，超过 {limit} 个字符的限制",
+                             f"{count} characters, longer than the limit of {limit}",
+                             f"删减 {count - limit} 个字符（{title_zh}最多 {limit} 个字符）",
+                             f"cut {count - limit} character{'s' if count - limit != 1 else ''} ({title_en}: at most {limit})")]
 
     def on_x_max_chars(self, error, path):
         count, limit = reader_length(error.instance), error.validator_value
         return [self.problem(path, "too-many-chars", f"共 {count} 字，超过 {limit} 字的限制",
                              f"{count} characters, over the limit of {limit}",
-                             f"请删减 {count - limit} 字（附件1的字数限制；空格和换行不计）",
-                             f"cut {count - limit} character{'s' if count - limit != 1 else ''} (the Annex 1 limit; spaces and line breaks do not count)")]
+                             f"请删减 {count - limit} 字（限 {limit} 字出自附件1；不计空格和换行是本登记簿的计字办法）",
+                             f"cut {count - limit} character{'s' if count - limit != 1 else ''} (the limit of {limit} is Annex 1's; "
+                             "not counting spaces and line breaks is this registry's own rule)")]
 
     def on_minimum(self, error, path):
+        condition = self.condition(error)
+        if condition and path:  # e.g. a team of one person
+            name, value = condition
+            return [self.problem(path, "too-small", f"{name} 为 {value} 时，{field_path(path)} 不能小于 {error.validator_value}",
+                                 f"{field_path(path)} must be at least {error.validator_value} when {name} is {value}",
+                                 f"填写实际数字，或修改 {name}", f"write the real number, or change {name}")]
         return [self.problem(path, "too-small", f"不能小于 {error.validator_value}", f"must be at least {error.validator_value}",
                              *self.describe(path))]
 
@@ -287,16 +300,47 @@ class _Translator:
         return [self.problem(path, "too-few", "至少需要填写一项", "needs at least one entry", *self.describe(path))]
 
 
+def _suspects(translator: _Translator) -> tuple[list[Problem], set[tuple]]:
+    """The text rule (registry/text.py) on every text the loader noted, and finite numbers: problems, and their paths."""
+    schemas, kind, doc = translator.schemas, translator.kind, translator.doc
+    problems, paths = [], set()
+    for path in doc.suspect:
+        value = doc.data
+        for part in path:
+            value = value[part]
+        node = schemas.at(kind, path)
+        wanted = (node or {}).get("type")
+        wanted = wanted if isinstance(wanted, list) else [wanted]
+        if isinstance(value, float):
+            if "number" in wanted or "integer" in wanted:
+                raw = doc.raw.get(path, str(value))
+                paths.add(path)
+                problems.append(translator.problem(path, "not-finite", f"`{shown(raw)}` 不是一个具体的数",
+                                                   f"`{shown(raw)}` is not a finite number",
+                                                   "填写具体数字；不知道时删除这一行", "write the number, or delete the line if it is not known"))
+            continue
+        if node is not None and None not in wanted and "string" not in wanted:
+            continue  # text where the schema wants another type: the schema's message says how to write it
+        multiline = bool((schemas.at(kind, path[:-1]) or {}).get("x-markdown"))
+        found = faults(value, multiline)
+        if found and schemas.is_private(kind, path):  # asked only of a faulty text: the hint must not echo it
+            found = faults(value, multiline, private=True)
+        for fault in found:
+            paths.add(path)
+            problems.append(translator.problem(path, fault.code, fault.zh, fault.en, fault.hint_zh, fault.hint_en))
+    return problems, paths
+
+
 def validate(schemas: SchemaSet, kind: str, doc: Document) -> list[Problem]:
     """Validate a document against its kind's schema; one problem per place, the most telling kept."""
     translator = _Translator(schemas, kind, doc)
+    problems, faulty = _suspects(translator) if doc.suspect else ([], set())
     errors = sorted(schemas.validate(kind, doc.data), key=lambda e: (_PRIORITY.get(e.validator, 9), list(map(str, e.absolute_path))))
-    problems: list[Problem] = []
     seen: set[tuple] = set()
     for error in errors:
         path = tuple(error.absolute_path)
-        if any(path[: len(refused)] == refused for refused in doc.refused):
-            continue  # the loader already said why this value is missing
+        if any(path[: len(refused)] == refused for refused in doc.refused) or path in faulty:
+            continue  # the loader already said why this value is missing, or the text rule what is wrong with it
         if error.validator in _PRIORITY:
             if path in seen:
                 continue

@@ -12,8 +12,10 @@ from .model import Record, Registry
 TITLE_FIELD = {"event": "title"}
 """The field that names a record; `name` unless listed here."""
 
-HIDDEN_FACTS = {"id", "sample", "order", "name", "title", "field_other", "stage_other", "type_other", "mode_other", "office"}
-"""Fields a record page does not list as facts (the office is the page's contact box)."""
+HIDDEN_FACTS = {"id", "sample", "order", "name", "title", "field_other", "stage_other", "type_other", "mode_other",
+                "planned_institutes", "planned_open", "planned_notes", "implementation_plan", "office"}
+"""Fields a record page does not list among its facts: the title, codes shown with their label, what a district
+page shows in sections of its own (registry/policyviews.py), and the office (the page's contact box)."""
 DATE_FIELD = {"achievement": "reported", "event": "start", "project": "signed", "talent": "date", "carrier": "established"}
 """The date a record is listed and sorted by."""
 

@@ -7,6 +7,7 @@ objects, and it forgets where each value stood.
 
 from __future__ import annotations
 
+import math
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,8 +28,10 @@ from yaml.events import (
 )
 from yaml.nodes import ScalarNode
 
+from .encoding import decode, raw_character
 from .problems import Problem, shown
 from .slips import near_error, typing_slip
+from .text import INVISIBLE_SET, needs_look
 
 MAX_BYTES = 1 << 20
 """A file larger than this (1 MiB) is refused before it is parsed."""
@@ -40,6 +43,7 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _resolver = yaml.resolver.Resolver()
 _constructor = SafeConstructor()
 _STR = "tag:yaml.org,2002:str"
+_BLOCK = ("|", ">")
 
 Path_ = tuple  # a path into the data: keys and list indexes
 
@@ -73,6 +77,11 @@ class Document:
     raw: dict[tuple, str] = field(default_factory=dict)
     refused: set[tuple] = field(default_factory=set)
     """Paths whose value was refused while loading (an alias, nesting too deep): already reported, not validated."""
+    suspect: list[tuple] = field(default_factory=list)
+    """Paths of the texts that may break the text rule (registry/text.py) and of numbers that are not finite:
+    `validate` looks at these only."""
+    folded: dict[tuple, str] = field(default_factory=dict)
+    """Names folded for the likely-duplicate check (registry/names.py), by path: made once per file, then cached."""
 
     def where(self, path: tuple, key: bool = False) -> tuple[int, int]:
         """Return (line, column) of the value at path, or of its key; falls back to the nearest parent."""
@@ -196,11 +205,15 @@ class _Builder:
                 start = event.start_mark
                 mark = (start.line + 1, start.column + 1)
                 marks[key_path] = _SHARED.get(mark) or _shared(mark)
-                if event.style:  # quoted or block text stays text
-                    result[key] = event.value
+                value = event.value
+                if event.style or (tag := _plain_tag(value) if event.implicit[0] else _STR) == _STR:
+                    result[key] = value  # quoted or block text stays text
+                    # needs_look(value), inlined (the hot loop of a cold check); a block (| or >) always has a look
+                    if (event.style in _BLOCK or not value.isprintable() or value[:1] in INVISIBLE_SET
+                            or value[-1:] in INVISIBLE_SET):
+                        self.doc.suspect.append(key_path)
                 else:
-                    tag = _plain_tag(event.value) if event.implicit[0] else _STR
-                    result[key] = event.value if tag == _STR else self.typed(event.value, tag, key_path)
+                    result[key] = self.typed(value, tag, key_path)
                 continue
             result[key] = self.value(event, key_path, depth + 1)
         return result
@@ -208,10 +221,11 @@ class _Builder:
     def scalar(self, event: ScalarEvent, path: tuple):
         if event.tag is not None and event.tag != "!" and not event.implicit[0] and not event.implicit[1]:
             self.tag_problem(event, path)
-        if event.style:  # quoted or block text stays text
+        if event.style or (tag := _plain_tag(event.value) if event.implicit[0] else _STR) == _STR:
+            if needs_look(event.value):  # quoted or block text stays text
+                self.doc.suspect.append(path)
             return event.value
-        tag = _plain_tag(event.value) if event.implicit[0] else _STR
-        return event.value if tag == _STR else self.typed(event.value, tag, path)
+        return self.typed(event.value, tag, path)
 
     def typed(self, value: str, tag: str, path: tuple):
         """A plain scalar that YAML does not read as text: kept as written (for messages), then built."""
@@ -224,7 +238,10 @@ class _Builder:
         if tag == "tag:yaml.org,2002:int":
             return _constructor.construct_yaml_int(node)
         if tag == "tag:yaml.org,2002:float":
-            return _constructor.construct_yaml_float(node)
+            number = _constructor.construct_yaml_float(node)
+            if not math.isfinite(number):  # .nan, .inf: no field wants one (validate says so where a number is due)
+                self.doc.suspect.append(path)
+            return number
         return value  # timestamps stay text: JSON Schema checks `format: date` on strings
 
     def document(self):
@@ -306,34 +323,14 @@ def _parse_problem(src_path: str, text: str, error: yaml.YAMLError) -> Problem:
                    "检查这一行及上一行的缩进、冒号和引号", "check the indentation, colons and quotes here and on the line above")
 
 
-def decode(src_path: str, data: bytes) -> tuple[str | None, list[Problem]]:
-    """Decode UTF-8 text; a leading byte-order mark is dropped (Windows editors add one), other encodings refused."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:200]:
-        return None, [Problem(src_path, 1, 1, "", "not-utf8", "文件是 UTF-16（Unicode）编码，不是 UTF-8",
-                              "the file is UTF-16 (\"Unicode\"), not UTF-8",
-                              "用 UTF-8 编码另存（记事本“另存为 → 编码”选 UTF-8，不要选 Unicode）",
-                              "save it as UTF-8 (Notepad: Save as → Encoding UTF-8, not Unicode)")]
-    try:
-        return data.decode("utf-8"), []
-    except UnicodeDecodeError as error:
-        before = data[: error.start]
-        line = before.count(b"\n") + 1
-        column = error.start - (before.rfind(b"\n") + 1) + 1
-        return None, [Problem(src_path, line, column, "", "not-utf8",
-                              f"文件不是 UTF-8 编码（第 {line} 行有第一个无法识别的字节，可能是 GBK 编码）",
-                              f"the file is not UTF-8 (the first bad byte is on line {line}; GBK perhaps)",
-                              "用 UTF-8 编码另存（例如记事本“另存为 → 编码 UTF-8”）",
-                              "save it as UTF-8 (e.g. Notepad: Save as → Encoding UTF-8)")]
-
-
 def parse(src_path: str, text: str) -> tuple[Document | None, list[Problem]]:
     """Parse text into a Document; any problem is returned, never raised."""
     parser = _Loader(text)
     builder = _Builder(src_path, parser.get_event)
     try:
         builder.document()
+    except yaml.reader.ReaderError as error:  # a character YAML refuses anywhere: its byte offset is known
+        return None, [*builder.problems, raw_character(src_path, text, error.position)]
     except yaml.YAMLError as error:
         return None, [*builder.problems, _parse_problem(src_path, text, error)]
     finally:

@@ -3,7 +3,8 @@
 A case is a folder of files laid over a copy of the shipped project: tests/cases/invalid/unquoted-phone/
 records/achievements/unquoted-phone.yaml lands at records/achievements/unquoted-phone.yaml. An invalid
 case's expected.txt is the exact stdout of `build.py --root <project> check`; the shipped records are
-clean, so only the case's own problems appear. A few cases are too big or too odd for git (a symlink, a
+clean, so only the case's own problems appear. A warning case (tests/cases/warning/: a likely duplicate)
+passes check (exit 0) and prints exactly its expected.txt too. A few cases are too big or too odd for git (a symlink, a
 file over 1 MiB): the functions in GENERATED add them to the project, and their folders hold only
 expected.txt.
 
@@ -148,7 +149,22 @@ def test_invalid_case_prints_exactly_the_expected_problems(folder, tmp_path, run
     assert result.out == expected.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("folder", case_folders("invalid"), ids=lambda p: p.name)
+@pytest.mark.parametrize("folder", case_folders("warning"), ids=lambda p: p.name)
+def test_warning_case_passes_and_prints_exactly_the_expected_warnings(folder, tmp_path, run):
+    root = make_case(folder, tmp_path / "project")
+
+    result = run("--root", str(root), "check")
+
+    assert result.code == 0, result
+    assert result.err == "", result
+    expected = folder / "expected.txt"
+    if UPDATE_GOLDEN:
+        expected.write_text(result.out, encoding="utf-8")
+    assert result.out == expected.read_text(encoding="utf-8")
+    assert result.out.splitlines()[-1].startswith("检查通过"), result
+
+
+@pytest.mark.parametrize("folder", case_folders("invalid") + case_folders("warning"), ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_invalid_case_reads_the_same_in_every_format_and_never_shows_a_private_value(folder, tmp_path, run):
     root = make_case(folder, tmp_path / "project")
     secrets = private_values(root)
@@ -156,7 +172,7 @@ def test_invalid_case_reads_the_same_in_every_format_and_never_shows_a_private_v
     outputs = {fmt: run("--root", str(root), "check", "--format", fmt) for fmt in FORMATS}
 
     for fmt, result in outputs.items():
-        assert result.code == 1, result
+        assert result.code == (1 if folder.parent.name == "invalid" else 0), result
         for secret in secrets:
             assert secret not in result.out, f"--format {fmt} shows the private value {secret!r}"
         assert len(result.out.encode("utf-8")) < 20_000, f"--format {fmt} prints {len(result.out)} characters"
@@ -166,8 +182,9 @@ def test_invalid_case_reads_the_same_in_every_format_and_never_shows_a_private_v
     assert [p.text() for p in problems] == text_lines[:-1]
     github = outputs["github"].out.splitlines()
     assert len(github) == len(problems) + 1 and github[-1].startswith("::notice title=")
-    assert all(line.startswith("::error file=") for line in github[:-1])
-    rows = [line for line in outputs["markdown"].out.splitlines() if line.startswith("| ")][2:]
+    assert [line.split(" ", 1)[0] for line in github[:-1]] == [f"::{p.level}" for p in problems]
+    rows = [line for line in outputs["markdown"].out.splitlines()
+            if line.startswith("| ") and not line.startswith(("| 文件 / file", "| ---"))]
     assert len(rows) == len(problems)
 
 
@@ -185,7 +202,7 @@ def test_every_problem_code_is_shown_by_an_invalid_case_or_a_named_test(tmp_path
                 codes |= {arg.value for arg in node.args if isinstance(arg, ast.Constant) and _is_code(arg.value)}
     codes.discard("records")  # a src_path, not a code
     shown = set()
-    for folder in case_folders("invalid"):
+    for folder in case_folders("invalid") + case_folders("warning"):
         root = make_case(folder, tmp_path / folder.name)
         shown |= {p["code"] for p in json.loads(run("--root", str(root), "check", "--format", "json").out)["problems"]}
     tested_elsewhere = {

@@ -179,4 +179,4 @@ def test_progress_page_charts_the_municipal_total_of_every_metric(built_site):
     assert rows[-1].xpath("string(td[3])") == "98"
     # the half-year reports of the plan's year are linked below
     links = [(a.get("href"), a.text_content()) for a in doc.xpath("//section[@class='report-links']//a")]
-    assert links == [("../reports/2017-h1.html", "2017年上半年"), ("../reports/2017-h2.html", "2017年下半年")]
+    assert links == [("../reports/2017-h1.html", "2017年上半年（回溯统计）"), ("../reports/2017-h2.html", "2017年下半年")]

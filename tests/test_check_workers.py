@@ -44,7 +44,7 @@ def test_forked_workers_find_what_one_process_finds(project, monkeypatch, cache)
         monkeypatch.setenv("REGISTRY_NO_CACHE", "1")
     root = project(BAD, with_shipped_records=True)
     single = check(root)
-    assert {"date-invalid", "too-many-chars", "pattern", "yaml-duplicate-key"} <= {p.code for p in single.problems}
+    assert {"date-invalid", "too-many-chars", "text-control", "yaml-duplicate-key"} <= {p.code for p in single.problems}
     shutil.rmtree(root / ".cache", ignore_errors=True)  # no record cached: the workers parse every file
 
     # In a fresh process: this one may run threads (earlier tests'), and then check never forks.

@@ -127,9 +127,9 @@ def test_check_warns_of_record_pages_without_any_contact_when_samples_are_off(tm
     assert sorted(warned) == real and len(real) == 4
     assert result.out.splitlines()[0].endswith(" — 在 site.yaml 的 contact 中填写真实的电话、邮箱或地址，并删除 example: true / "
                                                 "give contact in site.yaml a real phone, e-mail or address, without example: true")
-    assert "提醒 / warning: 发布后这条记录的页面没有任何联系方式" in result.out
-    assert result.out.splitlines()[-1] == ("检查通过：138 条记录，没有问题；4 条提醒（不影响构建） / check passed: 138 records, "
-                                           "no problems; 4 warnings (the build goes ahead)")
+    assert "警告 / warning: 发布后这条记录的页面没有任何联系方式" in result.out
+    assert result.out.splitlines()[-1] == ("检查通过：138 条记录，没有问题；另有 4 个警告（请核对） / check passed: 138 records, "
+                                           "no problems; 4 warnings (please look at them)")
     github = run("--root", str(root), "check", "--format", "github").out.splitlines()
     assert sum(line.startswith("::warning file=records/carriers/") for line in github) == 4
 

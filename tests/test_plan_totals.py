@@ -33,4 +33,4 @@ def test_the_departments_row_of_annex_2_is_kept_out_of_the_municipal_totals():
     departments = next(row for row in doc.data["targets"] if row["district"] == "departments")
 
     assert doc.data["outside_totals"] == ["departments"]
-    assert departments["values"] == {"events": 10, "talents": 20, "carriers": 5}
+    assert departments["values"] == {"events": 10, "scientist-teams": 20, "carriers": 5}  # 引介科学家团队: teams only

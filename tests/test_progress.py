@@ -206,10 +206,11 @@ def test_shape_and_order(registry):
     assert [p["id"] for p in result] == ["p5", "y2016", "a2017"]  # by start, then id
     plan = result[0]
     assert set(plan) == {"id", "name", "source", "start", "end", "as_of", "started", "closed", "final",
-                         "elapsed", "metrics", "rows", "totals"}
+                         "elapsed", "metrics", "rows", "totals", "city_goals"}
+    assert plan["city_goals"] == []
     assert (plan["name"], plan["source"]) == ({"zh": "五年计划", "en": "Five-year plan"}, {"zh": "测试附件2"})
     assert (plan["start"], plan["end"], plan["as_of"]) == ("2016-01-01", "2020-12-31", "2018-06-01")
-    rule = {"owner_fields": ["district"], "where": {}}
+    rule = {"owner_fields": ["district"], "where": {}, "note": None}
     assert plan["metrics"] == [
         {"id": "projects", "name": {"zh": "项目合作"}, "unit": {"zh": "项"}, "kind": "project", "measure": "records", "part_of": None,
          "date_field": "signed", **rule},
@@ -218,10 +219,10 @@ def test_shape_and_order(registry):
         {"id": "people", "name": {"zh": "引进人才"}, "unit": {"zh": "人"}, "kind": "talent", "measure": "people", "part_of": None,
          "date_field": "date", **rule},
         {"id": "carriers", "name": {"zh": "载体建设"}, "unit": {"zh": "个"}, "kind": "carrier", "measure": "records", "part_of": None,
-         "date_field": "established", "owner_fields": ["district", "coordinated_by"], "where": {}},
+         "date_field": "established", "owner_fields": ["district", "coordinated_by"], "where": {}, "note": None},
         {"id": "labs", "name": {"zh": "省级以上重点实验室"}, "unit": {"zh": "个"}, "kind": "carrier", "measure": "records",
          "part_of": "carriers", "date_field": "established", "owner_fields": ["district"],
-         "where": {"type": ["key-lab"], "level": ["national", "provincial"]}},
+         "where": {"type": ["key-lab"], "level": ["national", "provincial"]}, "note": None},
     ]
     # rows by the district's order (departments 1, west 2, east 3), not by id or by the plan's order
     assert [(r["district"], r["name"], r["kind"], r["outside_totals"], r["note"]) for r in plan["rows"]] == [
@@ -395,20 +396,32 @@ def test_expected_at_the_boundary(registry, as_of, expected, status):
     assert (projects["actual"], projects["expected"], projects["status"]) == (1, expected, status)
 
 
-@pytest.mark.parametrize(("as_of", "count", "met"), [
-    ("2015-12-31", 0, False),
-    ("2018-12-31", 4, False),
-    ("2019-01-01", 5, True),
-    ("2021-06-30", 6, True),
+@pytest.mark.parametrize(("as_of", "listed", "count", "samples", "met"), [
+    ("2015-12-31", 0, 0, 0, False),
+    ("2018-12-31", 4, 4, 0, False),
+    ("2019-01-01", 5, 4, 1, False),  # the fifth partner (i5, 2019) is a sample: it never meets the rule
+    ("2021-06-30", 6, 5, 1, True),
 ])
-def test_partner_indicator(registry, as_of, count, met):
+def test_partner_indicator(registry, as_of, listed, count, samples, met):
     result = partner_indicator(registry, D(as_of))
     assert json.loads(json.dumps(result)) == result
     assert [r["district"] for r in result] == ["west", "east", "north"]  # by order; no departments' row
     west = result[0]
-    assert (west["name"], west["count"], west["required"], west["met"]) == ({"zh": "西区"}, count, 5, met)
-    assert len(west["partners"]) == count
-    assert result[1] == {"district": "east", "name": {"zh": "东区"}, "partners": [], "count": 0, "required": 5, "met": False}
+    assert (west["name"], west["count"], west["samples"], west["required"], west["met"]) == (
+        {"zh": "西区"}, count, samples, 5, met)
+    assert len(west["partners"]) == listed
+    assert result[1] == {"district": "east", "name": {"zh": "东区"}, "partners": [], "count": 0, "samples": 0,
+                         "required": 5, "met": False}
+
+
+def test_a_sample_district_s_partners_never_count(project):
+    root = project({**FILES, "records/districts/north.yaml": FILES["records/districts/north.yaml"] + "sample: true\n",
+                    "records/projects/p-north.yaml": FILES["records/projects/p-north.yaml"] + "sample: true\n"})
+    result = check(root)
+    assert result.ok, [p.text() for p in result.problems]
+    north = partner_indicator(result.registry, D("2021-06-30"))[2]
+    assert (north["district"], north["count"], north["samples"], north["met"]) == ("north", 0, 1, False)
+    assert north["partners"] == [{"institute": "i2", "since": 2016, "sample": True}]
 
 
 def test_partner_entries(registry):
@@ -445,3 +458,23 @@ def test_shipped_records(shipped, run):
                 assert total["actual"] == sum(c["actual"] for c in cells)
                 assert total["records"] == sorted({i for c in cells for i in c["records"]})
                 assert sum(c["target"] for c in cells) == total["target"]
+
+
+def test_a_city_wide_goal_counts_every_record_of_its_metric_whatever_district_owns_it(project):
+    goal = "city_goals:\n  - {metric: labs, min: 1, max: 2, note: {zh: 全市 1—2 个}}\n"
+    files = {**FILES, "records/plans/p5.yaml": PLAN_5 + goal,
+             # a provincial key lab in a district without a target row, and one that names no district
+             "records/carriers/c-lab-north.yaml": carrier("c-lab-north", "key-lab", "national", "2019-03-01",
+                                                          district="north"),
+             "records/carriers/c-lab-nowhere.yaml": carrier("c-lab-nowhere", "key-lab", "provincial", "2020-03-01")}
+    result = check(project(files))
+    assert result.ok, [p.text() for p in result.problems]
+    plan = plan_at(result.registry, "2019-12-31")
+    (city,) = plan["city_goals"]
+    assert city == {"metric": "labs", "min": 1, "max": 2, "note": {"zh": "全市 1—2 个"}, "target": 1, "actual": 2,
+                    "percent": 200, "expected": 0.8, "status": "achieved", "records": ["c-lab-north", "c-lab-prov"],
+                    "samples": 0}
+    assert plan["totals"]["labs"]["records"] == ["c-lab-prov"]  # the rows' sum knows only the districts with a target
+    assert plan_at(result.registry, "2020-12-31")["city_goals"][0]["records"] == [
+        "c-lab-north", "c-lab-nowhere", "c-lab-prov"]
+    assert plan_at(result.registry, "2017-01-31")["city_goals"][0]["status"] == "behind"

@@ -13,7 +13,7 @@ from lxml import html
 from test_progress import FILES, event, project
 
 from registry.check import check
-from registry.reports import ADDED_KINDS, Half, period_report, plan_halves, plan_years
+from registry.reports import ADDED_KINDS, Half, period_report, plan_halves, plan_years, retrospective
 
 D = dt.date.fromisoformat
 REPO = Path(__file__).resolve().parent.parent
@@ -158,7 +158,10 @@ def _count_yaml(kind_folder: str, district_id: str, date_field: str, first: str,
 
 def test_half_year_report_numbers_for_the_shipped_records(built_site):
     doc = html.parse(str(built_site / "reports" / "2017-h1.html")).getroot()
-    assert doc.xpath("string(//h1)") == "大院大所合作工作督查报告（2017年上半年）"
+    # the half ended before the policy of 8 September 2017 set up the supervision: retrospective statistics
+    assert doc.xpath("string(//h1)") == "大院大所合作情况回溯统计（2017年上半年）"
+    assert doc.xpath("string(//p[contains(@class, 'retro-note')])").startswith(
+        "这一期间在目标印发（2017年9月8日）之前已经结束，当时还没有半年督查制度。")
     meta = {dt_.text_content(): dd.text_content() for dt_, dd in zip(doc.xpath("//dl[@class='report-meta']//dt"),
                                                                       doc.xpath("//dl[@class='report-meta']//dd"),
                                                                       strict=True)}
@@ -191,7 +194,7 @@ def test_half_year_report_numbers_for_the_shipped_records(built_site):
         "科技成果（1）": [("../achievements/low-power-iot-rf-frontend.html", "低功耗物联网芯片射频前端设计技术")],
     }
     assert section.xpath("string(.//p[contains(@class, 'indicator')])").strip() == (
-        "! 已明确 3 家长期合作单位，政策要求 5 家以上，还差 2 家。")
+        "! 已明确 0 家长期合作单位，政策要求 5 家以上，还差 5 家。另有 3 家示例（虚构）单位未计入：示例不能满足政策要求。")
 
     (summary,) = doc.xpath("//section[@class='report-summary']")
     assert rows_of(summary.xpath(".//table")[0])[0] == ["项目合作（项）", "300", "7 其中示例 7", "2%", "89.82", "4 其中示例 4",
@@ -245,6 +248,42 @@ def test_reports_index_and_district_cards(built_site):
     assert added["科技成果"] == ["1 其中示例 1", "0", "1 其中示例 1"]
 
 
+def test_halves_before_the_targets_were_issued_are_retrospective_statistics_not_supervision(built_site):
+    index = html.parse(str(built_site / "reports" / "index.html")).getroot()
+    links = {a.get("href"): a.text_content() for a in index.xpath("//main//ul[@class='inline-links']/li/a")
+             if "districts/" not in a.get("href")}
+    assert links["2016-h1.html"] == "2016年上半年（回溯统计）"
+    assert links["2017-h1.html"] == "2017年上半年（回溯统计）"
+    assert links["2017-h2.html"] == "2017年下半年"  # the policy was issued on 8 September 2017, inside this half
+    assert links["2020-h2.html"] == "2020年下半年"
+    later = html.parse(str(built_site / "reports" / "2017-h2.html")).getroot()
+    assert later.xpath("string(//h1)") == "大院大所合作工作督查报告（2017年下半年）"
+    assert not later.xpath("//p[contains(@class, 'retro-note')]")
+    card = html.parse(str(built_site / "reports" / "districts" / "kaifaqu-2016.html")).getroot()
+    assert card.xpath("string(//h1)") == "开发区2016年度大院大所合作报告卡（回溯统计）"
+    assert card.xpath("//p[contains(@class, 'retro-note')]")
+    card = html.parse(str(built_site / "reports" / "districts" / "kaifaqu-2017.html")).getroot()
+    assert card.xpath("string(//h1)") == "开发区2017年度大院大所合作报告卡"
+    assert [" ".join(th.text_content().split()) for th in card.xpath("//caption[@id='added-caption']/../thead//th")] == [
+        "类别", "2017年上半年（回溯统计）", "2017年下半年", "全年"]
+
+
+def test_a_period_is_retrospective_only_if_every_plan_running_in_it_was_issued_after_it(project):
+    issued = {path: text.replace("\nend: ", "\nissued: 2017-09-08\nend: ") for path, text in FILES.items()
+              if path.startswith("records/plans/")}
+    registry = registry_of(project, {**FILES, **issued})
+    assert retrospective(registry, D("2016-01-01"), D("2016-06-30")) == D("2017-09-08")
+    assert retrospective(registry, D("2017-01-01"), D("2017-06-30")) == D("2017-09-08")
+    assert retrospective(registry, D("2017-07-01"), D("2017-12-31")) is None  # issued inside the half
+    assert period_report(registry, D("2016-07-01"), D("2016-12-31"))["retrospective"] == "2017-09-08"
+    assert period_report(registry, D("2018-01-01"), D("2018-06-30"))["retrospective"] is None
+
+
+def test_a_plan_that_does_not_say_when_it_was_issued_claims_nothing(project):
+    registry = registry_of(project, FILES)  # the test plans have no `issued`
+    assert retrospective(registry, D("2016-01-01"), D("2016-06-30")) is None
+
+
 def test_only_halves_ended_by_the_as_of_date_are_built(shipped, run):
     result = run("--root", str(shipped), "build", "--as-of", "2017-08-15")
     assert result.code == 0, result
@@ -259,7 +298,8 @@ def test_report_command_prints_the_page_figures_as_markdown(shipped, run, built_
     result = run("--root", str(shipped), "report", "2017-h1", "--format", "markdown")
     assert result.code == 0, result
     lines = result.out.splitlines()
-    assert lines[0] == "# 昆山市大院大所合作登记簿 · 大院大所合作工作督查报告（2017年上半年）"
+    assert lines[0] == "# 昆山市大院大所合作登记簿 · 大院大所合作情况回溯统计（2017年上半年）"
+    assert lines[5].startswith("这一期间在目标印发（2017年9月8日）之前已经结束")
     md_rows = [[c.strip() for c in line.strip("|").split("|")] for line in lines
                if line.startswith("| ") and not line.startswith(("| 指标", "| ---"))]
     doc = html.parse(str(built_site / "reports" / "2017-h1.html")).getroot()
@@ -311,7 +351,7 @@ def test_half_year_report_prints_a_page_per_district(page, site_url, built_site)
              for h in doc.xpath("//section[contains(@class, 'report-district')]/h2")]
     assert len(names) == 12
     assert pages[0].startswith("演示数据"), "a printed report from a site with samples says so at its top"
-    assert "大院大所合作工作督查报告(2017年上半年)" in pages[0].splitlines()[:5]
+    assert "大院大所合作情况回溯统计(2017年上半年)" in pages[0].splitlines()[:5]
     # each district starts a page of its own, headed by its name, in the page's order
     heads = [text.splitlines()[0].split(" ")[0] for text in pages]
     starts = [i for i, head in enumerate(heads) if any(_same_text(head, name) for name in names)]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import json
 import random
+import re
 import unicodedata
 from pathlib import Path
 
@@ -76,7 +77,8 @@ def test_shipped_records_and_settings_get_the_same_verdict():
         _same_verdict(kind, data)
 
 
-@pytest.mark.parametrize("folder", case_folders("valid") + case_folders("invalid"), ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize("folder", case_folders("valid") + case_folders("invalid") + case_folders("warning"),
+                         ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_golden_case_records_get_the_same_verdict(folder, tmp_path):
     root = make_case(folder, tmp_path / "project")
 
@@ -273,3 +275,29 @@ def test_a_schema_with_a_keyword_the_compiled_validator_reads_its_own_way_is_lef
     assert _errors(schemas.validate("achievement", data)) == _errors(schemas.validate_slow("achievement", data)) == []
     data["field"] = "nope"
     assert [e.validator for e in schemas.validate("achievement", data)] == ["enum"]
+
+
+def test_the_compiled_metaschema_check_agrees_with_jsonschema_on_our_schemas_and_broken_ones():
+    from registry.schemas import _meta_valid
+
+    schemas = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((REPO / "schemas").glob("*.schema.json"))]
+    broken = []
+    for schema in schemas[:3]:
+        for key, value in (("type", 5), ("required", "id"), ("properties", []), ("minLength", -1), ("$defs", 3),
+                           ("enum", "a"), ("pattern", 7), ("additionalProperties", "no")):
+            broken.append({**schema, key: value})
+    meta = Draft202012Validator(Draft202012Validator.META_SCHEMA)
+
+    for schema in schemas + broken:
+        assert _meta_valid(schema) == meta.is_valid(schema), json.dumps(schema)[:200]
+    assert not any(_meta_valid(schema) for schema in broken)
+
+
+def test_a_schema_the_metaschema_refuses_is_a_schema_error(tmp_path):
+    from registry.errors import SchemaError
+
+    root = make_project(tmp_path / "project", {})
+    (root / "schemas" / "talent.schema.json").write_text('{"type": "objekt"}', encoding="utf-8")
+
+    with pytest.raises(SchemaError, match=re.escape("talent.schema.json: not a valid JSON Schema: 'objekt' is not valid")):
+        SchemaSet(root / "schemas")

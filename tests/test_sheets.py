@@ -23,8 +23,8 @@ GOOD = {
     "填报时间": dt.date(2021, 3, 1),
     "跟踪状态": "跟踪中",
     "联系电话": "0512-57000000",
-    "填报人 · 姓名": "张三",
-    "填报人 · 联系电话": "0512-57000001",
+    "填报人及联系电话 · 姓名": "张三",
+    "填报人及联系电话 · 联系电话": "0512-57000001",
     "科技成果研发负责人 · 姓名": "李四",
 }
 
@@ -59,7 +59,8 @@ def test_template_is_laid_out_like_annex_1(template):
     sheet = book.worksheets[0]
     shown = [c.value for c in sheet[HEADER_ROW]]
     assert shown[:3] == ["*科技成果名称", "*大院大所名称", "成果所在院、系、实验室"]
-    assert "联系电话（不公开）" in shown and "填报人 · 联系电话（不公开）" in shown
+    assert "联系电话（不公开）" in shown and "填报人及联系电话 · 联系电话（不公开）" in shown
+    assert "科技成果与区镇的契合情况说明" in shown and "科技成果在区镇推介计划" in shown  # the form's own labels
     assert shown[-1] == "编号（选填，留空则按名称自动生成）"
     columns = headers(sheet)
     validations = {str(v.sqref).split(":")[0]: v for v in sheet.data_validations.dataValidation}
@@ -136,6 +137,27 @@ def test_every_problem_of_a_row_is_reported_in_one_pass(shipped, template, run):
     assert lines[-1] == "导入失败：发现 4 个问题，未写入任何文件 / import failed: 4 problems, nothing written"
 
 
+def test_a_sheet_made_from_an_earlier_template_still_imports(shipped, template, run):
+    """Headers renamed to the form's exact labels (x-former-titles) are still read under their old names."""
+    book = load_workbook(template)
+    sheet = book.worksheets[0]
+    renamed = {"科技成果与区镇的契合情况说明": "与区镇的契合情况说明", "科技成果在区镇推介计划": "在区镇推介计划",
+               "填报人及联系电话 · 姓名": "填报人 · 姓名", "填报人及联系电话 · 联系电话": "填报人 · 联系电话"}
+    for cell in sheet[HEADER_ROW]:
+        for new, old in renamed.items():
+            if cell.value and new in str(cell.value):
+                cell.value = str(cell.value).replace(new, old)
+    book.save(shipped / "old.xlsx")
+    row = {**{k.replace("填报人及联系电话", "填报人"): v for k, v in GOOD.items()},
+           "与区镇的契合情况说明": "与开发区的智能制造方向契合。", "在区镇推介计划": "在开发区举办一次推介会。"}
+    result = run("--root", str(shipped), "import", "achievements", str(fill(shipped / "old.xlsx", shipped / "f.xlsx", [row])))
+    assert result.code == 0, result
+    data = yaml.safe_load((shipped / "records/achievements/zhi-neng-han-jie-ji-qi-ren-shi-jue-yin-dao-xi.yaml")
+                          .read_text(encoding="utf-8"))
+    assert (data["fit"], data["promotion"]) == ({"zh": "与开发区的智能制造方向契合。"}, {"zh": "在开发区举办一次推介会。"})
+    assert data["reporter"] == {"name": "张三", "phone": "0512-57000001"}
+
+
 def test_missing_required_cell_and_private_value_not_echoed(shipped, template, run):
     row = {k: v for k, v in GOOD.items() if k != "跟踪状态"}
     row["联系电话"] = 51257000000  # Excel turned the phone into a number
@@ -164,7 +186,7 @@ def test_every_sheet_kind_round_trips(kind, shipped, run):
         elif rule is not None and rule.type == "date":
             value = dt.date(2019, 6, 1)
         elif rule is not None and rule.type in ("whole", "decimal"):
-            value = 1
+            value = 2  # a talent's first choice of form is 团队, and a team has 2 people or more
         elif header in ("参与的大院大所", "合作大院大所"):
             value = "清华大学、cas"  # several institutes in one cell: names or ids, separated by 、
         else:
@@ -183,3 +205,25 @@ def test_usage_errors(shipped, run, tmp_path):
     (tmp_path / "not.xlsx").write_text("a,b\n", encoding="utf-8")
     wrong = run("--root", str(shipped), "import", "achievements", str(tmp_path / "not.xlsx"))
     assert wrong.code == 2 and "不是 .xlsx 表格" in wrong.err
+
+
+def test_import_applies_the_text_rule_of_check_and_names_row_and_column(shipped, template, run):
+    rows = [{**GOOD, "科技成果名称": "\u200b"}, {**GOOD, "科技成果名称": "智能\u202e焊接系统"},
+            {**GOOD, "科技成果名称": "视觉引导系统", "成果所在院、系、实验室": "机械\n工程系"}]
+    before = sorted(p.name for p in (shipped / "records/achievements").iterdir())
+
+    result = run("--root", str(shipped), "import", "achievements", str(fill(template, shipped / "text.xlsx", rows)))
+
+    assert result.code == 1, result
+    assert result.out.splitlines() == [
+        "第 3 行 科技成果名称（A 列）: 只有空白或看不见的字符，如 U+200B（零宽空格），读者看到的是空白 / holds only blank or "
+        "invisible characters, such as U+200B (zero-width space): readers see nothing — 填写看得见的内容，或删除这一行 / "
+        "write visible text, or delete the line",
+        "第 4 行 科技成果名称（A 列）: 第 3 个字符是改变文字方向的控制符 U+202E（从右到左强制） / character 3 is the "
+        "bidirectional control U+202E (right-to-left override) — 删除它：它会让这一行的文字倒着显示，常见于从网页复制的文字 / "
+        "delete it: it can make the text read backwards; it comes with text pasted from the web",
+        "第 5 行 成果所在院、系、实验室（C 列）: 第 3 个字符是换行，单行字段不能有 / character 3 is a line break, which a "
+        "single-line field cannot hold — 写成一行：删除换行或 Tab（表格单元格里的 Alt+Enter、引号里的 \\n 或 \\t、以 | 或 > "
+        "开头的多行写法） / write it on one line: remove the break or tab (Alt+Enter in a cell, \\n or \\t in quotes, a | or > block)",
+        "导入失败：发现 3 个问题，未写入任何文件 / import failed: 3 problems, nothing written"]
+    assert sorted(p.name for p in (shipped / "records/achievements").iterdir()) == before

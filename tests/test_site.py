@@ -108,19 +108,26 @@ def test_progress_tables_show_declared_totals_and_counted_actuals(shipped_build)
     in_totals = {p.stem for p in (root / "records/districts").glob("*.yaml") if p.stem != "departments"}
 
     headers, rows = _table(out, "2016-2020")
-    assert headers[:4] == ["项目合作（项）", "对接活动（次）", "人才团队（个）", "载体建设（个）"]
+    assert headers == ["项目合作（项）", "对接活动（次）", "人才团队（个）", "引介科学家团队（个）", "载体建设（个）",
+                       "省级以上重点实验室（个） 其中数"]
     totals = rows["全市合计"]
-    assert [int(target) for _actual, target in totals[:4]] == [300, 250, 40, 25]
+    assert [int(target) for _actual, target in totals[:3]] + [int(totals[4][1])] == [300, 250, 40, 25]
+    assert totals[3] is None  # the departments' scientist teams are outside the municipal totals: no 0 / 0 there
     window = ("2016-01-01", "2020-12-31")
     assert int(totals[0][0]) == _independent_count(root, "projects", "signed", *window, in_totals)
     assert int(totals[1][0]) == _independent_count(root, "events", "start", *window, in_totals)
     assert int(totals[2][0]) == _independent_count(root, "talents", "date", *window, in_totals)
-    assert int(totals[3][0]) == _independent_count(root, "carriers", "established", *window, in_totals,
+    assert int(totals[4][0]) == _independent_count(root, "carriers", "established", *window, in_totals,
                                                    owner_fields=("district", "coordinated_by"))
-    assert rows["开发区"][:4] == [(rows["开发区"][0][0], "60"), (rows["开发区"][1][0], "50"),
-                                  (rows["开发区"][2][0], "10"), (rows["开发区"][3][0], "5")]
-    assert rows["开发区"][4][1] == "1" and rows["高新区"][4][1] == "1"  # provincial key-lab sub-targets
-    assert rows["市级部门"][0] is None and [t for _a, t in rows["市级部门"][1:4]] == ["10", "20", "5"]
+    assert [t for _a, t in rows["开发区"][:3]] + [rows["开发区"][4][1]] == ["60", "50", "10", "5"]
+    assert rows["开发区"][3] is None
+    assert rows["开发区"][5][1] == "1" and rows["高新区"][5][1] == "1"  # provincial key-lab sub-targets
+    departments = rows["市级部门"]
+    assert [cell and cell[1] for cell in departments] == [None, "10", None, "20", "5", None]
+    teams = sum(1 for path in (root / "records/talents").glob("*.yaml")
+                if (data := yaml.safe_load(path.read_text(encoding="utf-8")))["district"] == "departments"
+                and data["form"] == "team" and window[0] <= str(data["date"]) <= window[1])
+    assert int(departments[3][0]) == teams
 
     headers, rows = _table(out, "2017")
     assert [int(target) for _actual, target in rows["全市合计"]] == [98, 79, 16, 13]
@@ -308,16 +315,20 @@ def test_the_writer_refuses_two_files_at_one_path_and_paths_outside_the_output(t
 
 
 HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)>[c](javascript:alert(3))<a href=javascript:alert(4) onclick=x()>y</a><iframe src=https://e.example></iframe><style>*{}</style>"
+HOSTILE_NAMES = ("<script>alert(1)</script><img src=x onerror=alert(2)>", "<a href=javascript:alert(4) onclick=x()>y</a>",
+                 "<iframe src=https://e.example></iframe><style>*{}</style>")
+"""The same attacks in pieces of at most 60 characters, the limit of a name or title."""
 
 
 def test_hostile_text_in_every_free_text_field_comes_out_inert(project, run):
     hostile = HOSTILE.replace('"', "'")
+    names = [name.replace('"', "'") for name in HOSTILE_NAMES]
     achievement = f"""\
         id: hostile
-        name: {{zh: "{hostile}"}}
+        name: {{zh: "{names[0]}"}}
         institute: tsinghua
         department: {{zh: "{hostile}"}}
-        lead: {{name: {{zh: "{hostile}"}}, title: {{zh: "{hostile}"}}}}
+        lead: {{name: {{zh: "{names[1]}"}}, title: {{zh: "{hostile}"}}}}
         field: other
         field_other: {{zh: "{hostile}"}}
         stage: other
@@ -332,7 +343,7 @@ def test_hostile_text_in_every_free_text_field_comes_out_inert(project, run):
         """
     event = f"""\
         id: hostile-event
-        title: {{zh: "{hostile}"}}
+        title: {{zh: "{names[2]}"}}
         type: other
         type_other: {{zh: "{hostile}"}}
         start: 2017-03-01
@@ -417,11 +428,18 @@ def test_achievement_page_follows_the_annex_1_form_without_the_researchers_phone
 def test_district_page_shows_partners_check_and_its_progress(shipped_build):
     _root, out = shipped_build
     page = html(out / "districts/kaifaqu.html")
-    assert "达到政策要求的 5 家以上" in text_of(page.xpath("//p[contains(@class, 'indicator')]")[0])
+    # its five partners are all samples: they are listed (marked 示例) but never meet the policy's rule
+    assert text_of(page.xpath("//p[contains(@class, 'indicator')]")[0]) == (
+        "! 已明确 0 家长期合作单位，政策要求 5 家以上，还差 5 家。另有 5 家示例（虚构）单位未计入：示例不能满足政策要求。")
+    assert len(page.xpath("//ul[@class='partners']/li[span[@class='badge badge-sample']]")) == 5
     plans = [text_of(h) for h in page.xpath("//section[@aria-labelledby='progress']/h3")]
     assert plans == ["“十三五”期间目标任务", "2017年主要任务指标"]
     zhoushi = html(out / "districts/zhoushi.html")
-    assert "还差 4 家" in text_of(zhoushi.xpath("//p[contains(@class, 'indicator')]")[0])
+    assert "还差 5 家。另有 1 家示例" in text_of(zhoushi.xpath("//p[contains(@class, 'indicator')]")[0])
+    rows = {text_of(tr.xpath("th")[0]): [text_of(td) for td in tr.xpath("td")]
+            for tr in html(out / "progress/index.html").xpath("//section[@aria-labelledby='partners']//tbody/tr")}
+    assert rows["开发区"] == ["0 / 5另有 5 家示例未计入", "! 未达到"]
+    assert rows["周市"] == ["0 / 5另有 1 家示例未计入", "! 未达到"]
 
 
 def test_a_facet_with_many_values_shows_the_top_30_and_links_to_all_of_them(project, run):
