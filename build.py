@@ -74,8 +74,8 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def cmd_check(args) -> int:
-    from registry.check import check
     from registry.problems import FORMATS
+    from registry.records.check import check
 
     result = check(args.root)
     sys.stdout.write(FORMATS[args.format](result.problems, len(result.registry)))
@@ -85,10 +85,10 @@ def cmd_check(args) -> int:
 def cmd_build(args) -> int:
     import datetime as dt
 
-    from registry.cache import Timings
+    from registry.engine.build import build_site
+    from registry.engine.cache import Timings
     from registry.errors import ProblemsFound
     from registry.problems import format_text
-    from registry.site import build_site
 
     out = (args.out or args.root / "public").resolve()
     if args.as_of is not None:
@@ -113,8 +113,8 @@ def cmd_build(args) -> int:
 
 
 def cmd_new(args) -> int:
-    from registry.newrecord import new_record
-    from registry.schemas import SchemaSet
+    from registry.records.schemas import SchemaSet
+    from registry.staff.new import new_record
 
     path = new_record(args.root, SchemaSet(args.root / "schemas"), args.kind, args.id)
     print(f"已创建 / created {path.relative_to(args.root).as_posix()}")
@@ -122,8 +122,8 @@ def cmd_new(args) -> int:
 
 
 def cmd_diff(args) -> int:
-    from registry.diff import FORMATS, compare
-    from registry.schemas import SchemaSet
+    from registry.records.schemas import SchemaSet
+    from registry.staff.diff import FORMATS, compare
 
     diff = compare(args.root, args.ref, args.as_of)
     sys.stdout.write(FORMATS[args.format](diff, SchemaSet(args.root / "schemas")))
@@ -131,13 +131,13 @@ def cmd_diff(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from registry.serve import serve
+    from registry.staff.serve import serve
 
     return serve(args.root, args.port)
 
 
 def cmd_template(args) -> int:
-    from registry.sheets import write_template
+    from registry.staff.sheet import write_template
 
     path = write_template(args.root, args.kind, args.out)
     print(f"已生成 / written {path}")
@@ -145,15 +145,15 @@ def cmd_template(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from registry.sheets import import_sheet
+    from registry.staff.sheet import import_sheet
 
     return import_sheet(args.root, args.kind, args.sheet, dry_run=args.dry_run, overwrite=args.overwrite)
 
 
 def cmd_report(args) -> int:
     from registry.errors import ProblemsFound
+    from registry.pages.reports import report_for_cli
     from registry.problems import format_text
-    from registry.reportpages import report_for_cli
 
     try:
         sys.stdout.write(report_for_cli(args.root, args.period, args.format, args.as_of))

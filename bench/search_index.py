@@ -26,9 +26,9 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from registry.catalogue import Catalogue, load_messages  # noqa: E402
-from registry.check import check  # noqa: E402
-from registry.search import build_index  # noqa: E402
+from registry.outputs.search import build_index  # noqa: E402
+from registry.pages.catalogue import Catalogue, load_messages  # noqa: E402
+from registry.records.check import check  # noqa: E402
 
 
 def measure(root: Path, label: str) -> None:

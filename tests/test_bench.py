@@ -109,7 +109,7 @@ def test_every_kind_of_edit_rebuilds_to_the_bytes_of_a_clean_build(tmp_path, run
 
 
 def test_a_task_that_reads_many_records_of_a_kind_depends_on_the_kind():
-    from registry.depends import MANY, condense
+    from registry.engine.depends import MANY, condense
 
     many = {("rec", "achievement", f"a{n}") for n in range(MANY + 1)}
     few = {("rec", "institute", "tsinghua"), ("refs", "institute", "tsinghua", "achievement"),

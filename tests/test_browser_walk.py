@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from registry.check import check
-from registry.progress import compute_progress
+from registry.figures.progress import compute_progress
+from registry.records.check import check
 
 pytest.importorskip("playwright")
 

@@ -25,8 +25,8 @@ from conftest import REPO, make_project
 
 from registry import KINDS, folder_of
 from registry.problems import Problem
-from registry.schemas import SchemaSet
-from registry.yamlload import load
+from registry.records.schemas import SchemaSet
+from registry.records.yamlload import load
 
 CASES = Path(__file__).parent / "cases"
 UPDATE_GOLDEN = os.environ.get("UPDATE_GOLDEN") == "1"

@@ -8,10 +8,10 @@ import pytest
 from lxml import html
 from test_progress import FILES
 
-from registry.charts import LINES, nice_top, scale_for
-from registry.check import check
-from registry.progress import compute_progress
-from registry.series import cumulative_series, point_dates, step_months
+from registry.figures.progress import compute_progress
+from registry.figures.series import cumulative_series, point_dates, step_months
+from registry.pages.charts import LINES, nice_top, scale_for
+from registry.records.check import check
 
 D = dt.date.fromisoformat
 SVG = "{http://www.w3.org/2000/svg}"

@@ -9,7 +9,7 @@ import yaml
 from conftest import REPO
 
 from registry import KINDS, folder_of
-from registry.yamlload import parse
+from registry.records.yamlload import parse
 
 PERCENT_STATUS = """\
 id: percent

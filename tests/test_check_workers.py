@@ -15,8 +15,8 @@ import pytest
 from conftest import REPO
 
 from registry import KINDS
-from registry.check import check
-from registry.validate import normalise
+from registry.records.check import check
+from registry.records.validate import normalise
 
 BAD = {
     "records/achievements/bad-date.yaml": "id: bad-date\nname: {zh: 日期不存在的成果}\nreported: 2017-02-30\n",
@@ -29,7 +29,8 @@ BAD = {
 FORKED = """
 import json, sys, threading
 from pathlib import Path
-from registry import KINDS, check
+from registry import KINDS
+from registry.records import check
 assert threading.active_count() == 1  # so check forks its workers
 check.MIN_FILES_FOR_WORKERS = 1  # even for these 140 files
 result = check.check(Path(sys.argv[1]))

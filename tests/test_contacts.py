@@ -11,9 +11,9 @@ import pytest
 from conftest import make_project
 
 import build
-from registry.check import check
-from registry.contacts import tel_href
-from registry.views import record_url
+from registry.pages.cards import record_url
+from registry.records.check import check
+from registry.records.contacts import tel_href
 
 REAL_OFFICE = """\
 office:

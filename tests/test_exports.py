@@ -17,9 +17,9 @@ from jsonschema import Draft202012Validator
 
 import build
 from registry import KINDS, folder_of
-from registry.check import check
-from registry.exports import FORMULA_START, columns, csv_bytes, dumps
-from registry.progress import compute_progress
+from registry.figures.progress import compute_progress
+from registry.outputs.exports import FORMULA_START, columns, csv_bytes, dumps
+from registry.records.check import check
 
 BASE_URL = "https://dyds.example.gov.cn/registry/"
 

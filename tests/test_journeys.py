@@ -16,9 +16,9 @@ from conftest import serve_folder
 from test_browser_walk import record_ids, site_path
 from test_record_templates import guide_step
 
-from registry.check import check
-from registry.contacts import contact_source, tel_href
-from registry.progress import compute_progress
+from registry.figures.progress import compute_progress
+from registry.records.check import check
+from registry.records.contacts import contact_source, tel_href
 
 pytest.importorskip("playwright")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import REPO
 
-from registry.yamlload import load
+from registry.records.yamlload import load
 
 METRICS = ("projects", "events", "talents", "carriers")
 

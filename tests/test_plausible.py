@@ -9,11 +9,11 @@ import json
 import pytest
 from conftest import FIXED_TODAY, REPO
 
-from registry import dates
-from registry.encoding import decode
-from registry.names import how_alike, lookalike_key
-from registry.schemas import SchemaSet
-from registry.text import faults, needs_look, printable
+from registry.records import dates
+from registry.records.encoding import decode
+from registry.records.names import how_alike, lookalike_key
+from registry.records.schemas import SchemaSet
+from registry.records.text import faults, needs_look, printable
 
 SCHEMAS = SchemaSet(REPO / "schemas")
 

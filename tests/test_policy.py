@@ -17,14 +17,14 @@ import yaml
 from conftest import REPO, make_project
 
 import build
-from registry.catalogue import Catalogue, load_messages
-from registry.check import check
-from registry.model import Registry
-from registry.pages import SitePlan
-from registry.progress import compute_progress, partner_indicator
-from registry.render import Renderer
-from registry.reports import plan_halves, retrospective
-from registry.schemas import SchemaSet
+from registry.figures.progress import compute_progress, partner_indicator
+from registry.figures.reports import plan_halves, retrospective
+from registry.pages.catalogue import Catalogue, load_messages
+from registry.pages.plan import SitePlan
+from registry.pages.render import Renderer
+from registry.records.check import check
+from registry.records.record import Registry
+from registry.records.schemas import SchemaSet
 
 POLICY = yaml.safe_load((Path(__file__).parent / "fixtures" / "policy-163.yaml").read_text(encoding="utf-8"))
 COLUMNS = ("projects", "events", "talents", "carriers")

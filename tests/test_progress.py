@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from registry.check import check
-from registry.progress import compute_progress, partner_indicator
+from registry.figures.progress import compute_progress, partner_indicator
+from registry.records.check import check
 
 D = dt.date.fromisoformat
 

@@ -19,8 +19,8 @@ from conftest import REPO
 
 import build
 from registry import folder_of
-from registry.newrecord import STARTER_KINDS, STARTERS, template
-from registry.schemas import SchemaSet
+from registry.records.schemas import SchemaSet
+from registry.staff.new import STARTER_KINDS, STARTERS, template
 
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 

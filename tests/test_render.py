@@ -7,8 +7,8 @@ import random
 import nh3
 import pytest
 
-from registry import render
-from registry.render import PLAIN, MarkdownRenderer, Page, Renderer
+from registry.pages import render
+from registry.pages.render import PLAIN, MarkdownRenderer, Page, Renderer
 
 ALPHABET = ("中文成果技术昆山，。、；：（）【】“”《》！？—…０１２abcXYZ0123456789 \u3000\u2003\u200b\ufeff\u2028\u0085"
             "é°±×÷€£¥©®™·")

@@ -12,8 +12,8 @@ import yaml
 from lxml import html
 from test_progress import FILES, event, project
 
-from registry.check import check
-from registry.reports import ADDED_KINDS, Half, period_report, plan_halves, plan_years, retrospective
+from registry.figures.reports import ADDED_KINDS, Half, period_report, plan_halves, plan_years, retrospective
+from registry.records.check import check
 
 D = dt.date.fromisoformat
 REPO = Path(__file__).resolve().parent.parent

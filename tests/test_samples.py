@@ -21,10 +21,10 @@ from clerk import copy_project
 from conftest import make_project
 
 import build
-from registry.check import check
-from registry.progress import compute_progress
-from registry.reports import Half, period_report
-from registry.views import record_url
+from registry.figures.progress import compute_progress
+from registry.figures.reports import Half, period_report
+from registry.pages.cards import record_url
+from registry.records.check import check
 
 MARKS = ("sample-notice", "badge-sample", "cell-sample", "figure-sample", "chart-sample", "sample-note", "contact-example")
 """Every class the site uses to mark fiction."""

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from registry.writer import Scanner, scan_private
+from registry.outputs.privacy import Scanner, scan_private
 
 SECRETS = {
     "0512-5000 0001": "records/achievements/a.yaml: contact_phone",
@@ -156,10 +156,10 @@ def test_scan_private_names_each_file_that_holds_a_private_value(tmp_path: Path)
 
 
 def test_a_large_file_scanned_in_pieces_gives_what_a_whole_scan_gives(scanner, monkeypatch):
-    import registry.writer
+    import registry.outputs.privacy
 
     rng = random.Random(11)
-    monkeypatch.setattr(registry.writer, "PIECE", 5)  # every file is "large": pieces of a few bytes, cut everywhere
+    monkeypatch.setattr(registry.outputs.privacy, "PIECE", 5)  # every file is "large": pieces of a few bytes, cut everywhere
     hits = 0
     for _ in range(3000):
         text = "".join(random_text(rng) for _ in range(3))

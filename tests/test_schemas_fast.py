@@ -21,9 +21,9 @@ from jsonschema import Draft202012Validator
 from test_cases import case_folders, make_case
 
 from registry import KINDS, folder_of
-from registry.schemas import _FAST_KEYWORDS, SchemaSet, _Validator, reader_length
-from registry.validate import validate
-from registry.yamlload import load
+from registry.records.schemas import _FAST_KEYWORDS, SchemaSet, _Validator, reader_length
+from registry.records.validate import validate
+from registry.records.yamlload import load
 
 SCHEMAS = SchemaSet(REPO / "schemas")
 
@@ -278,7 +278,7 @@ def test_a_schema_with_a_keyword_the_compiled_validator_reads_its_own_way_is_lef
 
 
 def test_the_compiled_metaschema_check_agrees_with_jsonschema_on_our_schemas_and_broken_ones():
-    from registry.schemas import _meta_valid
+    from registry.records.schemas import _meta_valid
 
     schemas = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((REPO / "schemas").glob("*.schema.json"))]
     broken = []

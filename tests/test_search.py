@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 from conftest import REPO, install_hint, require_tool
 
-from registry.catalogue import Catalogue, load_messages
-from registry.check import check
-from registry.schemas import SchemaSet
-from registry.search import SEARCH_KINDS, Postings, _json, build_index, count_tokens, normalise, tokens
+from registry.outputs.search import SEARCH_KINDS, Postings, _json, build_index, count_tokens, normalise, tokens
+from registry.pages.catalogue import Catalogue, load_messages
+from registry.records.check import check
+from registry.records.schemas import SchemaSet
 
 RUNNER = REPO / "tests" / "js" / "search_runner.mjs"
 SCHEMAS = SchemaSet(REPO / "schemas")

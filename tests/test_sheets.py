@@ -9,7 +9,7 @@ import pytest
 import yaml
 from openpyxl import load_workbook
 
-from registry.sheets import SHEET_KINDS
+from registry.staff.sheet import SHEET_KINDS
 
 HEADER_ROW, FIRST_ROW = 2, 3
 

@@ -13,12 +13,12 @@ import lxml.html
 import pytest
 import yaml
 
-from registry.catalogue import Catalogue, load_messages
-from registry.check import check
 from registry.errors import BuildError
-from registry.pages import SitePlan
-from registry.progress import compute_progress, partner_indicator
-from registry.writer import Staging, safe_join
+from registry.figures.progress import compute_progress, partner_indicator
+from registry.outputs.privacy import Staging, safe_join
+from registry.pages.catalogue import Catalogue, load_messages
+from registry.pages.plan import SitePlan
+from registry.records.check import check
 
 
 def html(path: Path):
@@ -212,7 +212,7 @@ def test_the_parallel_build_writes_the_same_bytes_as_one_process(project, run, t
     root = project({}, with_shipped_records=True)  # 138 records: the build forks its workers
     monkeypatch.setenv("REGISTRY_NO_CACHE", "1")
     assert run("--root", str(root), "build", "--out", str(tmp_path / "forked")).code == 0
-    # A process running a second thread never forks (registry.parallel.forkable): everything happens in one process.
+    # A process running a second thread never forks (registry.engine.tasks.forkable): everything happens in one process.
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)
     thread.start()
@@ -237,16 +237,16 @@ def test_an_error_in_a_forked_worker_stops_the_build_and_leaves_public_unchanged
 
 
 def test_a_large_project_is_checked_in_a_separate_process_with_the_same_result(project, run, tmp_path, monkeypatch):
-    import registry.site
+    import registry.engine.build
 
     root = project({}, with_shipped_records=True)
     monkeypatch.setenv("REGISTRY_NO_CACHE", "1")
     assert run("--root", str(root), "build", "--out", str(tmp_path / "here")).code == 0
-    monkeypatch.setattr(registry.site, "LARGE", 1)  # every project is "large": check runs in a forked process
-    monkeypatch.setattr(registry.site, "forkable", lambda: True)  # even if an earlier test left a thread running
+    monkeypatch.setattr(registry.engine.build, "LARGE", 1)  # every project is "large": check runs in a forked process
+    monkeypatch.setattr(registry.engine.build, "forkable", lambda: True)  # even if an earlier test left a thread running
     elsewhere = []
-    original = registry.site._published_elsewhere
-    monkeypatch.setattr(registry.site, "_published_elsewhere", lambda *a: elsewhere.append(a) or original(*a))
+    original = registry.engine.build._published_elsewhere
+    monkeypatch.setattr(registry.engine.build, "_published_elsewhere", lambda *a: elsewhere.append(a) or original(*a))
     assert run("--root", str(root), "build", "--out", str(tmp_path / "elsewhere")).code == 0
     assert snapshot(tmp_path / "here") == snapshot(tmp_path / "elsewhere") and len(elsewhere) == 1
     broken = root / "records/institutes/tsinghua.yaml"
@@ -480,7 +480,7 @@ def test_a_facet_with_many_values_shows_the_top_30_and_links_to_all_of_them(proj
 
 
 def test_pagination_bars_show_a_window_not_every_page():
-    from registry.pages import page_window
+    from registry.pages.plan import page_window
 
     assert page_window(1, 4) == [1, 2, 3, 4]
     assert page_window(1, 10) == [1, 2, 3, 0, 10]  # 0 is a gap (…)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from conftest import REPO
 
-from registry.check import check
-from registry.crosscheck import _suggester
-from registry.suggest import distance, register_command
+from registry.records.check import check
+from registry.records.crosscheck import _suggester
+from registry.records.suggest import distance, register_command
 
 
 @pytest.fixture(scope="module")

@@ -17,11 +17,11 @@ import openpyxl
 import pytest
 from conftest import REPO
 
-from registry.catalogue import Catalogue, load_messages
-from registry.check import check
-from registry.exports import export_files
-from registry.feeds import atom, calendar, sitemaps
-from registry.progress import compute_progress
+from registry.figures.progress import compute_progress
+from registry.outputs.exports import export_files
+from registry.outputs.feeds import atom, calendar, sitemaps
+from registry.pages.catalogue import Catalogue, load_messages
+from registry.records.check import check
 
 CLASSES = {
     "C0 controls": "\x00\x01\x07\x08\x0b\x0c\x0e\x1b\x1f",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from registry.yamlload import MAX_DEPTH, parse
+from registry.records.yamlload import MAX_DEPTH, parse
 
 
 def _nested(depth: int, leaf: str) -> str:

@@ -1,0 +1,180 @@
+"""Feeds: an Atom feed of achievements and events, an iCalendar of events, sitemap.xml and robots.txt.
+
+Ids never depend on where the site is published: an entry's Atom id is `urn:uuid:` and its iCalendar UID
+the same UUID (RFC 7986 §5.3), both uuid5 of the record's kind and id, so moving the site does not make
+every entry new. Timestamps come from the records' dates (midnight, China Standard Time), never the clock.
+Links are absolute when site.yaml sets `base_url`; without it the feed's links are relative to the feed
+(which sits at the site root, so they resolve from wherever it is served) and no sitemap is written,
+since the sitemap protocol accepts absolute URLs only; robots.txt then names no sitemap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from xml.sax import saxutils
+
+from registry.pages.cards import Views, record_url
+from registry.pages.catalogue import Catalogue
+from registry.records.record import Record, Registry
+from registry.records.text import printable
+
+FEED_PATH = "feed.xml"
+CALENDAR_PATH = "events.ics"
+FEED_ENTRIES = 50
+"""The newest achievements and events the Atom feed carries."""
+
+SITEMAP_MAX = 50_000
+"""URLs per sitemap file (the protocol's limit); more pages make a sitemap index."""
+
+NAMESPACE = uuid.UUID("6f1c1b1e-3d63-5a5e-9a3e-2a7b0b3c5d10")
+"""Fixed namespace of this registry's uuid5 ids (chosen once; never change it, or every reader sees new entries)."""
+
+ZONE = "+08:00"
+
+
+def escape(text: str) -> str:
+    """XML character data, with what XML 1.0 forbids (a NUL, ESC, a lone surrogate) replaced, never written."""
+    return saxutils.escape(printable(text))
+
+
+def quoteattr(text: str) -> str:
+    """A quoted XML attribute value, made as escape() makes character data."""
+    return saxutils.quoteattr(printable(text))
+
+
+def record_uuid(record: Record) -> str:
+    """The stable UUID of a record: uuid5 of kind/id in this registry's namespace."""
+    return str(uuid.uuid5(NAMESPACE, f"{record.kind}/{record.id}"))
+
+
+def absolute(base_url: str | None, path: str) -> str:
+    """A site-root path as a link: absolute under base_url when there is one, else relative to the site root."""
+    return base_url.rstrip("/") + "/" + path if base_url else path
+
+
+def atom_time(iso_date: str) -> str:
+    return f"{iso_date}T00:00:00{ZONE}"
+
+
+def atom(public: Registry, cat: Catalogue, site: dict, base_url: str | None) -> bytes:
+    """The Atom 1.0 feed (RFC 4287) of the newest achievements and events, newest first."""
+    views = Views(public, cat)
+    dated = [(views.date_of(r), r) for kind in ("achievement", "event") for r in public.all(kind) if views.date_of(r)]
+    dated.sort(key=lambda pair: (pair[0], pair[1].kind, pair[1].id), reverse=True)
+    entries = dated[:FEED_ENTRIES]
+    updated = atom_time(entries[0][0]) if entries else atom_time("2000-01-01")
+    title = cat.text(site.get("title"))
+    lines = ['<?xml version="1.0" encoding="utf-8"?>',
+             f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{"zh-CN" if cat.lang == "zh" else "en"}">',
+             f"<title>{escape(title)}</title>",
+             f"<subtitle>{escape(cat.t('feed.subtitle'))}</subtitle>",
+             f"<id>urn:uuid:{uuid.uuid5(NAMESPACE, 'feed/' + cat.lang)}</id>",
+             f"<updated>{updated}</updated>",
+             f"<author><name>{escape(cat.text(site.get('organiser')))}</name></author>",
+             f"<link rel=\"alternate\" type=\"text/html\" href={quoteattr(absolute(base_url, 'index.html'))}/>"]
+    if base_url:
+        lines.append(f"<link rel=\"self\" type=\"application/atom+xml\" href={quoteattr(absolute(base_url, FEED_PATH))}/>")
+    for date, record in entries:
+        summary = cat.text(record.get("summary"))
+        kind_label = cat.t(f"kind_one.{record.kind}")
+        sample = cat.t("sample.feed") if record.sample else ""  # a reader shows the title: fiction says so there
+        lines += ["<entry>",
+                  f"<title>{escape(sample + kind_label + '：' + views.name(record))}</title>",
+                  f"<id>urn:uuid:{record_uuid(record)}</id>",
+                  f"<updated>{atom_time(date)}</updated>",
+                  f"<published>{atom_time(date)}</published>",
+                  f"<link rel=\"alternate\" type=\"text/html\" href={quoteattr(absolute(base_url, record_url(record.kind, record.id)))}/>",
+                  f"<category term=\"{record.kind}\" label={quoteattr(kind_label)}/>",
+                  f"<category term=\"sample\" label={quoteattr(cat.t('badge.sample'))}/>" if record.sample else "",
+                  f"<summary type=\"text\">{escape(summary)}</summary>" if summary else "",
+                  "</entry>"]
+    lines.append("</feed>")
+    return ("\n".join(line for line in lines if line) + "\n").encode("utf-8")
+
+
+# -- iCalendar (RFC 5545) --------------------------------------------------------------------------------------
+def ics_text(value: str) -> str:
+    """Escape a TEXT value: backslash, semicolon, comma and line breaks."""
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
+
+
+_ICS_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
+"""Controls RFC 5545 §3.1 forbids in a content line (all but the tab); line breaks are escaped before."""
+
+
+def fold(line: str) -> str:
+    """Fold a content line at 75 octets (RFC 5545 §3.1), never inside a UTF-8 character; a control character or a
+    lone surrogate (which a line may not hold) becomes U+FFFD."""
+    out, current, size = [], "", 0
+    for ch in _ICS_CONTROL.sub("\ufffd", printable(line)):
+        width = len(ch.encode("utf-8"))
+        if size + width > 75:
+            out.append(current)
+            current, size = " ", 1
+        current += ch
+        size += width
+    out.append(current)
+    return "\r\n".join(out)
+
+
+def calendar(public: Registry, cat: Catalogue, site: dict, base_url: str | None) -> bytes:
+    """Every event as an all-day VEVENT (DTEND is the day after the last day, as RFC 5545 counts it)."""
+    views = Views(public, cat)
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Kunshan registry of cooperation with institutes//ZH",
+             "CALSCALE:GREGORIAN", "METHOD:PUBLISH", f"X-WR-CALNAME:{ics_text(cat.text(site.get('title')))}"]
+    for record in sorted(public.all("event"), key=lambda r: (r.get("start") or "", r.id)):
+        start = dt.date.fromisoformat(record.get("start"))
+        end = dt.date.fromisoformat(record.get("end") or record.get("start")) + dt.timedelta(days=1)
+        district = views.link("district", record.get("district"))["text"] if record.get("district") else ""
+        venue = "，".join(p for p in (district, cat.text(record.get("venue"))) if p)
+        lines += ["BEGIN:VEVENT", f"UID:{record_uuid(record)}",
+                  f"DTSTAMP:{start:%Y%m%d}T000000Z",
+                  f"DTSTART;VALUE=DATE:{start:%Y%m%d}", f"DTEND;VALUE=DATE:{end:%Y%m%d}",
+                  f"SUMMARY:{ics_text((cat.t('sample.feed') if record.sample else '') + views.name(record))}",
+                  f"CATEGORIES:{ics_text(views.enum(record, 'type'))}"]
+        if venue:
+            lines.append(f"LOCATION:{ics_text(venue)}")
+        description = "\n".join(text for text in (cat.t("sample.calendar") if record.sample else "",
+                                                   cat.text(record.get("summary"))) if text)
+        if description:
+            lines.append(f"DESCRIPTION:{ics_text(description)}")
+        if base_url:
+            lines.append(f"URL:{absolute(base_url, record_url('event', record.id))}")
+        lines.append("END:VEVENT")
+    lines.append("END:VCALENDAR")
+    return ("\r\n".join(fold(line) for line in lines) + "\r\n").encode("utf-8")
+
+
+# -- sitemap and robots -----------------------------------------------------------------------------------------
+def sitemaps(page_paths: list[str], base_url: str) -> dict[str, bytes]:
+    """sitemap.xml for every HTML page (404 excluded); beyond 50,000 URLs an index of sitemap-N.xml files."""
+    urls = [absolute(base_url, p) for p in sorted(page_paths) if p.endswith(".html") and p != "404.html"]
+    head = '<?xml version="1.0" encoding="UTF-8"?>\n'
+
+    def urlset(chunk: list[str]) -> bytes:
+        body = "".join(f"<url><loc>{escape(u)}</loc></url>\n" for u in chunk)
+        return (head + '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + body + "</urlset>\n").encode("utf-8")
+
+    if len(urls) <= SITEMAP_MAX:
+        return {"sitemap.xml": urlset(urls)}
+    files, index = {}, []
+    for n, start in enumerate(range(0, len(urls), SITEMAP_MAX), start=1):
+        files[f"sitemap-{n}.xml"] = urlset(urls[start:start + SITEMAP_MAX])
+        index.append(f"<sitemap><loc>{escape(absolute(base_url, f'sitemap-{n}.xml'))}</loc></sitemap>\n")
+    files["sitemap.xml"] = (head + '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' +
+                            "".join(index) + "</sitemapindex>\n").encode("utf-8")
+    return files
+
+
+def feed_files(public: Registry, cat: Catalogue, settings: dict, page_paths: list[str]) -> dict[str, bytes]:
+    """feed.xml, events.ics, robots.txt and (with base_url) the sitemap, out_path → bytes."""
+    base_url = settings.get("base_url")
+    files = {FEED_PATH: atom(public, cat, settings, base_url), CALENDAR_PATH: calendar(public, cat, settings, base_url)}
+    robots = "User-agent: *\nAllow: /\n"
+    if base_url:
+        files.update(sitemaps(page_paths, base_url))
+        robots += f"Sitemap: {absolute(base_url, 'sitemap.xml')}\n"
+    files["robots.txt"] = robots.encode("utf-8")
+    return dict(sorted(files.items()))

@@ -1,0 +1,151 @@
+"""Public records as finished display values: titles, labelled facts, links and cards — no queries in templates."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from registry import folder_of
+from registry.pages.catalogue import Catalogue
+from registry.records.record import Record, Registry
+
+TITLE_FIELD = {"event": "title"}
+"""The field that names a record; `name` unless listed here."""
+
+HIDDEN_FACTS = {"id", "sample", "order", "name", "title", "field_other", "stage_other", "type_other", "mode_other",
+                "planned_institutes", "planned_open", "planned_notes", "implementation_plan", "office"}
+"""Fields a record page does not list among its facts: the title, codes shown with their label, what a district
+page shows in sections of its own (registry/policyviews.py), and the office (the page's contact box)."""
+DATE_FIELD = {"achievement": "reported", "event": "start", "project": "signed", "talent": "date", "carrier": "established"}
+"""The date a record is listed and sorted by."""
+
+
+def _memo(store: dict, key: Any, make: Callable[[], Any]) -> Any:
+    """store[key], made once (the page plan passes a memo that also tracks what making it read)."""
+    if key not in store:
+        store[key] = make()
+    return store[key]
+
+
+def record_url(kind: str, record_id: str) -> str:
+    """The site-root path of a record's page."""
+    if kind == "plan":  # a plan's page is its progress table; there is no plans/ folder
+        return f"progress/{record_id}.html"
+    return f"{folder_of(kind)}/{record_id}.html"
+
+
+class Views:
+    """Builds display values from the public registry for one language."""
+
+    def __init__(self, registry: Registry, cat: Catalogue, memo: Callable[[dict, Any, Callable[[], Any]], Any] | None = None):
+        self.registry, self.cat = registry, cat
+        self._cards: dict[tuple[str, str], Any] = {}
+        self._memo = memo or _memo
+
+    # -- names and links -------------------------------------------------------------------------
+    def name(self, record: Record) -> str:
+        return self.cat.text(record.get(TITLE_FIELD.get(record.kind, "name")))
+
+    def link(self, kind: str, record_id: str) -> dict[str, Any]:
+        record = self.registry.get(kind, record_id)
+        if record is None:  # cannot happen after check; kept so a bug shows as text, not a crash
+            return {"url": None, "text": record_id, "sample": False}
+        return {"url": record_url(kind, record_id), "text": self.name(record), "sample": record.sample}
+
+    def date_of(self, record: Record) -> str:
+        return record.get(DATE_FIELD.get(record.kind, ""), "") or ""
+
+    def sorted_latest(self, records: list[Record]) -> list[Record]:
+        """Newest first by the kind's date, then by id; undated last."""
+        dated = sorted((r for r in records if self.date_of(r)), key=lambda r: (self.date_of(r), r.id), reverse=True)
+        return dated + sorted((r for r in records if not self.date_of(r)), key=lambda r: r.id)
+
+    def enum(self, record: Record, field: str) -> str:
+        value = self.cat.label(record.kind, field, record.get(field))
+        if record.get(field) == "other" and record.get(f"{field}_other"):
+            value += f"（{self.cat.text(record.get(f'{field}_other'))}）"
+        return value
+
+    # -- cards (one line in a list) --------------------------------------------------------------
+    def card(self, record: Record) -> dict[str, Any]:
+        """A record as one entry of a list: title, link, a few facts, date and the sample mark."""
+        meta: list[str] = []
+        kind, get = record.kind, record.get
+        if kind == "institute":
+            meta = [self.enum(record, "type"), self.cat.label(kind, "country", get("country")),
+                    "、".join(get("aliases", []))]
+        elif kind == "achievement":
+            meta = [self.link("institute", get("institute"))["text"], self.enum(record, "field"),
+                    self.enum(record, "stage"), self.enum(record, "status")]
+        elif kind == "event":
+            meta = [self.enum(record, "type"), self.link("district", get("district"))["text"],
+                    self.cat.text(get("venue"))]
+        elif kind == "project":
+            meta = [self.cat.text(get("enterprise")), self.enum(record, "mode"),
+                    self.link("district", get("district"))["text"]]
+        elif kind == "talent":
+            meta = [self.enum(record, "form") + self.cat.t("unit.people", n=get("people")),
+                    self.link("institute", get("institute"))["text"], self.cat.text(get("role")),
+                    self.link("district", get("district"))["text"]]
+        elif kind == "carrier":
+            meta = [self.enum(record, "type"), self.enum(record, "level"),
+                    self.link("district", get("district"))["text"] if get("district") else ""]
+        elif kind == "district":
+            meta = ["、".join(self.cat.text(t) for t in get("industries", []))]
+        elif kind == "plan":
+            meta = [self.cat.date_range(get("start"), get("end"))]
+        if kind == "event":
+            date = self.cat.date_range(get("start"), get("end"))
+        else:
+            date = self.cat.date(self.date_of(record))
+        return {"url": record_url(kind, record.id), "title": self.name(record), "meta": [m for m in meta if m],
+                "date": date, "sample": record.sample, "id": record.id}
+
+    def cards(self, records: list[Record]) -> list[dict[str, Any]]:
+        """Cards of many records; each record's card is made once and shared (a record is listed on many pages)."""
+        made, memo, card = self._cards, self._memo, self.card
+        return [memo(made, (r.kind, r.id), lambda r=r: card(r)) for r in records]
+
+    # -- facts (the labelled fields of a record page) --------------------------------------------
+    def facts(self, record: Record) -> list[dict[str, Any]]:
+        """Every public field present, in schema order, as {label, kind, value}: kind says how it is shown."""
+        schemas, out = self.registry.schemas, []
+        for name, node in schemas.properties(record.kind).items():
+            if name in HIDDEN_FACTS or name not in record.data:
+                continue
+            value = record.get(name)
+            label = node.get("title", name) if self.cat.lang == "zh" else node.get("x-title-en", name)
+            fact = self.fact(record, name, node, value)
+            if fact is not None:
+                out.append({"label": label, "name": name, **fact})
+        return out
+
+    def fact(self, record: Record, name: str, node: dict, value: Any) -> dict[str, Any] | None:
+        schemas = self.registry.schemas
+        if node.get("x-ref"):
+            return {"kind": "links", "value": [self.link(node["x-ref"], value)]}
+        items = schemas.at(record.kind, (name, "*")) if node.get("type") == "array" else None
+        if items is not None and items.get("x-ref"):
+            return {"kind": "links", "value": [self.link(items["x-ref"], v) for v in value]}
+        if "enum" in node:
+            return {"kind": "text", "value": self.enum(record, name)}
+        if node.get("x-markdown"):
+            return {"kind": "markdown", "value": self.cat.text(value)}
+        if node.get("x-date"):
+            return {"kind": "text", "value": self.cat.date(value)}
+        if node.get("format") == "uri":
+            return {"kind": "external", "value": value}
+        if items is not None and items.get("properties", {}).get("zh"):
+            return {"kind": "text", "value": "、".join(self.cat.text(v) for v in value)}
+        if items is not None and items.get("type") == "string":
+            return {"kind": "text", "value": "、".join(value)}
+        if isinstance(value, dict) and "zh" in value:
+            return {"kind": "text", "value": self.cat.text(value)}
+        if isinstance(value, dict):  # a group of fields, e.g. the research lead
+            parts = [self.cat.text(v) for v in value.values() if v]
+            return {"kind": "text", "value": "，".join(p for p in parts if p)}
+        if isinstance(value, bool):
+            return None
+        if isinstance(value, (int, float)):
+            return {"kind": "text", "value": self.cat.number(value)}
+        return None
