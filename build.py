@@ -13,14 +13,23 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from pathlib import Path
 
 from registry import KINDS
-from registry.errors import RegistryError, UsageError
+from registry.errors import ProblemsFound, RegistryError, UsageError
 
 ROOT = Path(__file__).resolve().parent
 
+
+FORMATS = {
+    "check": {"text": "registry.problems:format_text", "json": "registry.problems:format_json",
+              "github": "registry.problems:format_github", "markdown": "registry.problems:format_markdown"},
+    "diff": {"text": "registry.staff.diff:format_text", "markdown": "registry.staff.diff:format_markdown"},
+    "report": {"text": "registry.staff.report:format_text", "markdown": "registry.staff.report:format_markdown"},
+}
+"""Every --format of every command, in one table (module:function, imported when used); the choices come from it."""
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # exit code 2 for usage errors, message in both languages
@@ -35,7 +44,7 @@ def make_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     check = sub.add_parser("check", help="检查全部记录 / validate every record and print every problem")
-    check.add_argument("--format", choices=["text", "json", "github", "markdown"], default="text",
+    check.add_argument("--format", choices=list(FORMATS["check"]), default="text",
                        help="输出格式 / output format (github: Actions annotations; markdown: a table for a job summary)")
 
     build = sub.add_parser("build", help="检查后构建网站 / check, then build the site into public/")
@@ -51,7 +60,7 @@ def make_parser() -> argparse.ArgumentParser:
     new.add_argument("id", help="编号 / id, e.g. graphene-film")
     diff = sub.add_parser("diff", help="与某个 git 版本对比记录和进度 / compare records and progress with a git ref")
     diff.add_argument("ref", help="git 版本 / git ref, e.g. origin/main")
-    diff.add_argument("--format", choices=["text", "markdown"], default="text", help="输出格式 / output format")
+    diff.add_argument("--format", choices=list(FORMATS["diff"]), default="text", help="输出格式 / output format")
     diff.add_argument("--as-of", default=None, help="统计截止日期 / measure progress at this date (YYYY-MM-DD)")
 
     serve = sub.add_parser("serve", help="本地预览，记录修改后自动重建 / preview locally, rebuilding on every change")
@@ -68,17 +77,37 @@ def make_parser() -> argparse.ArgumentParser:
     imp.add_argument("--overwrite", action="store_true", help="允许覆盖已有记录 / allow replacing existing records")
     report = sub.add_parser("report", help="打印半年督查报告 / print a half-year supervision report, e.g. 2017-h1")
     report.add_argument("period", help="半年 / half year: YYYY-h1 (1–6月) or YYYY-h2 (7–12月)")
-    report.add_argument("--format", choices=["text", "markdown"], default="text", help="输出格式 / output format")
+    report.add_argument("--format", choices=list(FORMATS["report"]), default="text", help="输出格式 / output format")
     report.add_argument("--as-of", default=None, help="统计截止日期 / as-of date (YYYY-MM-DD; default: site.yaml)")
     return parser
 
 
+STOPPED = {
+    "build": (None, "检查未通过，未构建，public/ 保持不变 / check failed: nothing built, the output is unchanged"),
+    "report": (None, "检查未通过，无法生成报告 / check failed: no report"),
+    "import": ("导入失败：发现 {n} 个问题，未写入任何文件 / import failed: {n} problem{s}, nothing written", None),
+}
+"""What a command says when it stops on problems: the last line under them (None: `check`'s summary), and a line
+on stderr."""
+
+
+def formatter(command: str, name: str):
+    """The function that formats a command's result in the named format (FORMATS)."""
+    module, _, function = FORMATS[command][name].partition(":")
+    return getattr(importlib.import_module(module), function)
+
+
+def out(text: str) -> None:
+    """Print to stdout at once (a terminal or a pipe: `serve`'s lines are read as they come)."""
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
 def cmd_check(args) -> int:
-    from registry.problems import FORMATS
-    from registry.records.check import check
+    from registry.engine.checking import check
 
     result = check(args.root)
-    sys.stdout.write(FORMATS[args.format](result.problems, len(result.registry)))
+    out(formatter("check", args.format)(result.problems, len(result.registry)))
     return 0 if result.ok else 1
 
 
@@ -86,11 +115,9 @@ def cmd_build(args) -> int:
     import datetime as dt
 
     from registry.engine.build import build_site
-    from registry.engine.cache import Timings
-    from registry.errors import ProblemsFound
-    from registry.problems import format_text
+    from registry.timings import Timings
 
-    out = (args.out or args.root / "public").resolve()
+    out_dir = (args.out or args.root / "public").resolve()
     if args.as_of is not None:
         try:
             dt.date.fromisoformat(args.as_of)
@@ -99,14 +126,9 @@ def cmd_build(args) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise UsageError(f"--jobs {args.jobs}: 至少为 1 / must be 1 or more")
     timings = Timings()
-    try:
-        report = build_site(args.root, out, as_of=args.as_of, timings=timings, jobs=args.jobs)
-    except ProblemsFound as found:
-        sys.stdout.write(format_text(found.problems, 0))
-        sys.stderr.write("检查未通过，未构建，public/ 保持不变 / check failed: nothing built, the output is unchanged\n")
-        return 1
-    print(f"已构建 / built {report.files} 个文件 / files, {report.bytes:,} 字节 / bytes → {report.out_dir}"
-          f"（统计截至 / as of {report.as_of}）")
+    report = build_site(args.root, out_dir, as_of=args.as_of, timings=timings, jobs=args.jobs)
+    out(f"已构建 / built {report.files} 个文件 / files, {report.bytes:,} 字节 / bytes → {report.out_dir}"
+        f"（统计截至 / as of {report.as_of}）\n")
     if args.timings:
         sys.stderr.write("".join(f"timing {line}\n" for line in timings.lines()))
     return 0
@@ -117,55 +139,68 @@ def cmd_new(args) -> int:
     from registry.staff.new import new_record
 
     path = new_record(args.root, SchemaSet(args.root / "schemas"), args.kind, args.id)
-    print(f"已创建 / created {path.relative_to(args.root).as_posix()}")
+    out(f"已创建 / created {path.relative_to(args.root).as_posix()}\n")
     return 0
 
 
 def cmd_diff(args) -> int:
-    from registry.records.schemas import SchemaSet
-    from registry.staff.diff import FORMATS, compare
+    from registry.staff.diff import compare
 
-    diff = compare(args.root, args.ref, args.as_of)
-    sys.stdout.write(FORMATS[args.format](diff, SchemaSet(args.root / "schemas")))
+    out(formatter("diff", args.format)(compare(args.root, args.ref, args.as_of)))
     return 0
 
 
 def cmd_serve(args) -> int:
     from registry.staff.serve import serve
 
-    return serve(args.root, args.port)
+    return serve(args.root, args.port, lambda line: out(line + "\n"))
 
 
 def cmd_template(args) -> int:
-    from registry.staff.sheet import write_template
+    from registry.staff.sheet_template import write_template
 
     path = write_template(args.root, args.kind, args.out)
-    print(f"已生成 / written {path}")
+    out(f"已生成 / written {path}\n")
     return 0
 
 
 def cmd_import(args) -> int:
-    from registry.staff.sheet import import_sheet
+    from registry.staff.sheet_import import import_sheet
 
-    return import_sheet(args.root, args.kind, args.sheet, dry_run=args.dry_run, overwrite=args.overwrite)
+    imported = import_sheet(args.root, args.kind, args.sheet, dry_run=args.dry_run, overwrite=args.overwrite)
+    n = len(imported.rows)
+    lines = imported.lines()
+    if imported.written:
+        lines.append(f"已导入 {n} 条记录 / imported {n} records — 运行 python build.py check 确认，然后提交 / run check, "
+                     "then commit them")
+    else:
+        lines.append(f"预览：{n} 条记录可以导入，未写入任何文件；确认编号无误后去掉 --dry-run 再运行 / dry run: {n} records "
+                     "would be written, nothing written — check the ids, then run without --dry-run")
+    out("".join(line + "\n" for line in lines))
+    return 0
 
 
 def cmd_report(args) -> int:
-    from registry.errors import ProblemsFound
-    from registry.pages.reports import report_for_cli
-    from registry.problems import format_text
+    from registry.staff.report import half_report
 
-    try:
-        sys.stdout.write(report_for_cli(args.root, args.period, args.format, args.as_of))
-    except ProblemsFound as found:
-        sys.stdout.write(format_text(found.problems, 0))
-        sys.stderr.write("检查未通过，无法生成报告 / check failed: no report\n")
-        return 1
+    out(formatter("report", args.format)(half_report(args.root, args.period, args.as_of)))
     return 0
 
 
 COMMANDS = {"check": cmd_check, "build": cmd_build, "new": cmd_new, "diff": cmd_diff, "serve": cmd_serve,
             "template": cmd_template, "import": cmd_import, "report": cmd_report}
+
+
+def stopped(command: str, found) -> int:
+    """Print the problems a command stopped on, and what it did not do; exit code 1."""
+    from registry.problems import format_text
+
+    summary, verdict = STOPPED.get(command, (None, None))
+    count = len(found.problems)
+    out(format_text(found.problems, 0, summary and summary.format(n=count, s="" if count == 1 else "s")))
+    if verdict:
+        sys.stderr.write(verdict + "\n")
+    return 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -182,6 +217,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return COMMANDS[command](args)
+    except ProblemsFound as found:
+        return stopped(command, found)
     except UsageError as error:
         sys.stderr.write(f"{error}\n")
         return 2

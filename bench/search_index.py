@@ -26,16 +26,17 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from registry.engine.checking import check  # noqa: E402
+from registry.model.public import public_view  # noqa: E402
 from registry.outputs.search import build_index  # noqa: E402
 from registry.pages.catalogue import Catalogue, load_messages  # noqa: E402
-from registry.records.check import check  # noqa: E402
 
 
 def measure(root: Path, label: str) -> None:
     started = time.perf_counter()
     result = check(root)
     assert result.ok, result.problems[:3]
-    public = result.registry.public()
+    public = public_view(result.registry)
     checked = time.perf_counter() - started
     cat = Catalogue(load_messages(REPO / "site_templates" / "messages.yaml"), result.schemas, "zh")
     del result

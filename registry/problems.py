@@ -30,10 +30,14 @@ class Problem:
     hint_en: str = ""
     level: str = "error"
     """"error" (check fails, nothing is built) or "warning" (reported, e.g. a likely duplicate; check passes)."""
+    place: str = ""
+    """Where the problem stands when that is not a line of a file, as people read it: a spreadsheet's row and column
+    (第 4 行 所属领域（G 列）), a file of the output and the field whose value it holds. It then leads the text in place
+    of path:line:column and the field (which still locate it for the other formats)."""
 
-    def message(self) -> str:
+    def message(self, with_field: bool = True) -> str:
         """Render the field and what is wrong: `field: 中文 / English — 提示 / hint`."""
-        field = f"{self.field}: " if self.field else ""
+        field = f"{self.field}: " if self.field and with_field else ""
         hint = ""
         if self.hint_zh or self.hint_en:
             hint = " — " + " / ".join(h for h in (self.hint_zh, self.hint_en) if h)
@@ -42,6 +46,8 @@ class Problem:
     def text(self) -> str:
         """Render as `path:line:col: field: 中文 / English — 提示 / hint` (a warning says so first)."""
         warning = "警告 / warning: " if self.level == "warning" else ""
+        if self.place:  # it says the field too, as people read it
+            return f"{self.place}: {warning}{self.message(with_field=False)}"
         return f"{self.src_path}:{self.line}:{self.column}: {warning}{self.message()}"
 
 
@@ -96,12 +102,14 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
-def format_text(problems: list[Problem], record_count: int) -> str:
-    """Render problems for a terminal, ending with a one-line summary."""
+def format_text(problems: list[Problem], record_count: int, summary: str | None = None) -> str:
+    """Render problems for a terminal, ending with a one-line summary (`check`'s, unless another is given)."""
     lines = [p.text() for p in problems[:TEXT_LIMIT]]
     if len(problems) > TEXT_LIMIT:
         more = len(problems) - TEXT_LIMIT
         lines.append(f"……还有 {more} 个问题未显示 / {more} more problems not shown (--format json lists them all)")
+    if summary is not None:
+        return "\n".join([*lines, summary]) + "\n"
     errors = [p for p in problems if p.level == "error"]
     warnings = len(problems) - len(errors)
     files = len({p.src_path for p in errors})
@@ -119,8 +127,15 @@ def format_text(problems: list[Problem], record_count: int) -> str:
 
 def format_json(problems: list[Problem], record_count: int) -> str:
     """Render problems as one JSON document (stable key order)."""
-    doc = {"records": record_count, "problems": [asdict(p) for p in problems]}
+    doc = {"records": record_count, "problems": [_fields(p) for p in problems]}
     return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def _fields(problem: Problem) -> dict:
+    fields = asdict(problem)
+    if not problem.place:  # a line of a file: path, line and column say where
+        del fields["place"]
+    return fields
 
 
 def _escape_data(text: str) -> str:

@@ -8,8 +8,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from registry.engine.checking import check
 from registry.figures.progress import compute_progress
-from registry.records.check import check
+from registry.model.public import public_view
 
 pytest.importorskip("playwright")
 
@@ -17,8 +18,7 @@ pytest.importorskip("playwright")
 def counted_records(built_site) -> list[dict]:
     """Every progress cell of every district row, from the same records the site was built from (the model's answer)."""
     result = check(built_site.parent)
-    registry = result.registry if result.settings.get("include_samples") else result.registry.without_samples()
-    public = registry.public()
+    public = public_view(result.registry, bool(result.settings.get("include_samples")))
     cells = []
     for plan in compute_progress(public, dt.date.fromisoformat(result.settings["as_of"])):
         metrics = {m["id"]: m for m in plan["metrics"]}

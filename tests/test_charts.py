@@ -8,10 +8,11 @@ import pytest
 from lxml import html
 from test_progress import FILES
 
+from registry.engine.checking import check
 from registry.figures.progress import compute_progress
 from registry.figures.series import cumulative_series, point_dates, step_months
+from registry.model.public import public_view
 from registry.pages.charts import LINES, nice_top, scale_for
-from registry.records.check import check
 
 D = dt.date.fromisoformat
 SVG = "{http://www.w3.org/2000/svg}"
@@ -103,7 +104,7 @@ def test_every_point_reads_what_compute_progress_says_on_that_date(registry, as_
 
 
 def test_the_shipped_series_ends_at_each_cells_actual(shipped):
-    registry = check(shipped).registry.public()
+    registry = public_view(check(shipped).registry)
     for plan in compute_progress(registry, D("2018-09-30")):
         for row in plan["rows"]:
             for metric_id, cell in row["cells"].items():
@@ -146,7 +147,7 @@ def test_district_page_chart_is_an_image_named_by_its_title_with_the_series_draw
     assert doc.xpath(f"string(//*[@id='{title_id}'])") == "开发区 · 项目合作：累计完成情况"
     assert "目标 60项" in doc.xpath(f"string(//*[@id='{desc_id}'])")
 
-    registry = check(shipped).registry.public()
+    registry = public_view(check(shipped).registry)
     plan, cell = plan_cell(registry, "2020-12-31", "2016-2020", "kaifaqu", "projects")
     series = cumulative_series(registry, plan, "projects", cell)
     scale = scale_for(series)

@@ -15,7 +15,7 @@ import pytest
 from conftest import REPO
 
 from registry import KINDS
-from registry.records.check import check
+from registry.engine.checking import check
 from registry.records.validate import normalise
 
 BAD = {
@@ -30,7 +30,7 @@ FORKED = """
 import json, sys, threading
 from pathlib import Path
 from registry import KINDS
-from registry.records import check
+from registry.engine import checking as check
 assert threading.active_count() == 1  # so check forks its workers
 check.MIN_FILES_FOR_WORKERS = 1  # even for these 140 files
 result = check.check(Path(sys.argv[1]))

@@ -11,9 +11,10 @@ import pytest
 from conftest import make_project
 
 import build
-from registry.pages.cards import record_url
-from registry.records.check import check
-from registry.records.contacts import tel_href
+from registry.engine.checking import check
+from registry.model.public import published
+from registry.pages.contact import tel_href
+from registry.pages.urls import record_url
 
 REAL_OFFICE = """\
 office:
@@ -60,7 +61,7 @@ def shipped_out(tmp_path_factory) -> tuple[Path, Path]:
 
 def test_every_record_page_shows_a_phone_and_an_email_marked_as_examples(shipped_out):
     root, out = shipped_out
-    registry = check(root).published()
+    registry = published(check(root))
     seen = 0
     for kind in ("achievement", "event", "project", "talent", "carrier", "institute", "district"):
         for record in registry.all(kind):

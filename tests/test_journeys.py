@@ -16,9 +16,11 @@ from conftest import serve_folder
 from test_browser_walk import record_ids, site_path
 from test_record_templates import guide_step
 
+from registry.engine.checking import check
 from registry.figures.progress import compute_progress
-from registry.records.check import check
-from registry.records.contacts import contact_source, tel_href
+from registry.model.public import published
+from registry.pages.contact import tel_href
+from registry.records.contacts import contact_source
 
 pytest.importorskip("playwright")
 
@@ -43,7 +45,7 @@ def fits(page) -> None:
 @pytest.fixture(scope="module")
 def model(built_site):
     result = check(built_site.parent)
-    return result, result.published()
+    return result, published(result)
 
 
 def test_a_newcomer_opens_the_home_page(page, site_url, model, width):

@@ -17,12 +17,14 @@ import yaml
 from conftest import REPO, make_project
 
 import build
+from registry.engine.checking import check
+from registry.figures.figures import compute_figures
 from registry.figures.progress import compute_progress, partner_indicator
 from registry.figures.reports import plan_halves, retrospective
+from registry.model.public import published
 from registry.pages.catalogue import Catalogue, load_messages
 from registry.pages.plan import SitePlan
 from registry.pages.render import Renderer
-from registry.records.check import check
 from registry.records.record import Registry
 from registry.records.schemas import SchemaSet
 
@@ -331,14 +333,13 @@ def test_the_character_count_is_labelled_as_the_registry_s_own_rule(shipped, run
 def render_about(root: Path, lang: str) -> str:
     """The about page as the site renders it, in one language (the English edition renders it the same way)."""
     result = check(root)
-    public = result.published()
+    public = published(result)
     as_of = result.settings["as_of"]
     cat = Catalogue(load_messages(root / "site_templates" / "messages.yaml"), result.schemas, lang)
     about = (root / "site_templates" / "content" / f"about.{lang}.md").read_text(encoding="utf-8")
     day = dt.date.fromisoformat(as_of)
-    plan = SitePlan(public, compute_progress(public, day), partner_indicator(public, day), result.settings, cat, as_of,
-                    about)
-    renderer = Renderer(root / "site_templates", {"t": cat.t, "site": plan.site(), "nav": plan.nav(), "downloads": {}})
+    plan = SitePlan(public, compute_figures(public, day), result.settings, cat, about)
+    renderer = Renderer(root / "site_templates", {**plan.shared(), "downloads": {}})
     (about_page,) = [p for p in plan.run(("about",)) if p.out_path == "about.html"]
     return words(lxml.html.fromstring(renderer.render(about_page)))
 

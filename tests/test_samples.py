@@ -21,10 +21,11 @@ from clerk import copy_project
 from conftest import make_project
 
 import build
+from registry.engine.checking import check
 from registry.figures.progress import compute_progress
 from registry.figures.reports import Half, period_report
-from registry.pages.cards import record_url
-from registry.records.check import check
+from registry.model.public import published
+from registry.pages.urls import record_url
 
 MARKS = ("sample-notice", "badge-sample", "cell-sample", "figure-sample", "chart-sample", "sample-note", "contact-example")
 """Every class the site uses to mark fiction."""
@@ -52,7 +53,7 @@ def both(tmp_path_factory) -> dict[bool, tuple[Path, Path]]:
 @pytest.fixture(scope="module")
 def registry(both):
     """The published registry of the build with samples (what its pages show)."""
-    return check(both[True][0]).published()
+    return published(check(both[True][0]))
 
 
 def pages(out: Path) -> list[tuple[str, lxml.html.HtmlElement]]:
@@ -62,10 +63,6 @@ def pages(out: Path) -> list[tuple[str, lxml.html.HtmlElement]]:
 def target(page_path: str, href: str) -> str:
     """A link's site-root path, from the page it is on."""
     return posixpath.normpath(posixpath.join(posixpath.dirname(page_path), href.split("#")[0]))
-
-
-def classes(element) -> set[str]:
-    return set((element.get("class") or "").split())
 
 
 def test_every_page_says_at_the_top_that_samples_are_shown_and_none_does_without(both):

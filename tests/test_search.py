@@ -18,9 +18,10 @@ from pathlib import Path
 import pytest
 from conftest import REPO, install_hint, require_tool
 
+from registry.engine.checking import check
+from registry.model.public import public_view
 from registry.outputs.search import SEARCH_KINDS, Postings, _json, build_index, count_tokens, normalise, tokens
 from registry.pages.catalogue import Catalogue, load_messages
-from registry.records.check import check
 from registry.records.schemas import SchemaSet
 
 RUNNER = REPO / "tests" / "js" / "search_runner.mjs"
@@ -181,9 +182,8 @@ def test_postings_count_every_token_of_each_record_as_the_tokeniser_makes_them(b
 def test_index_files_are_the_built_ones_in_any_order_and_the_same_when_read_again(built_site):
     root = built_site.parent  # the project the site was built from, with its settings
     result = check(root)
-    registry = result.registry if result.settings.get("include_samples") else result.registry.without_samples()
     cat = Catalogue(load_messages(root / "site_templates" / "messages.yaml"), result.schemas, "zh")
-    files = build_index(registry.public(), cat)
+    files = build_index(public_view(result.registry, bool(result.settings.get("include_samples"))), cat)
     assert sorted(files) == sorted(f"search/{p.name}" for p in (built_site / "search").iterdir())
     for path in reversed(list(files)):
         assert files[path] == files[path] == (built_site / path).read_bytes(), path

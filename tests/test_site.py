@@ -13,12 +13,14 @@ import lxml.html
 import pytest
 import yaml
 
+from registry.engine.checking import check
+from registry.engine.output import Output, safe_join
 from registry.errors import BuildError
-from registry.figures.progress import compute_progress, partner_indicator
-from registry.outputs.privacy import Staging, safe_join
+from registry.figures.figures import compute_figures
+from registry.figures.progress import compute_progress
+from registry.model.public import public_view, published
 from registry.pages.catalogue import Catalogue, load_messages
 from registry.pages.plan import SitePlan
-from registry.records.check import check
 
 
 def html(path: Path):
@@ -139,7 +141,7 @@ def test_progress_tables_show_declared_totals_and_counted_actuals(shipped_build)
 def test_every_progress_number_drills_down_to_exactly_the_counted_records(shipped_build):
     root, out = shipped_build
     result = check(root)
-    registry = result.registry.public()
+    registry = public_view(result.registry)
     for plan in compute_progress(registry, dt.date(2020, 12, 31)):
         doc = html(out / f"progress/{plan['id']}.html")
         links = doc.xpath("//table//a[contains(@class, 'cell')]")
@@ -238,12 +240,13 @@ def test_an_error_in_a_forked_worker_stops_the_build_and_leaves_public_unchanged
 
 def test_a_large_project_is_checked_in_a_separate_process_with_the_same_result(project, run, tmp_path, monkeypatch):
     import registry.engine.build
+    import registry.engine.fork
 
     root = project({}, with_shipped_records=True)
     monkeypatch.setenv("REGISTRY_NO_CACHE", "1")
     assert run("--root", str(root), "build", "--out", str(tmp_path / "here")).code == 0
     monkeypatch.setattr(registry.engine.build, "LARGE", 1)  # every project is "large": check runs in a forked process
-    monkeypatch.setattr(registry.engine.build, "forkable", lambda: True)  # even if an earlier test left a thread running
+    monkeypatch.setattr(registry.engine.fork, "may_fork", lambda: True)  # even if an earlier test left a thread running
     elsewhere = []
     original = registry.engine.build._published_elsewhere
     monkeypatch.setattr(registry.engine.build, "_published_elsewhere", lambda *a: elsewhere.append(a) or original(*a))
@@ -288,11 +291,9 @@ def test_when_the_private_values_change_the_files_linked_from_the_last_build_are
 
 def test_the_page_plan_in_tasks_is_the_whole_plan_once(shipped):
     result = check(shipped)
-    public = result.published()
-    progress = compute_progress(public, dt.date(2020, 12, 31))
+    public = published(result)
     cat = Catalogue(load_messages(shipped / "site_templates" / "messages.yaml"), result.schemas, "zh")
-    plan = SitePlan(public, progress, partner_indicator(public, dt.date(2020, 12, 31)), result.settings, cat,
-                    "2020-12-31")
+    plan = SitePlan(public, compute_figures(public, dt.date(2020, 12, 31)), result.settings, cat)
     tasks = plan.tasks()
     paths = [page.out_path for task in tasks for page in plan.run(task)]
     assert len(paths) == len(set(paths))
@@ -303,10 +304,10 @@ def test_the_page_plan_in_tasks_is_the_whole_plan_once(shipped):
 
 
 def test_the_writer_refuses_two_files_at_one_path_and_paths_outside_the_output(tmp_path):
-    staging = Staging(tmp_path / "public")
+    staging = Output(tmp_path / "public")
     staging.write("a/b.html", b"one")
     with pytest.raises(BuildError, match=re.escape("two pages at one path: a/b.html")):
-        staging.reserve("a/b.html")
+        staging.claim("a/b.html")
     for bad in ("../x.html", "/etc/passwd", "a/../../x.html", "a\\b.html"):
         with pytest.raises(BuildError, match="outside the output folder"):
             safe_join(staging.dir, bad)
@@ -480,7 +481,7 @@ def test_a_facet_with_many_values_shows_the_top_30_and_links_to_all_of_them(proj
 
 
 def test_pagination_bars_show_a_window_not_every_page():
-    from registry.pages.plan import page_window
+    from registry.pages.paging import page_window
 
     assert page_window(1, 4) == [1, 2, 3, 4]
     assert page_window(1, 10) == [1, 2, 3, 0, 10]  # 0 is a gap (…)

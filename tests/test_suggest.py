@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import REPO
 
-from registry.records.check import check
+from registry.engine.checking import check
 from registry.records.crosscheck import _suggester
 from registry.records.suggest import distance, register_command
 

@@ -17,11 +17,12 @@ import openpyxl
 import pytest
 from conftest import REPO
 
+from registry.engine.checking import check
 from registry.figures.progress import compute_progress
+from registry.model.public import published
 from registry.outputs.exports import export_files
 from registry.outputs.feeds import atom, calendar, sitemaps
 from registry.pages.catalogue import Catalogue, load_messages
-from registry.records.check import check
 
 CLASSES = {
     "C0 controls": "\x00\x01\x07\x08\x0b\x0c\x0e\x1b\x1f",
@@ -50,7 +51,7 @@ def checked():
 def poisoned(checked, text: str):
     """The published registry with `text` inside names, titles, venues and summaries of every achievement, event and
     institute (a fresh copy each time)."""
-    public = checked.published()
+    public = published(checked)
     for kind, fields in (("achievement", ("name", "summary")), ("event", ("title", "venue", "summary")),
                          ("institute", ("name",))):
         for record in public.all(kind):

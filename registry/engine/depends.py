@@ -1,9 +1,11 @@
 """What each planned task read, so that a task whose inputs did not change is not even planned again.
 
-While a task of the page plan runs, every read of the public registry goes through a `TrackedRegistry`, which
-notes a dependency: a whole kind (`all`), one record (`get`), who refers to a record (`referrers`), or the
-computed progress. Values the plan memoises across tasks (cards, sorted lists, facet counts) carry the
-dependencies they were made from, and hand them to every task that uses them (`Tracker.memo`).
+The engine hands the page plan a `TrackedRegistry` and `TrackedFigures` in place of the public registry and its
+figures: the same reads, each noted as a dependency of the task being planned — a whole kind (`all`), one record
+(`get`), the records of a bucket (`bucket`), who refers to a record (`referrers`), or one figure (`progress`,
+`counted`, …). Page families never know: no page module imports this one. Values the plan makes once and shares
+across tasks (`memo`: cards, sorted lists, facet counts) carry the dependencies they were made from, and hand
+them to every task that uses them.
 
 A dependency's fingerprint is a hash of what it reads: the public data of the records involved. The next build
 compares the stored fingerprints of each task with the current ones; when all are equal, the task's pages are the
@@ -14,32 +16,17 @@ is in the build's salt), so its files are linked from the last build instead of 
 from __future__ import annotations
 
 import pickle
-import zlib
 from collections.abc import Callable
 from typing import Any
 
 from registry.engine.cache import digest
-from registry.records.record import Record, Registry
+from registry.figures.figures import Figures
+from registry.model.public import PublicRegistry, bucket_of
+from registry.records.record import Record
 
 Dep = tuple
-"""("kind", kind) | ("rec", kind, id) | ("refs", kind, id, of_kind) | ("bucket", kind, bucket, buckets) | ("progress",)"""
-
-RECORDS_PER_TASK = 200
-"""Record pages per task of the page plan, on average: messages stay few, and two workers stay balanced."""
-
-
-def record_buckets(count: int) -> int:
-    """How many tasks a kind's record pages are cut into: a power of two, about RECORDS_PER_TASK records each."""
-    buckets = 1
-    while count / buckets > RECORDS_PER_TASK:
-        buckets *= 2
-    return buckets
-
-
-def bucket_of(record_id: str, buckets: int) -> int:
-    """The task a record's page belongs to: by a hash of its id, so adding a record changes one task, not every
-    task after it in id order."""
-    return zlib.crc32(record_id.encode()) % buckets
+"""("kind", kind) | ("rec", kind, id) | ("refs", kind, id, of_kind) | ("bucket", kind, bucket, buckets)
+| ("figures", name)"""
 
 
 class Tracker:
@@ -75,25 +62,49 @@ class Tracker:
 
 
 class TrackedRegistry:
-    """The read side of a Registry, noting every read in a Tracker."""
+    """The read side of a PublicRegistry, noting every read in a Tracker."""
 
-    def __init__(self, registry: Registry, tracker: Tracker):
-        self.inner, self.tracker, self.schemas = registry, tracker, registry.schemas
+    def __init__(self, registry: PublicRegistry, tracker: Tracker):
+        self._registry, self._tracker, self.schemas = registry, tracker, registry.schemas
+        self._memo: dict = {}
 
     def all(self, kind: str) -> list[Record]:
-        self.tracker.add(("kind", kind))
-        return self.inner.all(kind)
+        self._tracker.add(("kind", kind))
+        return self._registry.all(kind)
 
     def get(self, kind: str, record_id: str) -> Record | None:
-        self.tracker.add(("rec", kind, record_id))
-        return self.inner.get(kind, record_id)
+        self._tracker.add(("rec", kind, record_id))
+        return self._registry.get(kind, record_id)
 
     def referrers(self, kind: str, record_id: str, of_kind: str | None = None) -> list[Record]:
-        self.tracker.add(("refs", kind, record_id, of_kind))
-        return self.inner.referrers(kind, record_id, of_kind)
+        self._tracker.add(("refs", kind, record_id, of_kind))
+        return self._registry.referrers(kind, record_id, of_kind)
+
+    def bucket(self, kind: str, bucket: int, buckets: int) -> list[Record]:
+        """A bucket's records, each a dependency of its own (and which records the bucket holds): an edit elsewhere
+        in the kind leaves the task alone."""
+        records = self._registry.bucket(kind, bucket, buckets)
+        for record in records:
+            self._tracker.add(("rec", kind, record.id))
+        self._tracker.add(("bucket", kind, bucket, buckets))
+        return records
+
+    def memo(self, key: Any, make: Callable[[], Any]) -> Any:
+        return self._tracker.memo(self._memo, key, make)
 
     def __len__(self) -> int:
-        return len(self.inner)
+        return len(self._registry)
+
+
+class TrackedFigures:
+    """The figures, noting each one read in a Tracker."""
+
+    def __init__(self, figures: Figures, tracker: Tracker):
+        self._figures, self._tracker, self.as_of = figures, tracker, figures.as_of
+
+    def __getattr__(self, name: str) -> Any:
+        self._tracker.add(("figures", name))
+        return getattr(self._figures, name)
 
 
 MANY = 500
@@ -122,9 +133,9 @@ def _hash(*parts: bytes) -> int:
 class Fingerprints:
     """The current fingerprint of each kind of dependency, computed when first asked for (per process)."""
 
-    def __init__(self, registry: Registry, progress: Any):
-        self.registry = registry
-        self.progress = _hash(pickle.dumps(progress, protocol=pickle.HIGHEST_PROTOCOL))
+    def __init__(self, registry: PublicRegistry, figures: Figures):
+        self.registry, self.figures = registry, figures
+        self._figures: dict[str, int] = {}
         self._records: dict[tuple[str, str], int] = {}
         self._kinds: dict[str, int] = {}
         self._buckets: dict[tuple[str, int], dict[int, int]] = {}
@@ -155,9 +166,22 @@ class Fingerprints:
                     members.setdefault(bucket_of(r.id, buckets), []).append(r.id.encode())
                 self._buckets[(kind, buckets)] = {n: _hash(*ids) for n, ids in members.items()}
             return self._buckets[(kind, buckets)].get(bucket, -1)
-        if name == "progress":
-            return self.progress
+        if name == "figures":
+            if dep[1] not in self._figures:
+                plain = self._plain(getattr(self.figures, dep[1]))
+                self._figures[dep[1]] = _hash(pickle.dumps(plain, protocol=pickle.HIGHEST_PROTOCOL))
+            return self._figures[dep[1]]
         raise ValueError(f"unknown dependency {dep!r}")
+
+    def _plain(self, value: Any) -> Any:
+        """A figure with each record it carries replaced by the record's fingerprint."""
+        if isinstance(value, Record):
+            return ("rec", value.kind, value.id, self.record(value))
+        if isinstance(value, dict):
+            return [(key, self._plain(item)) for key, item in value.items()]
+        if isinstance(value, (list, tuple)):
+            return [self._plain(item) for item in value]
+        return value
 
     def snapshot(self, deps: set[Dep]) -> dict[Dep, int]:
         """The fingerprints of a task's dependencies now, to store with its pages (at 100,000 records the tasks

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from registry.figures.progress import DEFAULT_OWNER_FIELDS, compute_progress, partner_indicator
-from registry.pages.cards import DATE_FIELD
+from registry.model.kinds import DATE_FIELD
 from registry.records.record import Record, Registry, as_date
 
 ADDED_KINDS = ("project", "event", "talent", "carrier", "achievement")
@@ -107,7 +108,8 @@ def added_rules(registry: Registry) -> dict[str, tuple[str, tuple[str, ...]]]:
     return rules
 
 
-def period_report(registry: Registry, first: dt.date, last: dt.date) -> dict:
+def period_report(registry: Registry, first: dt.date, last: dt.date,
+                  progress_at: Callable[[dt.date], list[dict]] | None = None) -> dict:
     """What every district did in [first, last] and where it stood at `last`; the registry is expected to pass check.
 
     {
@@ -131,19 +133,14 @@ def period_report(registry: Registry, first: dt.date, last: dt.date) -> dict:
         },                                        #   status_updated (else reported) is over a year before `last`
       }],
     }
+
+    `progress_at(day)` gives compute_progress(registry, day) (a caller making many reports passes one that keeps
+    them: a half's opening is the day the half before ended); its results are read, never changed.
     """
-    at_end = [plan for plan in compute_progress(registry, last) if plan["start"] <= last.isoformat()
-              and plan["end"] >= first.isoformat()]
-    before = {plan["id"]: plan for plan in compute_progress(registry, first - dt.timedelta(days=1))}
-    for plan in at_end:
-        opening = before[plan["id"]]
-        for row, old_row in zip(plan["rows"], opening["rows"], strict=True):
-            for metric_id, cell in row["cells"].items():
-                cell["added"] = cell["actual"] - old_row["cells"][metric_id]["actual"]
-                cell["added_samples"] = cell["samples"] - old_row["cells"][metric_id]["samples"]
-        for metric_id, cell in plan["totals"].items():
-            cell["added"] = cell["actual"] - opening["totals"][metric_id]["actual"]
-            cell["added_samples"] = cell["samples"] - opening["totals"][metric_id]["samples"]
+    progress_at = progress_at or (lambda day: compute_progress(registry, day))
+    before = {plan["id"]: plan for plan in progress_at(first - dt.timedelta(days=1))}
+    at_end = [_with_added(plan, before[plan["id"]]) for plan in progress_at(last)
+              if plan["start"] <= last.isoformat() and plan["end"] >= first.isoformat()]
 
     partners = {entry["district"]: entry for entry in partner_indicator(registry, last)}
     added = _added(registry, first, last)
@@ -168,6 +165,19 @@ def period_report(registry: Registry, first: dt.date, last: dt.date) -> dict:
     issued = retrospective(registry, first, last)
     return {"start": first.isoformat(), "end": last.isoformat(), "retrospective": issued and issued.isoformat(),
             "plans": at_end, "districts": districts}
+
+
+def _with_added(plan: dict, opening: dict) -> dict:
+    """A plan's progress at a period's end, each cell (rows and totals) with what was added since the opening."""
+
+    def added(cell: dict, old: dict) -> dict:
+        return {**cell, "added": cell["actual"] - old["actual"], "added_samples": cell["samples"] - old["samples"]}
+
+    rows = [{**row, "cells": {metric_id: added(cell, old_row["cells"][metric_id])
+                              for metric_id, cell in row["cells"].items()}}
+            for row, old_row in zip(plan["rows"], opening["rows"], strict=True)]
+    totals = {metric_id: added(cell, opening["totals"][metric_id]) for metric_id, cell in plan["totals"].items()}
+    return {**plan, "rows": rows, "totals": totals}
 
 
 def _added(registry: Registry, first: dt.date, last: dt.date) -> dict[str, dict[str, list[Record]]]:

@@ -9,7 +9,7 @@ from registry.figures.progress import (  # the same exact arithmetic as the cell
     _elapsed,
     _round,
 )
-from registry.records.record import Registry
+from registry.records.record import Record, Registry
 
 MONTHLY_UP_TO = 24
 """Plans of up to 24 months get a point at every month end; longer plans one at every quarter end."""
@@ -44,7 +44,14 @@ def point_dates(start: dt.date, end: dt.date, as_of: dt.date) -> list[dt.date]:
 
 
 def cumulative_series(registry: Registry, plan: dict, metric_id: str, cell: dict) -> dict:
-    """The cumulative series of one cell of compute_progress's output (a district row's or the totals').
+    """The cumulative series of one cell of compute_progress's output (a district row's or the totals'), its
+    records looked up by id: `series_of`."""
+    metric = next(m for m in plan["metrics"] if m["id"] == metric_id)
+    return series_of(plan, metric, [registry.get(metric["kind"], record_id) for record_id in cell["records"]], cell)
+
+
+def series_of(plan: dict, metric: dict, records: list[Record], cell: dict) -> dict:
+    """The cumulative series of one cell, from the records it counts.
 
     {
       "plan": str, "metric": str, "start": "YYYY-MM-DD", "end": "YYYY-MM-DD", "as_of": "YYYY-MM-DD",
@@ -59,11 +66,9 @@ def cumulative_series(registry: Registry, plan: dict, metric_id: str, cell: dict
     records (or their `people`) whose metric date is on or before it — the same records compute_progress
     counts, so the last point at or before as_of equals the cell's `actual`.
     """
-    metric = next(m for m in _plan_record(registry, plan["id"]).get("metrics") or [] if m.get("id") == metric_id)
     start, end, as_of = (dt.date.fromisoformat(plan[key]) for key in ("start", "end", "as_of"))
     amounts: list[tuple[dt.date, int]] = []
-    for record_id in cell["records"]:
-        record = registry.get(metric["kind"], record_id)
+    for record in records:
         amount = record.get("people") if metric["measure"] == "people" else 1
         amounts.append((dt.date.fromisoformat(record.get(metric["date_field"])), amount))
     points = []
@@ -71,12 +76,5 @@ def cumulative_series(registry: Registry, plan: dict, metric_id: str, cell: dict
         actual = sum(amount for when, amount in amounts if when <= date) if date <= as_of else None
         expected = float(_round(cell["target"] * _elapsed(start, end, date), "0.01"))
         points.append({"date": date.isoformat(), "actual": actual, "expected": expected})
-    return {"plan": plan["id"], "metric": metric_id, "start": plan["start"], "end": plan["end"], "as_of": plan["as_of"],
-            "step_months": step_months(start, end), "target": cell["target"], "points": points}
-
-
-def _plan_record(registry: Registry, plan_id: str):
-    plan = registry.get("plan", plan_id)
-    if plan is None:  # cannot happen: progress entries come from the same registry
-        raise KeyError(f"no plan {plan_id!r}")
-    return plan
+    return {"plan": plan["id"], "metric": metric["id"], "start": plan["start"], "end": plan["end"],
+            "as_of": plan["as_of"], "step_months": step_months(start, end), "target": cell["target"], "points": points}

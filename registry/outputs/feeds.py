@@ -15,13 +15,13 @@ import re
 import uuid
 from xml.sax import saxutils
 
-from registry.pages.cards import Views, record_url
+from registry.model.public import PublicRegistry
+from registry.pages.cards import Views
 from registry.pages.catalogue import Catalogue
-from registry.records.record import Record, Registry
+from registry.pages.urls import CALENDAR_PATH, FEED_PATH, SITEMAP_PATH, record_url
+from registry.records.record import Record
 from registry.records.text import printable
 
-FEED_PATH = "feed.xml"
-CALENDAR_PATH = "events.ics"
 FEED_ENTRIES = 50
 """The newest achievements and events the Atom feed carries."""
 
@@ -58,7 +58,7 @@ def atom_time(iso_date: str) -> str:
     return f"{iso_date}T00:00:00{ZONE}"
 
 
-def atom(public: Registry, cat: Catalogue, site: dict, base_url: str | None) -> bytes:
+def atom(public: PublicRegistry, cat: Catalogue, site: dict, base_url: str | None) -> bytes:
     """The Atom 1.0 feed (RFC 4287) of the newest achievements and events, newest first."""
     views = Views(public, cat)
     dated = [(views.date_of(r), r) for kind in ("achievement", "event") for r in public.all(kind) if views.date_of(r)]
@@ -119,7 +119,7 @@ def fold(line: str) -> str:
     return "\r\n".join(out)
 
 
-def calendar(public: Registry, cat: Catalogue, site: dict, base_url: str | None) -> bytes:
+def calendar(public: PublicRegistry, cat: Catalogue, site: dict, base_url: str | None) -> bytes:
     """Every event as an all-day VEVENT (DTEND is the day after the last day, as RFC 5545 counts it)."""
     views = Views(public, cat)
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Kunshan registry of cooperation with institutes//ZH",
@@ -158,23 +158,23 @@ def sitemaps(page_paths: list[str], base_url: str) -> dict[str, bytes]:
         return (head + '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + body + "</urlset>\n").encode("utf-8")
 
     if len(urls) <= SITEMAP_MAX:
-        return {"sitemap.xml": urlset(urls)}
+        return {SITEMAP_PATH: urlset(urls)}
     files, index = {}, []
     for n, start in enumerate(range(0, len(urls), SITEMAP_MAX), start=1):
         files[f"sitemap-{n}.xml"] = urlset(urls[start:start + SITEMAP_MAX])
         index.append(f"<sitemap><loc>{escape(absolute(base_url, f'sitemap-{n}.xml'))}</loc></sitemap>\n")
-    files["sitemap.xml"] = (head + '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' +
+    files[SITEMAP_PATH] = (head + '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' +
                             "".join(index) + "</sitemapindex>\n").encode("utf-8")
     return files
 
 
-def feed_files(public: Registry, cat: Catalogue, settings: dict, page_paths: list[str]) -> dict[str, bytes]:
+def feed_files(public: PublicRegistry, cat: Catalogue, settings: dict, page_paths: list[str]) -> dict[str, bytes]:
     """feed.xml, events.ics, robots.txt and (with base_url) the sitemap, out_path → bytes."""
     base_url = settings.get("base_url")
     files = {FEED_PATH: atom(public, cat, settings, base_url), CALENDAR_PATH: calendar(public, cat, settings, base_url)}
     robots = "User-agent: *\nAllow: /\n"
     if base_url:
         files.update(sitemaps(page_paths, base_url))
-        robots += f"Sitemap: {absolute(base_url, 'sitemap.xml')}\n"
+        robots += f"Sitemap: {absolute(base_url, SITEMAP_PATH)}\n"
     files["robots.txt"] = robots.encode("utf-8")
     return dict(sorted(files.items()))

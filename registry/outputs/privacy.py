@@ -1,61 +1,12 @@
-"""The writer owns public/: pages go to a staging folder that replaces public/ only when all succeeded."""
+"""The privacy scan: every file the build writes is searched for the private values of the records (phone numbers
+also as bare digits, whatever separates them), inside the workbook's zipped XML too; a value found stops the build."""
 
 from __future__ import annotations
 
-import os
-import posixpath
+import io
 import re
-import shutil
+import zipfile
 from pathlib import Path
-
-from registry.errors import BuildError
-
-
-def safe_join(root: Path, out_path: str) -> Path:
-    """Join a page's out_path to the output folder, refusing anything that would land outside it."""
-    norm = posixpath.normpath(out_path)
-    if out_path.startswith("/") or norm.startswith("..") or norm == "." or "\\" in out_path or "\0" in out_path:
-        raise BuildError(f"refusing to write outside the output folder: {out_path!r}")
-    return root / norm
-
-
-class Staging:
-    """A staging folder beside the output folder; `commit` swaps it in, `discard` removes it."""
-
-    def __init__(self, out_dir: Path):
-        self.out_dir = out_dir
-        self.dir = out_dir.with_name(f".{out_dir.name}.staging-{os.getpid()}")
-        self.written: dict[str, int] = {}
-        if self.dir.exists():
-            shutil.rmtree(self.dir)
-        self.dir.mkdir(parents=True)
-
-    def reserve(self, out_path: str) -> None:
-        """Claim a path before its file is written (by a worker, or as a link); two files at one path is an error."""
-        if out_path in self.written:
-            raise BuildError(f"two pages at one path: {out_path} (a record id may clash with a page name such as index)")
-        self.written[out_path] = 0
-
-    def write(self, out_path: str, data: bytes) -> None:
-        """Write one file; two files at one path is an error."""
-        self.reserve(out_path)
-        target = safe_join(self.dir, out_path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        self.written[out_path] = len(data)
-
-    def commit(self) -> None:
-        """Replace the output folder with the staging folder (the old one is removed after the swap)."""
-        old = self.out_dir.with_name(f".{self.out_dir.name}.old-{os.getpid()}")
-        if self.out_dir.exists():
-            os.replace(self.out_dir, old)
-        os.replace(self.dir, self.out_dir)
-        if old.exists():
-            shutil.rmtree(old)
-
-    def discard(self) -> None:
-        shutil.rmtree(self.dir, ignore_errors=True)
-
 
 SEPARATORS = re.compile(r"[\s\-–—()（）+.－＋．‐‑‒−]")
 """What may stand between the digits of a phone number: any Unicode space, hyphens and dashes, brackets, a dot, a plus."""
@@ -226,3 +177,29 @@ def scan_private(folder: Path, secrets: dict[str, str] | Scanner,
         if where is not None:
             found.append((rel, where))
     return found
+
+
+def scan_archive(out_path: str, data: bytes, scanner: Scanner) -> list[tuple[str, str]]:
+    """The privacy scan inside one .xlsx (a zip of XML files), member by member, in memory."""
+    if not scanner:
+        return []
+    found = []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for inner in sorted(archive.namelist()):
+            where = scanner.find_bytes(archive.read(inner))
+            if where:
+                found.append((f"{out_path}!{inner}", where))
+    return found
+
+
+def scan_output(scanner: Scanner):
+    """The scan the output runs on every new file: (out_path, bytes) → [(out_path, where)], inside a workbook too."""
+
+    def scan(out_path: str, data: bytes) -> list[tuple[str, str]]:
+        where = scanner.find_bytes(data)
+        leaks = [(out_path, where)] if where else []
+        if out_path.endswith(".xlsx"):  # its XML is deflated: scan inside the archive
+            leaks += scan_archive(out_path, data, scanner)
+        return leaks
+
+    return scan

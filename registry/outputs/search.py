@@ -33,12 +33,15 @@ from typing import Any
 
 import orjson
 
-from registry.pages.cards import DATE_FIELD, Views, record_url
+from registry.model.kinds import DATE_FIELD
+from registry.model.public import PublicRegistry
+from registry.pages.cards import Views
 from registry.pages.catalogue import Catalogue
-from registry.records.record import Record, Registry
+from registry.pages.urls import PAGE_KINDS, record_url
+from registry.records.record import Record
 
 INDEX_VERSION = 1
-SEARCH_KINDS = ("institute", "achievement", "event", "project", "talent", "carrier", "district")
+SEARCH_KINDS = PAGE_KINDS
 """Kinds with record pages (plans have none)."""
 
 CHUNK = 100
@@ -93,7 +96,7 @@ def count_tokens(text: str) -> Counter:
 class SearchDocs:
     """The searchable text of each public record: title (with English name and short names) and body."""
 
-    def __init__(self, public: Registry, cat: Catalogue):
+    def __init__(self, public: PublicRegistry, cat: Catalogue):
         self.public, self.cat, self.views = public, cat, Views(public, cat)
         self.schemas = public.schemas
         # The body walk asks the same few schema questions for every record: answered once per kind and path.
@@ -227,7 +230,7 @@ class Postings:
 class IndexFiles(Mapping[str, bytes]):
     """The index's files, out_path → bytes; each is encoded when asked for, so they are never all in memory."""
 
-    def __init__(self, public: Registry, cat: Catalogue):
+    def __init__(self, public: PublicRegistry, cat: Catalogue):
         docs = self.docs = SearchDocs(public, cat)
         self.records = docs.ordered()
         self.fields = list(public.schemas.at("achievement", ("field",))["enum"])
@@ -280,7 +283,7 @@ class IndexFiles(Mapping[str, bytes]):
                 "\n".join(self.docs.body(record)), self.docs.date(record), int(record.sample)]
 
 
-def build_index(public: Registry, cat: Catalogue) -> Mapping[str, bytes]:
+def build_index(public: PublicRegistry, cat: Catalogue) -> Mapping[str, bytes]:
     """Every file of the search index, out_path → bytes (the postings are built now, the files' bytes on access)."""
     return IndexFiles(public, cat)
 

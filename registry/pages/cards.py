@@ -2,45 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from registry import folder_of
+from registry.model.kinds import DATE_FIELD, TITLE_FIELD
+from registry.model.public import PublicRegistry
 from registry.pages.catalogue import Catalogue
-from registry.records.record import Record, Registry
-
-TITLE_FIELD = {"event": "title"}
-"""The field that names a record; `name` unless listed here."""
+from registry.pages.display import field_label
+from registry.pages.urls import record_url
+from registry.records.record import Record
 
 HIDDEN_FACTS = {"id", "sample", "order", "name", "title", "field_other", "stage_other", "type_other", "mode_other",
                 "planned_institutes", "planned_open", "planned_notes", "implementation_plan", "office"}
 """Fields a record page does not list among its facts: the title, codes shown with their label, what a district
-page shows in sections of its own (registry/policyviews.py), and the office (the page's contact box)."""
-DATE_FIELD = {"achievement": "reported", "event": "start", "project": "signed", "talent": "date", "carrier": "established"}
-"""The date a record is listed and sorted by."""
-
-
-def _memo(store: dict, key: Any, make: Callable[[], Any]) -> Any:
-    """store[key], made once (the page plan passes a memo that also tracks what making it read)."""
-    if key not in store:
-        store[key] = make()
-    return store[key]
-
-
-def record_url(kind: str, record_id: str) -> str:
-    """The site-root path of a record's page."""
-    if kind == "plan":  # a plan's page is its progress table; there is no plans/ folder
-        return f"progress/{record_id}.html"
-    return f"{folder_of(kind)}/{record_id}.html"
+page shows in sections of its own (registry/pages/districts.py), and the office (the page's contact box)."""
 
 
 class Views:
     """Builds display values from the public registry for one language."""
 
-    def __init__(self, registry: Registry, cat: Catalogue, memo: Callable[[dict, Any, Callable[[], Any]], Any] | None = None):
+    def __init__(self, registry: PublicRegistry, cat: Catalogue):
         self.registry, self.cat = registry, cat
-        self._cards: dict[tuple[str, str], Any] = {}
-        self._memo = memo or _memo
 
     # -- names and links -------------------------------------------------------------------------
     def name(self, record: Record) -> str:
@@ -103,8 +84,8 @@ class Views:
 
     def cards(self, records: list[Record]) -> list[dict[str, Any]]:
         """Cards of many records; each record's card is made once and shared (a record is listed on many pages)."""
-        made, memo, card = self._cards, self._memo, self.card
-        return [memo(made, (r.kind, r.id), lambda r=r: card(r)) for r in records]
+        memo, card, lang = self.registry.memo, self.card, self.cat.lang
+        return [memo(("card", lang, r.kind, r.id), lambda r=r: card(r)) for r in records]
 
     # -- facts (the labelled fields of a record page) --------------------------------------------
     def facts(self, record: Record) -> list[dict[str, Any]]:
@@ -114,7 +95,7 @@ class Views:
             if name in HIDDEN_FACTS or name not in record.data:
                 continue
             value = record.get(name)
-            label = node.get("title", name) if self.cat.lang == "zh" else node.get("x-title-en", name)
+            label = field_label(node, self.cat.lang, name)
             fact = self.fact(record, name, node, value)
             if fact is not None:
                 out.append({"label": label, "name": name, **fact})

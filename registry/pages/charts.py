@@ -1,4 +1,5 @@
-"""A cumulative series as an inline SVG line chart: actual vs target vs even pace, no script, no chart library."""
+"""A cumulative series as an inline SVG line chart (actual vs target vs even pace, no script, no chart library), and
+a chart's finished values: the SVG, its caption and the same points as a table."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
+
+from registry.pages.catalogue import Catalogue
 
 WIDTH, HEIGHT = 480, 270
 LEFT, RIGHT, TOP, BOTTOM = 40, 96, 34, 28
@@ -155,3 +158,25 @@ def _text_width(text: str) -> float:
 
 def _number(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def chart_view(cat: Catalogue, plan: dict, metric: dict, cell: dict, series: dict, who: str,
+               chart_id: str) -> dict:
+    """A chart of one progress cell from its series (registry/figures/series.py): the SVG, a caption and a table."""
+    name, unit = cat.text(metric["name"]), cat.text(metric["unit"])
+    labels = {"actual": cat.t("chart.actual"), "target": cat.t("chart.target"), "expected": cat.t("chart.expected")}
+    title = cat.t("chart.title", who=who, metric=name)
+    desc = cat.t("chart.desc", date=cat.date(plan["as_of"]) if plan["as_of"] < plan["end"] else cat.date(plan["end"]),
+                 actual=cell["actual"], target=cell["target"], expected=cat.number(cell["expected"]), unit=unit)
+    long_plan = series["step_months"] > 1
+
+    def tick(day: dt.date) -> str:
+        return cat.t("chart.tick_year", year=day.year) if long_plan else cat.t("chart.tick_month", month=day.month)
+
+    svg = render_svg(series, chart_id=chart_id, title=title, desc=desc, labels=labels, tick_label=tick)
+    rows = [{"date": cat.date(p["date"]), "actual": "—" if p["actual"] is None else str(p["actual"]),
+             "expected": cat.number(p["expected"]), "target": str(series["target"])} for p in series["points"]]
+    return {"id": chart_id, "svg": svg, "title": title, "metric": name, "unit": unit, "rows": rows,
+            "sample_text": cat.t("sample.chart", n=cell["samples"], unit=unit) if cell["samples"] else "",
+            "caption": cat.t("chart.caption", metric=name, unit=unit),
+            "table_caption": cat.t("chart.table_caption", who=who, metric=name), "series": series}

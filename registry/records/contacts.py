@@ -1,4 +1,5 @@
-"""Public contact points: a district's office (its record's `office`), else the municipal office (site.yaml `contact`).
+"""Public contact points: a district's office (its record's `office`), else the municipal office (site.yaml `contact`);
+`check`'s warning about a record page that would show neither (the page's contact box: registry/pages/contact.py).
 
 Only an office's public fields, never a person's. An office marked `example: true` holds invented details for the
 demonstration: it is shown, marked, while samples are built, and treated as absent when they are not. An office
@@ -7,7 +8,6 @@ with neither phone, e-mail nor address cannot be reached and counts as no contac
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from registry.problems import Problem
@@ -36,39 +36,6 @@ def contact_source(record: Record, registry: Registry, settings: dict, with_exam
     if usable(municipal, with_examples):
         return "municipal", {**municipal, "name": municipal.get("office")}
     return None
-
-
-def tel_href(phone: str) -> str:
-    """A phone number as a tel: link: digits only, a Chinese area code (0512…) written +86 512…"""
-    digits = re.sub(r"[^0-9+]", "", phone)
-    return "tel:" + ("+86" + digits[1:] if digits.startswith("0") else digits)
-
-
-def contact_view(record: Record, registry: Registry, settings: dict, cat: Any, with_examples: bool) -> dict[str, Any]:
-    """A record page's contact box as finished values (cat: the page's Catalogue)."""
-    source = contact_source(record, registry, settings, with_examples)
-    district_id = record.id if record.kind == "district" else record.get("district")
-    district = registry.get("district", district_id) if isinstance(district_id, str) else None
-    private_lead = cat.t("contact.private_lead") if record.kind == "achievement" else ""
-    if source is None:
-        return {"found": False, "example": False, "private_lead": private_lead}
-    where, office = source
-    name = cat.text(office.get("name"))
-    key = "contact.intro_achievement" if record.kind == "achievement" and where == "district" else "contact.intro"
-    lines = []
-    if office.get("phone"):
-        lines.append({"label": cat.t("contact.phone"), "text": office["phone"], "href": tel_href(office["phone"])})
-    if office.get("email"):
-        lines.append({"label": cat.t("contact.email"), "text": office["email"], "href": f"mailto:{office['email']}"})
-    for field in ("address", "hours"):
-        if office.get(field):
-            lines.append({"label": cat.t(f"contact.{field}"), "text": cat.text(office[field]), "href": None})
-    fallback = ""
-    if where == "municipal" and district is not None and district.get("kind") == "district":
-        fallback = cat.t("contact.fallback", district=cat.text(district.get("name")))
-    return {"found": True, "intro": cat.t(key, office=name), "office": name, "lines": lines,
-            "example": office.get("example") is True, "fallback": fallback,
-            "private_lead": private_lead}
 
 
 def contact_warnings(registry: Registry, settings: dict) -> list[Problem]:

@@ -45,8 +45,6 @@ _constructor = SafeConstructor()
 _STR = "tag:yaml.org,2002:str"
 _BLOCK = ("|", ">")
 
-Path_ = tuple  # a path into the data: keys and list indexes
-
 MAX_SHARED_KEY = 64
 _SHARED: dict[tuple, tuple] = {}
 

@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from registry import KINDS, folder_of
+from registry.engine.checking import check
 from registry.errors import RegistryError, SchemaError, UsageError
 from registry.figures.progress import compute_progress
-from registry.records.check import CheckResult, check
+from registry.model.public import published
+from registry.records.check import CheckResult
 from registry.records.yamlload import field_path
 
 SNAPSHOT_PATHS = ("records", "schemas", "site.yaml")
@@ -57,6 +59,8 @@ class Diff:
     moves: list[Move]
     problems: dict[str, int]
     """Side label → number of check problems there (sides without problems are left out)."""
+    titles: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Kind → its Chinese and English title (from the working tree's schemas)."""
 
 
 def _git(repo: Path, *args: str, binary: bool = False) -> Any:
@@ -111,7 +115,7 @@ def _numbers(result: CheckResult, as_of: dt.date) -> dict[tuple, dict]:
     if not result.ok:
         return {}
     out = {}
-    for plan in compute_progress(result.published(), as_of):
+    for plan in compute_progress(published(result), as_of):
         years = sorted({plan["start"][:4], plan["end"][:4]})
         period = "–".join(years)
         metrics = {m["id"]: (m["name"] or {}).get("zh", m["id"]) for m in plan["metrics"]}
@@ -166,7 +170,8 @@ def compare(root: Path, ref: str, as_of: str | None = None) -> Diff:
                                   a["value"] if a else None, b["value"] if b else None))
     problems = {label: sum(p.level == "error" for p in side.problems)
                 for label, side in ((ref, before), ("working tree", after)) if not side.ok}
-    return Diff(ref, commit, as_of_date.isoformat(), added, changed, removed, moves, problems)
+    titles = {kind: _kind_title(after.schemas, kind) for kind in KINDS}
+    return Diff(ref, commit, as_of_date.isoformat(), added, changed, removed, moves, problems, titles)
 
 
 def _kind_title(schemas, kind: str) -> tuple[str, str]:
@@ -209,7 +214,7 @@ def _path(item: RecordChange) -> str:
     return f"records/{folder_of(item.kind)}/{item.id}.yaml"
 
 
-def format_text(diff: Diff, schemas) -> str:
+def format_text(diff: Diff) -> str:
     """Render a diff for a terminal."""
     lines = [f"对比 / comparing {diff.ref} ({diff.commit[:12]}) → 工作区 / working tree",
              f"记录 / records: 新增 {len(diff.added)} / added, 修改 {len(diff.changed)} / changed, "
@@ -222,7 +227,7 @@ def format_text(diff: Diff, schemas) -> str:
             continue
         lines += ["", heading]
         for item in items:
-            zh, en = _kind_title(schemas, item.kind)
+            zh, en = diff.titles[item.kind]
             fields = f"  [{', '.join(item.fields)}]" if item.fields else ""
             lines.append(f"  {zh} / {en}  {item.id}  {item.name}{fields}" + ("  【示例 / sample】" if item.sample else ""))
     lines += ["", f"进度变化 / progress (统计截至 / as of {diff.as_of})"]
@@ -234,7 +239,7 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def format_markdown(diff: Diff, schemas) -> str:
+def format_markdown(diff: Diff) -> str:
     """Render a diff as Markdown, for a pull request's job summary."""
     lines = ["### 本次修改 / What this pull request changes",
              "",
@@ -252,7 +257,7 @@ def format_markdown(diff: Diff, schemas) -> str:
             continue
         lines += ["", f"#### {heading}", "", "| 类别 / kind | 编号 / id | 名称 / name | 字段 / fields |", "| --- | --- | --- | --- |"]
         for item in items:
-            zh, en = _kind_title(schemas, item.kind)
+            zh, en = diff.titles[item.kind]
             fields = ", ".join(f"`{f}`" for f in item.fields)
             sample = " **（示例 / sample）**" if item.sample else ""
             lines.append(f"| {zh} / {en} | `{item.id}` | {_cell(item.name)}{sample} | {fields} |")
@@ -266,5 +271,3 @@ def format_markdown(diff: Diff, schemas) -> str:
         lines.append("没有变化 / nothing moves")
     return "\n".join(lines) + "\n"
 
-
-FORMATS = {"text": format_text, "markdown": format_markdown}

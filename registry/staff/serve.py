@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import http.server
 import signal
-import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -14,18 +13,13 @@ from watchfiles import watch
 from registry.engine.build import TEMPLATES, build_site
 from registry.errors import BuildError, ProblemsFound, SchemaError, UsageError
 from registry.problems import format_text
-from registry.records.check import SETTINGS_FILE
+from registry.records.settings import SETTINGS_FILE
 
 WATCHED_DIRS = ("records", "schemas", TEMPLATES)
 """Folders whose changes trigger a rebuild (with site.yaml); public/ itself is never watched."""
 
 
-def _say(text: str) -> None:
-    sys.stdout.write(text + "\n")
-    sys.stdout.flush()  # a terminal or a pipe: either way the line shows at once
-
-
-def rebuild(root: Path, out_dir: Path, say: Callable[[str], None] = _say) -> bool:
+def rebuild(root: Path, out_dir: Path, say: Callable[[str], None]) -> bool:
     """Build once; print problems instead of raising, so the last good build stays served. Return success."""
     try:
         report = build_site(root, out_dir)
@@ -66,8 +60,9 @@ def watch_paths(root: Path) -> list[Path]:
     return [p for p in (*(root / d for d in WATCHED_DIRS), root / SETTINGS_FILE) if p.exists()]
 
 
-def serve(root: Path, port: int, stop: threading.Event | None = None) -> int:
-    """Build, serve out_dir on 127.0.0.1:port, and rebuild on every change until stopped (Ctrl+C)."""
+def serve(root: Path, port: int, say: Callable[[str], None], stop: threading.Event | None = None) -> int:
+    """Build, serve out_dir on 127.0.0.1:port, and rebuild on every change until stopped (Ctrl+C); `say` shows a line
+    (the command line's printer: this module prints nothing itself)."""
     out_dir = root / "public"
     stop = stop or threading.Event()
     if threading.current_thread() is threading.main_thread():  # `kill` stops as cleanly as Ctrl+C
@@ -77,21 +72,21 @@ def serve(root: Path, port: int, stop: threading.Event | None = None) -> int:
     except OSError as error:
         raise UsageError(f"端口 {port} 无法使用（{error.strerror}）/ port {port} is not available — "
                          "换一个端口，例如 --port 8001 / choose another, e.g. --port 8001") from None
-    rebuild(root, out_dir)
+    rebuild(root, out_dir, say)
     out_dir.mkdir(exist_ok=True)  # serve an empty folder rather than fail while the first build has problems
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    _say(f"预览地址 / serving at http://127.0.0.1:{server.server_address[1]}/ "
+    say(f"预览地址 / serving at http://127.0.0.1:{server.server_address[1]}/ "
          "（修改记录后自动重建，Ctrl+C 停止 / rebuilds on every change, Ctrl+C stops）")
     try:
         for changes in watch(*watch_paths(root), watch_filter=_relevant(root), stop_event=stop,
                              raise_interrupt=False, rust_timeout=1000, yield_on_timeout=False):
             names = sorted({Path(path).relative_to(root).as_posix() for _change, path in changes if
                             Path(path).is_relative_to(root)})
-            _say(f"已修改 / changed: {', '.join(names[:5])}{' …' if len(names) > 5 else ''}")
-            rebuild(root, out_dir)
+            say(f"已修改 / changed: {', '.join(names[:5])}{' …' if len(names) > 5 else ''}")
+            rebuild(root, out_dir, say)
     finally:
         server.shutdown()
         server.server_close()
-        _say("已停止 / stopped")
+        say("已停止 / stopped")
     return 0

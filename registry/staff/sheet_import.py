@@ -5,23 +5,23 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
-import sys
 import tempfile
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import yaml
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 from pypinyin import lazy_pinyin
 
 from registry import folder_of
-from registry.errors import UsageError
+from registry.engine.checking import check
+from registry.errors import ProblemsFound, UsageError
 from registry.problems import Problem, shown
-from registry.records.check import SETTINGS_FILE, check
 from registry.records.discover import ID_MAX, ID_PATTERN
+from registry.records.settings import SETTINGS_FILE
+from registry.staff.record_yaml import to_yaml
 from registry.staff.sheet import (
     HEADER_ROW,
     LIST_SEPARATORS,
@@ -33,7 +33,6 @@ from registry.staff.sheet import (
     sheet_kind,
 )
 
-DATE_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ID_LENGTH = 48
 """Generated ids are cut (at a hyphen) to this many characters: long enough to read, short enough for a URL."""
 
@@ -50,25 +49,27 @@ class Row:
     replaces: bool = False
 
 
-@dataclass(frozen=True)
-class RowProblem:
-    """A problem in one cell (or one row) of the sheet."""
+@dataclass
+class Imported:
+    """What `import` did, or would do (dry run): the records made of the rows."""
 
-    row: int
-    column: Column | None
-    letter: str
-    zh: str
-    en: str
-    hint_zh: str = ""
-    hint_en: str = ""
+    rows: list[Row]
+    written: bool
 
-    def text(self) -> str:
-        """`第 7 行 所属领域（F 列）: 中文 / English — 提示 / hint`."""
-        where = f"第 {self.row} 行" if self.row else "导入后 / after import"
-        if self.column is not None:
-            where += f" {self.column.header}（{self.letter} 列）"
-        hint = " — " + " / ".join(h for h in (self.hint_zh, self.hint_en) if h) if self.hint_zh or self.hint_en else ""
-        return f"{where}: {self.zh} / {self.en}{hint}"
+    def lines(self) -> list[str]:
+        """A line per row: the file it becomes and whether that file is new."""
+        return [f"第 {row.number} 行 / row {row.number} → {row.src_path}  {_record_name(row.data)}  "
+                f"（{'覆盖 / replaces' if row.replaces else '新建 / new'}）" for row in self.rows]
+
+
+def row_problem(row: int, column: Column | None, letter: str, zh: str, en: str, hint_zh: str = "", hint_en: str = "",
+                code: str = "sheet-cell") -> Problem:
+    """A problem in one cell (or one row) of the sheet, placed as staff read it: `第 7 行 所属领域（F 列）`."""
+    where = f"第 {row} 行" if row else "导入后 / after import"
+    if column is not None:
+        where += f" {column.header}（{letter} 列）"
+    return Problem("", row, column_index_from_string(letter) if letter else 0, column.field if column else "", code,
+                   zh, en, hint_zh, hint_en, place=where)
 
 
 class CellError(Exception):
@@ -86,7 +87,7 @@ def _base_header(text: Any) -> str:
     return text.removeprefix(REQUIRED_MARK).removesuffix(PRIVATE_MARK).strip()
 
 
-def read_sheet(path: Path, cols: list[Column]) -> tuple[list[tuple[int, dict[int, Any]]], dict[int, Column], list[RowProblem]]:
+def read_sheet(path: Path, cols: list[Column]) -> tuple[list[tuple[int, dict[int, Any]]], dict[int, Column], list[Problem]]:
     """Return the data rows (Excel row number, {column index: value}), the header map and header problems."""
     if not path.is_file():
         raise UsageError(f"找不到表格 {path} / no such file: {path}")
@@ -103,7 +104,7 @@ def read_sheet(path: Path, cols: list[Column]) -> tuple[list[tuple[int, dict[int
     header_row = next((n for n, values in enumerate(rows[:10], start=1)
                        if sum(_base_header(v) in by_header for v in values) >= 1), None)
     if header_row is None:
-        return [], {}, [RowProblem(HEADER_ROW, None, "", "找不到表头", "no header row found",
+        return [], {}, [row_problem(HEADER_ROW, None, "", "找不到表头", "no header row found",
                                    "请使用 build.py template 生成的表格", "use a sheet written by build.py template")]
     header_map: dict[int, Column] = {}
     problems = []
@@ -113,11 +114,11 @@ def read_sheet(path: Path, cols: list[Column]) -> tuple[list[tuple[int, dict[int
         column = by_header.get(_base_header(value))
         letter = get_column_letter(index + 1)
         if column is None:
-            problems.append(RowProblem(header_row, None, letter, f"未知的列“{shown(str(value))}”（{letter} 列）",
+            problems.append(row_problem(header_row, None, letter, f"未知的列“{shown(str(value))}”（{letter} 列）",
                                        f"unknown column “{shown(str(value))}” (column {letter})",
                                        "不要修改表头；多余的列请删除", "keep the headers as written; delete extra columns"))
         elif column in header_map.values():
-            problems.append(RowProblem(header_row, column, letter, "这一列出现了两次", "this column appears twice",
+            problems.append(row_problem(header_row, column, letter, "这一列出现了两次", "this column appears twice",
                                        "删除其中一列", "delete one of them"))
         else:
             header_map[index] = column
@@ -219,45 +220,6 @@ def _record_name(data: dict) -> str:
     return ""
 
 
-# -- writing YAML in the records' style --------------------------------------------------------------------
-
-class _Quoted(str):
-    """A phone number: always in double quotes, as the records write them."""
-
-
-class _Date(str):
-    """A YYYY-MM-DD date: written plain (the loader keeps it as text)."""
-
-
-class _Dumper(yaml.SafeDumper):
-    def ignore_aliases(self, data):  # no anchors or aliases, ever
-        return True
-
-
-_Dumper.add_representer(_Quoted, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", str(v), style='"'))
-_Dumper.add_representer(_Date, lambda d, v: d.represent_scalar("tag:yaml.org,2002:timestamp", str(v)))
-_Dumper.add_representer(str, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", v, style="|" if "\n" in v else None))
-_Dumper.add_representer(list, lambda d, v: d.represent_sequence(
-    "tag:yaml.org,2002:seq", v, flow_style=all(isinstance(i, str) for i in v)))
-
-
-def to_yaml(data: dict, cols: list[Column]) -> str:
-    """Block-style YAML like records/: texts as zh/en mappings, quoted phones, plain dates, short lists inline."""
-    shapes = {c.path: c.shape for c in cols}
-
-    def mark(value: Any, path: tuple) -> Any:
-        if isinstance(value, dict):
-            return {k: mark(v, path + (k,)) for k, v in value.items()}
-        if isinstance(value, str) and shapes.get(path) == "phone":
-            return _Quoted(value)
-        if isinstance(value, str) and shapes.get(path) == "date" and DATE_TEXT.match(value):
-            return _Date(value)
-        return value
-
-    return yaml.dump(mark(data, ()), Dumper=_Dumper, allow_unicode=True, sort_keys=False,
-                     default_flow_style=False, width=1_000_000)
-
-
 # -- the import ---------------------------------------------------------------------------------------------
 
 def _column_for(problem: Problem, by_field: dict[str, Column]) -> Column | None:
@@ -282,8 +244,10 @@ def _temp_project(root: Path, tmp: Path) -> Path:
     return tmp
 
 
-def import_sheet(root: Path, kind_name: str, sheet_path: Path, *, dry_run: bool = False, overwrite: bool = False) -> int:
-    """Import every row or none: return 0 when written (or shown, with dry_run), 1 when any row has a problem."""
+def import_sheet(root: Path, kind_name: str, sheet_path: Path, *, dry_run: bool = False,
+                 overwrite: bool = False) -> Imported:
+    """Import every row or none: write a record per row (unless dry_run), or raise ProblemsFound naming the row
+    and column of every problem."""
     kind = sheet_kind(kind_name)
     baseline = check(root)
     schemas, registry = baseline.schemas, baseline.registry
@@ -306,12 +270,12 @@ def import_sheet(root: Path, kind_name: str, sheet_path: Path, *, dry_run: bool 
                 zh, en = error.zh, error.en
                 if column.private and shown(str(value)) in zh + en:  # never echo a private value in a log
                     zh, en = "填写的内容无法识别", "the value cannot be read"
-                problems.append(RowProblem(number, column, letter, zh, en, error.hint_zh, error.hint_en))
+                problems.append(row_problem(number, column, letter, zh, en, error.hint_zh, error.hint_en))
                 continue
             _set(row.data, column.path, converted)
         rows.append(row)
     if not rows and not problems:
-        problems.append(RowProblem(HEADER_ROW + 1, None, "", "表格中没有要导入的行", "the sheet has no rows to import",
+        problems.append(row_problem(HEADER_ROW + 1, None, "", "表格中没有要导入的行", "the sheet has no rows to import",
                                    "从表头下一行开始填写", "fill in rows below the header"))
 
     letters = {column.field: get_column_letter(index + 1) for index, column in header_map.items()}
@@ -322,47 +286,34 @@ def import_sheet(root: Path, kind_name: str, sheet_path: Path, *, dry_run: bool 
 
     # Every problem of every row in one pass: the rows are checked like records even when some cells could not be
     # read (those cells are left out, and what the check then says about their columns is not said twice).
-    unread = {(p.row, p.column.field) for p in problems if p.column is not None}
+    unread = {(p.line, p.field) for p in problems if p.field}
     checked = _check_in_copy(root, kind, [row for row in rows if row.src_path], cols, baseline, letters)
-    problems += [p for p in checked if p.column is None or (p.row, p.column.field) not in unread]
-    problems.sort(key=lambda p: (p.row, len(p.letter), p.letter))
+    problems += [p for p in checked if not p.field or (p.line, p.field) not in unread]
+    problems.sort(key=lambda p: (p.line, p.column))
 
     if problems:
-        for problem in problems:
-            sys.stdout.write(problem.text() + "\n")
-        sys.stdout.write(f"导入失败：发现 {len(problems)} 个问题，未写入任何文件 / import failed: "
-                         f"{len(problems)} problem{'s' if len(problems) != 1 else ''}, nothing written\n")
-        return 1
-
-    for row in rows:
-        action = "覆盖 / replaces" if row.replaces else "新建 / new"
-        sys.stdout.write(f"第 {row.number} 行 / row {row.number} → {row.src_path}  {_record_name(row.data)}  （{action}）\n")
-    if dry_run:
-        sys.stdout.write(f"预览：{len(rows)} 条记录可以导入，未写入任何文件；确认编号无误后去掉 --dry-run 再运行 / dry run: "
-                         f"{len(rows)} records would be written, nothing written — check the ids, then run without --dry-run\n")
-        return 0
-    for row in rows:
-        path = root / row.src_path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(to_yaml(row.data, cols), encoding="utf-8", newline="\n")
-    sys.stdout.write(f"已导入 {len(rows)} 条记录 / imported {len(rows)} records — "
-                     "运行 python build.py check 确认，然后提交 / run check, then commit them\n")
-    return 0
+        raise ProblemsFound([replace(p, src_path=sheet_path.name) for p in problems])
+    if not dry_run:
+        for row in rows:
+            path = root / row.src_path
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(to_yaml(row.data, cols), encoding="utf-8", newline="\n")
+    return Imported(rows, not dry_run)
 
 
 def _assign_id(row: Row, kind: str, existing: dict, taken: dict[str, int], overwrite: bool,
-               id_column: Column, letters: dict[str, str]) -> list[RowProblem]:
+               id_column: Column, letters: dict[str, str]) -> list[Problem]:
     """Give a row its id: as written, or from the name's pinyin, unique in the sheet and the registry."""
     given = row.data.pop("id", None)
     name = _record_name(row.data)
     letter = letters.get("id", "")
     if given:
         if not ID_PATTERN.match(given) or len(given) > ID_MAX:
-            return [RowProblem(row.number, id_column, letter, f"编号“{shown(given)}”格式不对", f"malformed id “{shown(given)}”",
+            return [row_problem(row.number, id_column, letter, f"编号“{shown(given)}”格式不对", f"malformed id “{shown(given)}”",
                                f"只用小写英文字母、数字和连字符，最多 {ID_MAX} 个字符，或留空自动生成",
                                "lower-case letters, digits and hyphens, or leave it empty")]
         if given in taken:
-            return [RowProblem(row.number, id_column, letter, f"编号 {given} 与第 {taken[given]} 行重复",
+            return [row_problem(row.number, id_column, letter, f"编号 {given} 与第 {taken[given]} 行重复",
                                f"id {given} is also used in row {taken[given]}", "换一个编号", "choose another id")]
         record_id = given
     else:
@@ -378,7 +329,7 @@ def _assign_id(row: Row, kind: str, existing: dict, taken: dict[str, int], overw
     row.data = {"id": record_id, **row.data}
     if record_id in existing:
         if not overwrite:
-            return [RowProblem(row.number, id_column if given else None, letter if given else "",
+            return [row_problem(row.number, id_column if given else None, letter if given else "",
                                f"{row.src_path} 已存在，未覆盖", f"{row.src_path} already exists and is not replaced",
                                "如要更新这条记录，加 --overwrite 再运行；如是另一条记录，在编号列填写新编号",
                                "to update it, run again with --overwrite; for a different record, write a new id")]
@@ -387,7 +338,7 @@ def _assign_id(row: Row, kind: str, existing: dict, taken: dict[str, int], overw
 
 
 def _check_in_copy(root: Path, kind: str, rows: list[Row], cols: list[Column], baseline,
-                   letters: dict[str, str]) -> list[RowProblem]:
+                   letters: dict[str, str]) -> list[Problem]:
     """Write the rows into a copy of the project, run the real check there, and map new problems to rows and columns."""
     by_path = {}
     with tempfile.TemporaryDirectory(prefix="registry-import-") as tmp:
@@ -407,11 +358,11 @@ def _check_in_copy(root: Path, kind: str, rows: list[Row], cols: list[Column], b
             continue
         row = by_path.get(problem.src_path)
         if row is None:
-            out.append(RowProblem(0, None, "", f"{problem.src_path}:{problem.line}: {problem.zh}", problem.en,
-                                  problem.hint_zh, problem.hint_en))
+            out.append(row_problem(0, None, "", f"{problem.src_path}:{problem.line}: {problem.zh}", problem.en,
+                                   problem.hint_zh, problem.hint_en, problem.code))
             continue
         column = _column_for(problem, by_field)
-        out.append(RowProblem(row.number, column, letters.get(column.field, "") if column else "",
-                              problem.zh, problem.en, problem.hint_zh, problem.hint_en))
-    return sorted(out, key=lambda p: (p.row, p.letter))
+        out.append(row_problem(row.number, column, letters.get(column.field, "") if column else "",
+                               problem.zh, problem.en, problem.hint_zh, problem.hint_en, problem.code))
+    return sorted(out, key=lambda p: (p.line, p.column))
 

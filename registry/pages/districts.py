@@ -1,32 +1,17 @@
-"""What the policy asks of a district, as finished display values: the ≥ 5 partners sentence, the counterpart list
-as Annex 2 gives it (open or closed, with notes on how an entry was read), the dedicated office and the plan."""
+"""District pages, and what the policy asks of a district as finished display values: the ≥ 5 partners check, the
+counterpart list as Annex 2 gives it (open or closed, with notes on how an entry was read), the dedicated office and
+its implementation plan, the district's progress in every plan and its progress over time."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from registry.pages import display
+from registry.pages.base import Site
 from registry.pages.cards import Views
-from registry.pages.catalogue import Catalogue
+from registry.pages.charts import chart_view
+from registry.pages.urls import cell_url, plan_url, report_card_url
 from registry.records.record import Record
-
-
-def partner_text(cat: Catalogue, entry: dict) -> str:
-    """The ≥ 5 partners check as one sentence; sample partners are never counted, and the sentence says how many."""
-    if entry["met"]:
-        text = cat.t("partners.check_met", n=entry["count"])
-    else:
-        text = cat.t("partners.check_unmet", n=entry["count"], missing=entry["required"] - entry["count"])
-    if entry.get("samples"):
-        text += cat.t("partners.samples_left_out", n=entry["samples"])
-    return text
-
-
-def partner_view(cat: Catalogue, entry: dict | None) -> dict[str, Any] | None:
-    """A partner_indicator entry with its sentence, for district pages, reports and report cards."""
-    if entry is None:
-        return None
-    return {**entry, "text": partner_text(cat, entry),
-            "samples_text": cat.t("partners.samples_short", n=entry["samples"]) if entry.get("samples") else ""}
 
 
 def planned_view(views: Views, record: Record) -> dict[str, Any]:
@@ -71,3 +56,31 @@ def district_plans(views: Views, districts: list[Record]) -> list[dict[str, Any]
     """Every district (not the departments' row), in order, with its published implementation plan or None."""
     return [{"district": views.link("district", district.id), "office": office_view(views, district)}
             for district in districts if district.get("kind") == "district"]
+
+
+def district(site: Site, record: Record) -> dict[str, Any]:
+    """A district page beyond its facts: partners and the ≥ 5 check, its progress in every plan, the counterpart
+    list, the office and its plan, charts of its progress over time and links to its report cards."""
+    views, cat, figures = site.views, site.cat, site.figures
+    indicator = display.partner_view(cat, next((i for i in figures.partners if i["district"] == record.id), None))
+    partners = [{**views.link("institute", p["institute"]), "since": p["since"], "entry_sample": p.get("sample", False)}
+                for p in record.get("partners", [])]
+    plans, charts = [], []
+    who = views.name(record)
+    for plan in figures.progress:
+        row = next((r for r in plan["rows"] if r["district"] == record.id), None)
+        if row is None:
+            continue
+        metrics = [m for m in plan["metrics"] if m["id"] in row["cells"]]
+        plans.append({"plan": plan, "url": plan_url(plan["id"]), "title": cat.text(plan["name"]),
+                      "cells": [display.cell(cat, plan, m, row["cells"][m["id"]], cell_url(plan["id"], record.id, m["id"]))
+                                for m in metrics],
+                      "note": cat.text(row.get("note"))})
+        charts.append({"title": cat.text(plan["name"]), "charts": [
+            chart_view(cat, plan, m, row["cells"][m["id"]], figures.series[(plan["id"], record.id, m["id"])], who,
+                       f"chart-{plan['id']}-{m['id']}") for m in metrics]})
+    links = [{"url": report_card_url(record.id, year), "text": cat.t("report.card_link", year=year)}
+             for year in figures.years]
+    return {"partners": partners, "indicator": indicator, "plans": plans,
+            "planned": planned_view(views, record), "office": office_view(views, record),
+            "over_time": {"sections": charts, "links": links, "links_title": cat.t("report.cards")}}

@@ -1,0 +1,164 @@
+"""The public registry: the records as the site publishes them, built once by filtering, and who refers to whom.
+
+Filtering is one pass over the checked registry: a sample record is left out when site.yaml builds no samples
+(and so are a district's sample partner entries and example office), every field the schemas do not allow to be
+published is dropped (an allow-list: private fields, and anything no schema defines), and every private value is
+noted on the way, for the privacy scan of the output. Line numbers are not kept: they serve `check`'s messages,
+and at 100,000 records they take more memory than the data.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from registry import KINDS
+from registry.records.check import CheckResult
+from registry.records.record import Record, Registry, values_at
+from registry.records.schemas import SchemaSet
+from registry.records.yamlload import Document, field_path
+
+
+class PublicRegistry(Registry):
+    """The public records by kind and id, with the index of references between them (who refers to whom), and the
+    values that pages derive from them once (sorted lists, facet counts) by `memo`."""
+
+    def __init__(self, records: list[Record], schemas: SchemaSet):
+        super().__init__(records, schemas)
+        self._referrers: dict[tuple[str, str], list[Record]] = defaultdict(list)
+        for kind in KINDS:
+            for pattern, target in schemas.ref_fields(kind):
+                for record in self._by_kind[kind].values():
+                    for _path, value in values_at(record.data, pattern):
+                        if isinstance(value, str):
+                            self._referrers[(target, value)].append(record)
+        self._memo: dict[Any, Any] = {}
+
+    def referrers(self, kind: str, record_id: str, of_kind: str | None = None) -> list[Record]:
+        """Records that refer to (kind, id), optionally only those of one kind; each once, sorted."""
+        seen = {}
+        for record in self._referrers.get((kind, record_id), []):
+            if of_kind is None or record.kind == of_kind:
+                seen[(record.kind, record.id)] = record
+        return [seen[key] for key in sorted(seen)]
+
+    def bucket(self, kind: str, bucket: int, buckets: int) -> list[Record]:
+        """The records of a kind whose pages make one task of the page plan (by a hash of the id, so that adding a
+        record changes one bucket, not every bucket after it in id order)."""
+        return [record for record in self._by_kind[kind].values() if bucket_of(record.id, buckets) == bucket]
+
+    def memo(self, key: Any, make: Callable[[], Any]) -> Any:
+        """A value derived from the registry, made once (a card per record, a directory's sorted records)."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
+
+
+def bucket_of(record_id: str, buckets: int) -> int:
+    """The bucket of a record: a hash of its id, modulo the number of buckets."""
+    return zlib.crc32(record_id.encode()) % buckets
+
+
+def published(result: CheckResult) -> PublicRegistry:
+    """The registry as the site publishes it: samples left out if site.yaml says so, private fields dropped."""
+    return public_view(result.registry, bool(result.settings.get("include_samples")))
+
+
+def public_view(registry: Registry, include_samples: bool = True) -> PublicRegistry:
+    """The public registry of a checked one, with samples or without them."""
+    records, _secrets = public_records(registry, include_samples)
+    return PublicRegistry(records, registry.schemas)
+
+
+def public_records(registry: Registry, include_samples: bool) -> tuple[list[Record], dict[str, str]]:
+    """Every record as it is published (in registry order), and every private value of the registry → where it is
+    kept, e.g. 'records/achievements/x.yaml: reporter.phone' (of every record, samples left out or not)."""
+    split = _Split(registry.schemas)
+    records: list[Record] = []
+    secrets: dict[str, str] = {}
+    for kind in KINDS:
+        for record in registry.all(kind):
+            data = record.data
+            if not include_samples:
+                if record.sample:
+                    split.private(record, data, secrets)
+                    continue
+                data = _without_sample_entries(record)
+            public = split.public(record, data, secrets)
+            records.append(Record(kind, record.id, Document(record.src_path, public)))
+    return records, dict(sorted(secrets.items()))
+
+
+def private_values(registry: Registry) -> dict[str, str]:
+    """Every private value (as text) → where it is kept."""
+    return public_records(registry, include_samples=True)[1]
+
+
+def _without_sample_entries(record: Record) -> Any:
+    """A district's data without its sample partner entries and its example office (other records as they are)."""
+    data = record.data
+    if record.kind != "district":
+        return data
+    example_office = isinstance(data.get("office"), dict) and data["office"].get("example") is True
+    partners = data.get("partners") or []
+    if not example_office and not any(isinstance(p, dict) and p.get("sample") for p in partners):
+        return data
+    data = {key: value for key, value in data.items() if key != "office" or not example_office}
+    if "partners" in data:
+        data["partners"] = [p for p in data["partners"] if not p.get("sample")]
+    return data
+
+
+class _Split:
+    """Splits a record's data into what may be published and its private values, walking data and schema at once."""
+
+    def __init__(self, schemas: SchemaSet):
+        self.schemas = schemas
+        self._nodes: dict[tuple[str, tuple], dict | None] = {}
+
+    def _node(self, kind: str, pattern: tuple) -> dict | None:
+        key = (kind, pattern)
+        if key not in self._nodes:
+            self._nodes[key] = self.schemas.at(kind, pattern) if pattern else self.schemas.schema(kind)
+        return self._nodes[key]
+
+    def public(self, record: Record, data: Any, secrets: dict[str, str]) -> Any:
+        return self._walk(record, data, (), (), secrets)
+
+    def private(self, record: Record, data: Any, secrets: dict[str, str]) -> None:
+        self._walk(record, data, (), (), secrets)
+
+    def _walk(self, record: Record, data: Any, path: tuple, pattern: tuple, secrets: dict[str, str]) -> Any:
+        node = self._node(record.kind, pattern)
+        if node is None:
+            return None
+        if node.get("x-private"):
+            for leaf_path, value in _leaves(data, path):
+                if leaf_path and value is not None:
+                    secrets.setdefault(str(value), f"{record.src_path}: {field_path(leaf_path)}")
+            return None
+        if isinstance(data, dict):
+            out = {}
+            for key, value in data.items():
+                sub = self._node(record.kind, pattern + (key,))
+                if sub is not None:
+                    kept = self._walk(record, value, path + (key,), pattern + (key,), secrets)
+                    if not sub.get("x-private"):
+                        out[key] = kept
+            return out
+        if isinstance(data, list):
+            return [self._walk(record, item, path + (i,), pattern + ("*",), secrets) for i, item in enumerate(data)]
+        return data
+
+
+def _leaves(value: Any, path: tuple) -> Iterator[tuple[tuple, Any]]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _leaves(item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _leaves(item, path + (index,))
+    else:
+        yield path, value

@@ -1,0 +1,76 @@
+"""Where every page and file of the site lives: site-root paths, made here and nowhere else (templates make them
+relative with the |url filter; they never build one)."""
+
+from __future__ import annotations
+
+from registry import folder_of
+
+PAGE_KINDS = ("institute", "achievement", "event", "project", "talent", "carrier", "district")
+"""Kinds with a directory and a page per record (plans have their progress pages instead), in menu order."""
+
+EXPORT_KINDS = (*PAGE_KINDS, "plan")
+"""Kinds whose downloads the data page and each directory offer."""
+
+DATA = "data"
+FEED_PATH = "feed.xml"
+CALENDAR_PATH = "events.ics"
+SITEMAP_PATH = "sitemap.xml"
+
+
+def section_of(out_path: str) -> str:
+    """The site section a page belongs to: its first folder, or the page itself at the top."""
+    return out_path.split("/", 1)[0] if "/" in out_path else out_path
+
+
+def record_url(kind: str, record_id: str) -> str:
+    """The page of a record."""
+    if kind == "plan":  # a plan's page is its progress table; there is no plans/ folder
+        return plan_url(record_id)
+    return f"{folder_of(kind)}/{record_id}.html"
+
+
+def kind_url(kind: str) -> str:
+    """A kind's directory."""
+    return f"{folder_of(kind)}/index.html"
+
+
+def facet_url(kind: str, facet: str, value: str) -> str:
+    """The listing of a kind's records with one value of a facet."""
+    return f"{folder_of(kind)}/{facet}/{value}.html"
+
+
+def facet_index_url(option_url: str) -> str:
+    """The page listing every value of a facet, beside its value pages: achievements/institute/index.html."""
+    return option_url.rsplit("/", 1)[0] + "/index.html"
+
+
+def plan_url(plan_id: str) -> str:
+    """A plan's progress table."""
+    return f"progress/{plan_id}.html"
+
+
+def cell_url(plan_id: str, row: str, metric_id: str) -> str:
+    """The drill-down of one progress cell: row is a district id, "totals" or "city"."""
+    return f"progress/{plan_id}/{row}/{metric_id}.html"
+
+
+def half_url(period: str) -> str:
+    """A half-year report (period: 2017-h1)."""
+    return f"reports/{period}.html"
+
+
+def report_card_url(district_id: str, year: int) -> str:
+    """A district's report card for a year."""
+    return f"reports/districts/{district_id}-{year}.html"
+
+
+def kind_downloads(kind: str) -> dict[str, str]:
+    """The downloads of one kind, by format."""
+    stem = f"{DATA}/{folder_of(kind)}"
+    return {"json": f"{stem}.json", "csv": f"{stem}.csv", "csv_en": f"{stem}.en.csv", "xlsx": f"{DATA}/registry.xlsx"}
+
+
+def progress_downloads(plan_id: str) -> dict[str, str]:
+    """The progress downloads of one plan, by format."""
+    stem = f"{DATA}/progress-{plan_id}"
+    return {"json": f"{stem}.json", "csv": f"{stem}.csv", "csv_en": f"{stem}.en.csv"}
