@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from registry.figures.progress import compute_progress, partner_indicator
-from registry.figures.reports import Half, period_report, plan_halves, plan_years
+from registry.figures.reports import Dated, Half, period_report, plan_halves, plan_years
 from registry.figures.series import series_of
 from registry.records.record import Record, Registry
 
@@ -57,8 +57,10 @@ def compute_figures(registry: Registry, as_of: dt.date) -> Figures:
         for goal in plan["city_goals"]:
             counted[(plan["id"], "city", goal["metric"])] = _records(registry, metrics[goal["metric"]]["kind"],
                                                                      goal["records"])
-    halves = {half: period_report(registry, half.start, half.end, progress_at) for half in plan_halves(registry, as_of)}
-    years = {year: period_report(registry, dt.date(year, 1, 1), dt.date(year, 12, 31), progress_at)
+    dated = Dated(registry)
+    halves = {half: period_report(registry, half.start, half.end, progress_at, dated)
+              for half in plan_halves(registry, as_of)}
+    years = {year: period_report(registry, dt.date(year, 1, 1), dt.date(year, 12, 31), progress_at, dated)
              for year in plan_years(registry, as_of)}
     return Figures(as_of.isoformat(), progress, partner_indicator(registry, as_of), counted, series, halves, years)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections.abc import Callable
@@ -109,7 +110,7 @@ def added_rules(registry: Registry) -> dict[str, tuple[str, tuple[str, ...]]]:
 
 
 def period_report(registry: Registry, first: dt.date, last: dt.date,
-                  progress_at: Callable[[dt.date], list[dict]] | None = None) -> dict:
+                  progress_at: Callable[[dt.date], list[dict]] | None = None, dated: Dated | None = None) -> dict:
     """What every district did in [first, last] and where it stood at `last`; the registry is expected to pass check.
 
     {
@@ -134,18 +135,20 @@ def period_report(registry: Registry, first: dt.date, last: dt.date,
       }],
     }
 
-    `progress_at(day)` gives compute_progress(registry, day) (a caller making many reports passes one that keeps
-    them: a half's opening is the day the half before ended); its results are read, never changed.
+    `progress_at(day)` gives compute_progress(registry, day) and `dated` the registry's records by date (a caller
+    making many reports passes both, made once: a half's opening is the day the half before ended); both are read,
+    never changed.
     """
     progress_at = progress_at or (lambda day: compute_progress(registry, day))
     before = {plan["id"]: plan for plan in progress_at(first - dt.timedelta(days=1))}
     at_end = [_with_added(plan, before[plan["id"]]) for plan in progress_at(last)
               if plan["start"] <= last.isoformat() and plan["end"] >= first.isoformat()]
 
+    dated = dated or Dated(registry)
     partners = {entry["district"]: entry for entry in partner_indicator(registry, last)}
-    added = _added(registry, first, last)
-    undated = _undated(registry)
-    stale = _stale(registry, last)
+    added = dated.added_in(first, last)
+    undated = dated.undated
+    stale = dated.stale_at(last)
     districts = []
     for district in sorted(registry.all("district"), key=_order_key):
         rows = [(plan, row) for plan in at_end for row in plan["rows"] if row["district"] == district.id]
@@ -180,16 +183,57 @@ def _with_added(plan: dict, opening: dict) -> dict:
     return {**plan, "rows": rows, "totals": totals}
 
 
-def _added(registry: Registry, first: dt.date, last: dt.date) -> dict[str, dict[str, list[Record]]]:
-    """District id → kind → the records dated in [first, last] that it owns, by date then id."""
-    out: dict[str, dict[str, list[Record]]] = {}
-    for kind, (date_field, owner_fields) in added_rules(registry).items():
-        dated = [(when, record) for record in registry.all(kind)
-                 if (when := as_date(record.get(date_field))) is not None and first <= when <= last]
-        for _when, record in sorted(dated, key=lambda pair: (pair[0], pair[1].id)):
-            for owner in sorted(_owners(record, owner_fields)):
-                out.setdefault(owner, {}).setdefault(kind, []).append(record)
-    return out
+class Dated:
+    """The records a period report reads, by date, made once for every period of a registry: the dated records of
+    each added kind (with their owners), the undated ones by district, and every achievement's report and update."""
+
+    def __init__(self, registry: Registry):
+        self.added: list[tuple[str, list[tuple[dt.date, str, Record, list[str]]]]] = []
+        self.undated: dict[str, list[dict]] = {}
+        """District id → its records of an added kind with no date in the kind's date field (they count toward
+        nothing)."""
+        for kind, (date_field, owner_fields) in added_rules(registry).items():
+            dated = []
+            for record in registry.all(kind):
+                owners = sorted(_owners(record, owner_fields))
+                when = as_date(record.get(date_field))
+                if when is None:
+                    for owner in owners:
+                        self.undated.setdefault(owner, []).append({"kind": kind, "id": record.id})
+                else:
+                    dated.append((when, record.id, record, owners))
+            dated.sort(key=lambda item: item[:2])
+            self.added.append((kind, dated))
+        self.achievements = []
+        for record in registry.all("achievement"):
+            reported, district = as_date(record.get("reported")), record.get("district")
+            if reported is not None and isinstance(district, str):
+                updated = as_date(record.get("status_updated")) or reported
+                self.achievements.append((reported, updated, district, record.id))
+
+    def added_in(self, first: dt.date, last: dt.date) -> dict[str, dict[str, list[Record]]]:
+        """District id → kind → the records dated in [first, last] that it owns, by date then id."""
+        out: dict[str, dict[str, list[Record]]] = {}
+        for kind, dated in self.added:
+            start = bisect.bisect_left(dated, (first,), key=lambda item: item[:1])
+            for when, _id, record, owners in dated[start:]:
+                if when > last:
+                    break
+                for owner in owners:
+                    out.setdefault(owner, {}).setdefault(kind, []).append(record)
+        return out
+
+    def stale_at(self, last: dt.date) -> dict[str, list[dict]]:
+        """District id → achievements reported by `last` whose status_updated (else reported) is over a year
+        before it."""
+        before = _years_before(last, STALE_AFTER_YEARS)
+        out: dict[str, list[dict]] = {}
+        for reported, updated, district, record_id in self.achievements:
+            if reported <= last and updated < before:
+                out.setdefault(district, []).append({"id": record_id, "updated": updated.isoformat()})
+        for entries in out.values():
+            entries.sort(key=lambda entry: (entry["updated"], entry["id"]))
+        return out
 
 
 def _missing(added: dict[str, list[Record]]) -> list[dict]:
@@ -200,33 +244,6 @@ def _missing(added: dict[str, list[Record]]) -> list[dict]:
             fields = [field for field in EXPECTED_FIELDS[kind] if record.get(field) in (None, "", [])]
             if fields:
                 out.append({"kind": kind, "id": record.id, "fields": fields})
-    return out
-
-
-def _undated(registry: Registry) -> dict[str, list[dict]]:
-    """District id → its records of an added kind with no date in the kind's date field (they count toward nothing)."""
-    out: dict[str, list[dict]] = {}
-    for kind, (date_field, owner_fields) in added_rules(registry).items():
-        for record in registry.all(kind):
-            if as_date(record.get(date_field)) is None:
-                for owner in sorted(_owners(record, owner_fields)):
-                    out.setdefault(owner, []).append({"kind": kind, "id": record.id})
-    return out
-
-
-def _stale(registry: Registry, last: dt.date) -> dict[str, list[dict]]:
-    """District id → achievements reported by `last` whose status_updated (else reported) is over a year before it."""
-    before = _years_before(last, STALE_AFTER_YEARS)
-    out: dict[str, list[dict]] = {}
-    for record in registry.all("achievement"):
-        reported = as_date(record.get("reported"))
-        if reported is None or reported > last or not isinstance(record.get("district"), str):
-            continue
-        updated = as_date(record.get("status_updated")) or reported
-        if updated < before:
-            out.setdefault(record.get("district"), []).append({"id": record.id, "updated": updated.isoformat()})
-    for entries in out.values():
-        entries.sort(key=lambda entry: (entry["updated"], entry["id"]))
     return out
 
 

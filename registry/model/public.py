@@ -46,8 +46,14 @@ class PublicRegistry(Registry):
 
     def bucket(self, kind: str, bucket: int, buckets: int) -> list[Record]:
         """The records of a kind whose pages make one task of the page plan (by a hash of the id, so that adding a
-        record changes one bucket, not every bucket after it in id order)."""
-        return [record for record in self._by_kind[kind].values() if bucket_of(record.id, buckets) == bucket]
+        record changes one bucket, not every bucket after it in id order); a kind is cut once, not once a bucket."""
+        key = ("buckets", kind, buckets)
+        if key not in self._memo:
+            cut: dict[int, list[Record]] = {}
+            for record in self._by_kind[kind].values():
+                cut.setdefault(bucket_of(record.id, buckets), []).append(record)
+            self._memo[key] = cut
+        return self._memo[key].get(bucket, [])
 
     def memo(self, key: Any, make: Callable[[], Any]) -> Any:
         """A value derived from the registry, made once (a card per record, a directory's sorted records)."""

@@ -62,8 +62,9 @@ class ReportViews:
     def sample_text(self, samples: int) -> str:
         return display.sample_text(self.cat, samples)
 
-    def plan_table(self, plan: dict, cells: dict, district_id: str | None, note: Any = None) -> dict[str, Any]:
-        return {"id": plan["id"], "title": self.cat.text(plan["name"]), "url": plan_url(plan["id"]),
+    def plan_table(self, plan: dict, cells: dict, district_id: str | None, table_id: str,
+                   note: Any = None) -> dict[str, Any]:
+        return {"id": plan["id"], "table_id": table_id, "title": self.cat.text(plan["name"]), "url": plan_url(plan["id"]),
                 "period": self.cat.date_range(plan["start"], plan["end"]), "note": self.cat.text(note),
                 "rows": self.metric_rows(plan, cells, district_id)}
 
@@ -107,7 +108,8 @@ class ReportViews:
                      for kind in ADDED_KINDS if entry["added"][kind]]
             districts.append({
                 "id": entry["district"], "name": link["text"], "url": link["url"], "behind": entry["behind"],
-                "plans": [self.plan_table(plans[p["plan"]], p["cells"], entry["district"], p["note"]) for p in entry["plans"]],
+                "plans": [self.plan_table(plans[p["plan"]], p["cells"], entry["district"], f"p-{entry['district']}-{p['plan']}",
+                                          p["note"]) for p in entry["plans"]],
                 "partners": self.partners(entry["partners"]), "added": added,
                 "added_count": sum(group["count"] for group in added),
                 "quality": self.quality(entry["quality"]),
@@ -119,7 +121,7 @@ class ReportViews:
             "title": cat.t("report.title_retro" if data["retrospective"] else "report.title", period=label),
             "retro_note": self.retro_note(data["retrospective"]),
             "range": cat.date_range(data["start"], data["end"]), "as_of": cat.date(data["end"]),
-            "totals": [self.plan_table(plan, plan["totals"], None) for plan in data["plans"]],
+            "totals": [self.plan_table(plan, plan["totals"], None, f"total-{plan['id']}") for plan in data["plans"]],
             "behind": behind, "districts": districts,
             "added_totals": [self.added_total(kind, {rid for e in data["districts"] for rid in e["added"][kind]})
                              for kind in ADDED_KINDS],
@@ -136,9 +138,9 @@ class ReportViews:
         entry = next(e for e in data["districts"] if e["district"] == district_id)
         link = self.views.link("district", district_id)
         by_half = {h: next(e for e in d["districts"] if e["district"] == district_id) for h, d in halves.items()}
-        added = [{"label": cat.t(f"kind.{kind}"),
-                  "halves": [self.count(kind, by_half[h]["added"][kind]) for h in sorted(by_half)],
-                  "year": self.count(kind, entry["added"][kind])} for kind in ADDED_KINDS]
+        added = [{"label": cat.t(f"kind.{kind}"),  # a count per half, then the year's
+                  "cells": [*(self.count(kind, by_half[h]["added"][kind]) for h in sorted(by_half)),
+                            self.count(kind, entry["added"][kind])]} for kind in ADDED_KINDS]
         return {
             "district": district_id, "name": link["text"], "url": link["url"], "year": year,
             "title": cat.t("report.card_title", district=link["text"], year=year)
@@ -146,7 +148,8 @@ class ReportViews:
             "retro_note": self.retro_note(data["retrospective"]),
             "range": cat.date_range(data["start"], data["end"]), "as_of": cat.date(data["end"]),
             "behind": entry["behind"],
-            "plans": [self.plan_table(plans[p["plan"]], p["cells"], district_id, p["note"]) for p in entry["plans"]],
+            "plans": [self.plan_table(plans[p["plan"]], p["cells"], district_id, f"p-{p['plan']}", p["note"])
+                      for p in entry["plans"]],
             "partners": self.partners(entry["partners"]),
             "halves": [{"label": self.half_link(h, halves[h])["text"], "url": half_url(h.period)} for h in sorted(by_half)],
             "added": added, "quality": self.quality(entry["quality"]),
