@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,6 +69,16 @@ def make_project(root: Path, files: dict[str, str], *, with_shipped_records: boo
     return root
 
 
+def build_elsewhere(root: Path, out: Path, hash_seed: str) -> Path:
+    """Build root into out in a separate Python process with its own PYTHONHASHSEED and no cache, as a fresh checkout
+    would: a set or dict whose order depends on string hashes shows as a difference between two such builds."""
+    env = {**os.environ, "PYTHONHASHSEED": hash_seed, "REGISTRY_NO_CACHE": "1"}
+    result = subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root), "build", "--out", str(out)],
+                            env=env, capture_output=True, text=True, encoding="utf-8", timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
 @pytest.fixture
 def project(tmp_path):
     """Return a function that builds a throwaway project from a dict of {relative path: text}."""
@@ -100,8 +112,6 @@ def run(capsys):
 
 # -- real tools: Chromium (through Playwright), Node, Java ------------------------------------------------
 import http.server  # noqa: E402
-import os  # noqa: E402
-import subprocess  # noqa: E402
 import threading  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or ""

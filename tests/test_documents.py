@@ -19,11 +19,13 @@ from pathlib import Path
 import pytest
 import yaml
 from clerk import ACHIEVEMENT, copy_project, fill_in
+from conftest import REPO
 from doc_commands import command_table, expand, readme, staff_commands, workflow_commands
 from openpyxl import load_workbook
 from test_sheets import FIRST_ROW, GOOD, fill
 
 import build
+from registry import KINDS, folder_of
 
 TIMEOUT = 180
 NAMES = ["智能焊接机器人视觉引导系统", "低温等离子体废气处理装置", "高精度光纤陀螺仪标定方法"]
@@ -131,6 +133,18 @@ def test_the_table_documents_every_subcommand_and_each_row_runs_something():
                   for row in ROWS for syntax in row.syntaxes for words in expand(syntax)}
     assert documented == set(build.COMMANDS), "README's command table and build.py's subcommands differ"
     assert all(row.syntaxes for row in ROWS)
+
+
+def undocumented_kinds(text: str) -> list[str]:
+    """The kinds of record (a schema each in schemas/) whose folder README does not name, as `institutes`."""
+    return [kind for kind in KINDS if f"`{folder_of(kind)}`" not in text]
+
+
+def test_readme_documents_every_kind_of_record():
+    schemas = {p.name.removesuffix(".schema.json") for p in (REPO / "schemas").glob("*.schema.json")}
+    assert schemas - {"common", "site"} == set(KINDS), "a schema that is not a kind, or a kind without a schema"
+    assert undocumented_kinds(readme()) == []
+    assert undocumented_kinds(readme().replace("`talents`", "talents")) == ["talent"]  # the check can fail
 
 
 def check_effect(root: Path, words: list[str], result: subprocess.CompletedProcess, before: set[str]) -> None:
