@@ -16,7 +16,7 @@ from conftest import REPO
 
 from registry import KINDS
 from registry.engine.checking import check
-from registry.records.validate import normalise
+from registry.records.names import normalise
 
 BAD = {
     "records/achievements/bad-date.yaml": "id: bad-date\nname: {zh: 日期不存在的成果}\nreported: 2017-02-30\n",

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from registry.records.yamlload import MAX_DEPTH, parse
+from registry.records.yaml_events import MAX_DEPTH
+from registry.records.yamlload import parse
 
 
 def _nested(depth: int, leaf: str) -> str:

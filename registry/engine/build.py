@@ -31,9 +31,9 @@ from registry.pages.catalogue import Catalogue, load_messages
 from registry.pages.plan import SitePlan
 from registry.pages.render import Renderer
 from registry.problems import Problem
+from registry.records.document import Document
 from registry.records.record import Record
 from registry.records.schemas import SchemaSet
-from registry.records.yamlload import Document
 from registry.timings import Timings
 
 TEMPLATES = "site_templates"

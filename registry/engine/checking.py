@@ -24,8 +24,9 @@ MIN_FILES_FOR_WORKERS = 2000
 SPAN = 500
 """Files per task of the workers."""
 
-CHECK_CODE = ("records.check", "records.yamlload", "records.slips", "records.validate", "records.schemas", "problems",
-              "records.record", "records.text", "records.encoding", "records.names")
+CHECK_CODE = ("records.check", "records.yamlload", "records.yaml_events", "records.document", "records.slips",
+              "records.validate", "records.value_messages", "records.schemas", "problems", "records.record",
+              "records.text", "records.encoding", "records.names", "records.duplicates")
 """The modules a record's verdict depends on: a change in any of them empties the record cache."""
 
 

@@ -16,9 +16,9 @@ from typing import Any
 
 from registry import KINDS
 from registry.records.check import CheckResult
+from registry.records.document import Document, field_path
 from registry.records.record import Record, Registry, values_at
 from registry.records.schemas import SchemaSet
-from registry.records.yamlload import Document, field_path
 
 
 class PublicRegistry(Registry):

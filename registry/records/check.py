@@ -13,14 +13,17 @@ from pathlib import Path
 
 from registry.problems import Problem, bounded
 from registry.records.contacts import contact_warnings
-from registry.records.crosscheck import NAME_PATHS, crosscheck
+from registry.records.crosscheck import crosscheck
 from registry.records.discover import Found, discover
+from registry.records.document import Document
+from registry.records.duplicates import NAME_PATHS
+from registry.records.encoding import decode
 from registry.records.names import fold_names
 from registry.records.record import Record, Registry
 from registry.records.schemas import SchemaSet
 from registry.records.settings import load_settings
 from registry.records.validate import validate
-from registry.records.yamlload import Document, decode, load, parse
+from registry.records.yamlload import load, parse
 from registry.timings import Timings
 
 FileResult = tuple[Document | None, list[Problem]]

@@ -15,9 +15,9 @@ from functools import cache
 
 from registry.errors import UsageError
 from registry.problems import Problem
+from registry.records.document import Document, field_path
 from registry.records.record import as_date, values_at
 from registry.records.schemas import SchemaSet
-from registry.records.yamlload import Document, field_path
 
 TODAY_VARIABLE = "REGISTRY_TODAY"
 CHINA = dt.timezone(dt.timedelta(hours=8), "CST")

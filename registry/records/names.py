@@ -17,10 +17,26 @@ from importlib.util import find_spec
 from pathlib import Path
 
 from registry.records.record import values_at
-from registry.records.validate import normalise
 
 _DIRECTION_MARKS = str.maketrans("", "", "\u200e\u200f")
 _tables: dict[str, object] = {}
+
+
+def normalise(text: str) -> str:
+    """Fold a name for comparison: NFKC (full/half width), case, spaces, zero-width characters and punctuation."""
+    return unicodedata.normalize("NFKC", text).casefold().translate(_LETTERS_AND_DIGITS)
+
+
+class _LettersAndDigits(dict):
+    """A str.translate table that keeps letters and numbers and drops the rest, filled as characters are met."""
+
+    def __missing__(self, code: int) -> str | None:
+        ch = chr(code)
+        self[code] = kept = ch if unicodedata.category(ch)[0] in "LN" else None
+        return kept
+
+
+_LETTERS_AND_DIGITS = _LettersAndDigits()  # every name of every record is folded: look each character up once
 
 
 def _converter():

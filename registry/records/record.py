@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from registry import KINDS
+from registry.problems import Problem
+from registry.records.document import Document, field_path
 from registry.records.schemas import SchemaSet
-from registry.records.yamlload import Document
 
 
 @dataclass(eq=False)
@@ -78,3 +79,10 @@ class Registry:
 
     def __len__(self) -> int:
         return sum(len(records) for records in self._by_kind.values())
+
+
+def problem_at(record: Record, path: tuple, code: str, zh: str, en: str, hint_zh: str = "", hint_en: str = "",
+               key: bool = False) -> Problem:
+    """A problem at a path of a record (or at its key), with the line and column it stands at."""
+    line, column = record.doc.where(path, key=key)
+    return Problem(record.src_path, line, column, field_path(path), code, zh, en, hint_zh, hint_en)

@@ -17,7 +17,7 @@ from registry.errors import RegistryError, SchemaError, UsageError
 from registry.figures.progress import compute_progress
 from registry.model.public import published
 from registry.records.check import CheckResult
-from registry.records.yamlload import field_path
+from registry.records.document import field_path
 
 SNAPSHOT_PATHS = ("records", "schemas", "site.yaml")
 """What `check` reads: enough of the tree at REF to load and count its records."""

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 from registry import folder_of
 from registry.errors import SchemaError, UsageError
+from registry.records.document import field_path
 from registry.records.record import Registry
 from registry.records.schemas import SchemaSet
-from registry.records.yamlload import field_path
 
 SHEET_KINDS = ("achievement", "event", "project", "talent", "carrier")
 """Kinds staff may fill in as a spreadsheet (districts, institutes and plans are kept by maintainers)."""
