@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
 """Command line of the 大院大所 registry: check records, build the site, start a new record.
 
-    python build.py                  # check, then build public/
-    python build.py check [--format text|json|github|markdown]
-    python build.py new KIND ID
-    python build.py diff REF [--format text|markdown]
-    python build.py serve [--port N]
-    python build.py template KIND OUT.xlsx
-    python build.py import KIND IN.xlsx [--dry-run] [--overwrite]
+python build.py                  # check, then build public/
+python build.py check [--format text|json|github|markdown]
+python build.py new KIND ID
+python build.py diff REF [--format text|markdown]
+python build.py serve [--port N]
+python build.py template KIND OUT.xlsx
+python build.py import KIND IN.xlsx [--dry-run] [--overwrite]
 """
 
 from __future__ import annotations
@@ -24,12 +24,17 @@ ROOT = Path(__file__).resolve().parent
 
 
 FORMATS = {
-    "check": {"text": "registry.problems:format_text", "json": "registry.problems:format_json",
-              "github": "registry.problems:format_github", "markdown": "registry.problems:format_markdown"},
+    "check": {
+        "text": "registry.problems:format_text",
+        "json": "registry.problems:format_json",
+        "github": "registry.problems:format_github",
+        "markdown": "registry.problems:format_markdown",
+    },
     "diff": {"text": "registry.staff.diff:format_text", "markdown": "registry.staff.diff:format_markdown"},
     "report": {"text": "registry.staff.report:format_text", "markdown": "registry.staff.report:format_markdown"},
 }
 """Every --format of every command, in one table (module:function, imported when used); the choices come from it."""
+
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # exit code 2 for usage errors, message in both languages
@@ -44,16 +49,28 @@ def make_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     check = sub.add_parser("check", help="检查全部记录 / validate every record and print every problem")
-    check.add_argument("--format", choices=list(FORMATS["check"]), default="text",
-                       help="输出格式 / output format (github: Actions annotations; markdown: a table for a job summary)")
+    check.add_argument(
+        "--format",
+        choices=list(FORMATS["check"]),
+        default="text",
+        help="输出格式 / output format (github: Actions annotations; markdown: a table for a job summary)",
+    )
 
     build = sub.add_parser("build", help="检查后构建网站 / check, then build the site into public/")
     build.add_argument("--out", type=Path, default=None, help="输出目录 / output folder (default: public/)")
     build.add_argument("--as-of", default=None, help="统计截止日期 / measure progress at this date (YYYY-MM-DD)")
-    build.add_argument("--jobs", type=int, default=None, metavar="N",
-                       help="最多用几个进程 / processes to build with (default: one per core; 1 uses least memory)")
-    build.add_argument("--timings", action="store_true",
-                       help="在标准错误输出各阶段耗时 / print each phase's seconds to stderr (see bench/)")
+    build.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="最多用几个进程 / processes to build with (default: one per core; 1 uses least memory)",
+    )
+    build.add_argument(
+        "--timings",
+        action="store_true",
+        help="在标准错误输出各阶段耗时 / print each phase's seconds to stderr (see bench/)",
+    )
 
     new = sub.add_parser("new", help="生成一条记录模板 / write a template record")
     new.add_argument("kind", help=f"类别 / kind: {', '.join(KINDS)}")
@@ -64,7 +81,9 @@ def make_parser() -> argparse.ArgumentParser:
     diff.add_argument("--as-of", default=None, help="统计截止日期 / measure progress at this date (YYYY-MM-DD)")
 
     serve = sub.add_parser("serve", help="本地预览，记录修改后自动重建 / preview locally, rebuilding on every change")
-    serve.add_argument("--port", type=int, default=8000, help="端口 / port on 127.0.0.1 (default 8000; 0 = any free port)")
+    serve.add_argument(
+        "--port", type=int, default=8000, help="端口 / port on 127.0.0.1 (default 8000; 0 = any free port)"
+    )
 
     template = sub.add_parser("template", help="生成填报用 Excel 表格 / write an XLSX sheet to fill in")
     template.add_argument("kind", help="类别 / kind: achievements, events, projects, talents, carriers")
@@ -73,7 +92,11 @@ def make_parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", help="把 Excel 表格的各行导入为记录 / turn the rows of an XLSX sheet into records")
     imp.add_argument("kind", help="类别 / kind: achievements, events, projects, talents, carriers")
     imp.add_argument("sheet", type=Path, help="填好的表格 / the filled-in XLSX file")
-    imp.add_argument("--dry-run", action="store_true", help="只显示将写入的记录，不写文件 / show what would be written, write nothing")
+    imp.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="只显示将写入的记录，不写文件 / show what would be written, write nothing",
+    )
     imp.add_argument("--overwrite", action="store_true", help="允许覆盖已有记录 / allow replacing existing records")
     report = sub.add_parser("report", help="打印半年督查报告 / print a half-year supervision report, e.g. 2017-h1")
     report.add_argument("period", help="半年 / half year: YYYY-h1 (1–6月) or YYYY-h2 (7–12月)")
@@ -127,8 +150,10 @@ def cmd_build(args) -> int:
         raise UsageError(f"--jobs {args.jobs}: 至少为 1 / must be 1 or more")
     timings = Timings()
     report = build_site(args.root, out_dir, as_of=args.as_of, timings=timings, jobs=args.jobs)
-    out(f"已构建 / built {report.files} 个文件 / files, {report.bytes:,} 字节 / bytes → {report.out_dir}"
-        f"（统计截至 / as of {report.as_of}）\n")
+    out(
+        f"已构建 / built {report.files} 个文件 / files, {report.bytes:,} 字节 / bytes → {report.out_dir}"
+        f"（统计截至 / as of {report.as_of}）\n"
+    )
     if args.timings:
         sys.stderr.write("".join(f"timing {line}\n" for line in timings.lines()))
     return 0
@@ -171,11 +196,15 @@ def cmd_import(args) -> int:
     n = len(imported.rows)
     lines = imported.lines()
     if imported.written:
-        lines.append(f"已导入 {n} 条记录 / imported {n} records — 运行 python build.py check 确认，然后提交 / run check, "
-                     "then commit them")
+        lines.append(
+            f"已导入 {n} 条记录 / imported {n} records — 运行 python build.py check 确认，然后提交 / run check, "
+            "then commit them"
+        )
     else:
-        lines.append(f"预览：{n} 条记录可以导入，未写入任何文件；确认编号无误后去掉 --dry-run 再运行 / dry run: {n} records "
-                     "would be written, nothing written — check the ids, then run without --dry-run")
+        lines.append(
+            f"预览：{n} 条记录可以导入，未写入任何文件；确认编号无误后去掉 --dry-run 再运行 / dry run: {n} records "
+            "would be written, nothing written — check the ids, then run without --dry-run"
+        )
     out("".join(line + "\n" for line in lines))
     return 0
 
@@ -187,8 +216,16 @@ def cmd_report(args) -> int:
     return 0
 
 
-COMMANDS = {"check": cmd_check, "build": cmd_build, "new": cmd_new, "diff": cmd_diff, "serve": cmd_serve,
-            "template": cmd_template, "import": cmd_import, "report": cmd_report}
+COMMANDS = {
+    "check": cmd_check,
+    "build": cmd_build,
+    "new": cmd_new,
+    "diff": cmd_diff,
+    "serve": cmd_serve,
+    "template": cmd_template,
+    "import": cmd_import,
+    "report": cmd_report,
+}
 
 
 def stopped(command: str, found) -> int:

@@ -22,18 +22,49 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 SEED = 20171231
 
-FIELDS = ["electronics", "energy-environment", "equipment", "biotech-medicine", "new-materials", "agriculture",
-          "consumer-goods"]
+FIELDS = [
+    "electronics",
+    "energy-environment",
+    "equipment",
+    "biotech-medicine",
+    "new-materials",
+    "agriculture",
+    "consumer-goods",
+]
 STAGES = ["research", "trial-production", "small-batch", "mass-production"]
 STATUSES = ["tracked", "negotiating", "transferred", "industrialised"]
 EVENT_TYPES = ["tech-exchange", "matchmaking", "roadshow", "forum", "teacher-boss", "school-enterprise"]
 MODES = ["contract-rd", "transfer", "licence", "joint-lab", "joint-development"]
-CARRIER_TYPES = ["key-lab", "industrial-research-institute", "new-rd-institution", "enterprise-engineering-centre",
-                 "enterprise-technology-centre", "engineering-research-centre", "incubator", "graduate-workstation"]
+CARRIER_TYPES = [
+    "key-lab",
+    "industrial-research-institute",
+    "new-rd-institution",
+    "enterprise-engineering-centre",
+    "enterprise-technology-centre",
+    "engineering-research-centre",
+    "incubator",
+    "graduate-workstation",
+]
 LEVELS = ["national", "provincial", "suzhou", "kunshan", "none"]
 ADJ = ["高性能", "低功耗", "智能", "柔性", "高精度", "绿色", "可降解", "微型", "大功率", "耐高温", "快速", "便携式"]
-THING = ["传感器", "电池隔膜", "伺服电机", "检测系统", "催化剂", "生物芯片", "光学薄膜", "控制算法", "涂层材料",
-         "医疗器械", "育种技术", "储能装置", "视觉平台", "射频前端", "复合材料", "数据平台"]
+THING = [
+    "传感器",
+    "电池隔膜",
+    "伺服电机",
+    "检测系统",
+    "催化剂",
+    "生物芯片",
+    "光学薄膜",
+    "控制算法",
+    "涂层材料",
+    "医疗器械",
+    "育种技术",
+    "储能装置",
+    "视觉平台",
+    "射频前端",
+    "复合材料",
+    "数据平台",
+]
 SUFFIX = ["关键技术", "制备工艺", "研发与应用", "集成系统", "产业化技术", "优化方法"]
 ORGS = ["大学", "理工大学", "科技大学", "研究院", "工业技术研究院"]
 PLACES = ["江东", "海西", "岭南", "河朔", "川中", "湖湘", "燕山", "吴越", "齐鲁", "关中", "滇池", "闽江"]
@@ -60,7 +91,9 @@ class Generator:
     def __init__(self, count: int, seed: int = SEED):
         self.count, self.rng = count, random.Random(seed * 1_000_003 + count)
         self.pool = sentences()
-        districts = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((REPO / "records/districts").glob("*.yaml"))]
+        districts = [
+            yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((REPO / "records/districts").glob("*.yaml"))
+        ]
         self.districts = [d["id"] for d in districts if d.get("kind") == "district"]
         self.shipped_institutes = sorted(p.stem for p in (REPO / "records/institutes").glob("*.yaml"))
         self.institutes = self.shipped_institutes + [f"bench-inst-{n:05d}" for n in range(max(1, count // 10))]
@@ -95,48 +128,109 @@ class Generator:
     def records(self):
         """Yield (folder, id, data) for every synthetic record."""
         rng, n10, n20 = self.rng, max(1, self.count // 10), max(1, self.count // 20)
-        for n, rid in enumerate(self.institutes[len(self.shipped_institutes):]):
-            yield "institutes", rid, {"id": rid, "name": {"zh": f"{rng.choice(PLACES)}{ORGS[n % len(ORGS)]}（{n}号）",
-                                                                "en": f"Bench Institute No. {n}"},
-                                      "type": "university" if n % 3 else "research-institute", "country": "CN",
-                                      "summary": {"zh": self.text(60, 120)}}
+        for n, rid in enumerate(self.institutes[len(self.shipped_institutes) :]):
+            yield (
+                "institutes",
+                rid,
+                {
+                    "id": rid,
+                    "name": {
+                        "zh": f"{rng.choice(PLACES)}{ORGS[n % len(ORGS)]}（{n}号）",
+                        "en": f"Bench Institute No. {n}",
+                    },
+                    "type": "university" if n % 3 else "research-institute",
+                    "country": "CN",
+                    "summary": {"zh": self.text(60, 120)},
+                },
+            )
         for n, rid in enumerate(self.achievements):
-            yield "achievements", rid, {
-                "id": rid, "name": {"zh": self.title(n)}, "institute": rng.choice(self.institutes),
-                "department": {"zh": f"{rng.choice(THING)}实验室"},
-                "lead": {"name": {"zh": self.person(LEAD_SURNAMES)}, "title": {"zh": "教授"}},
-                "contact_phone": f"0512-6{n:07d}", "field": rng.choice(FIELDS), "stage": rng.choice(STAGES),
-                "summary": {"zh": self.markdown(300, 500)}, "fit": {"zh": self.text(60, 200)},
-                "promotion": {"zh": self.text(40, 150)}, "district": rng.choice(self.districts),
-                "reporter": {"name": self.person(REPORTER_SURNAMES), "phone": f"0512-7{n:07d}"},
-                "reported": self.date(), "status": rng.choice(STATUSES)}
+            yield (
+                "achievements",
+                rid,
+                {
+                    "id": rid,
+                    "name": {"zh": self.title(n)},
+                    "institute": rng.choice(self.institutes),
+                    "department": {"zh": f"{rng.choice(THING)}实验室"},
+                    "lead": {"name": {"zh": self.person(LEAD_SURNAMES)}, "title": {"zh": "教授"}},
+                    "contact_phone": f"0512-6{n:07d}",
+                    "field": rng.choice(FIELDS),
+                    "stage": rng.choice(STAGES),
+                    "summary": {"zh": self.markdown(300, 500)},
+                    "fit": {"zh": self.text(60, 200)},
+                    "promotion": {"zh": self.text(40, 150)},
+                    "district": rng.choice(self.districts),
+                    "reporter": {"name": self.person(REPORTER_SURNAMES), "phone": f"0512-7{n:07d}"},
+                    "reported": self.date(),
+                    "status": rng.choice(STATUSES),
+                },
+            )
         for n in range(n10):
             start = self.date()
-            yield "events", f"bench-event-{n:05d}", {
-                "id": f"bench-event-{n:05d}", "title": {"zh": f"{rng.choice(ADJ)}{rng.choice(THING)}对接会（{n}号）"},
-                "type": rng.choice(EVENT_TYPES), "start": start, "district": rng.choice(self.districts),
-                "institutes": sorted(set(rng.sample(self.institutes, 2))),
-                "achievements": sorted(set(rng.sample(self.achievements, min(2, self.count)))),
-                "venue": {"zh": f"{rng.choice(PLACES)}会议中心"}, "summary": {"zh": self.text(80, 200)}}
+            yield (
+                "events",
+                f"bench-event-{n:05d}",
+                {
+                    "id": f"bench-event-{n:05d}",
+                    "title": {"zh": f"{rng.choice(ADJ)}{rng.choice(THING)}对接会（{n}号）"},
+                    "type": rng.choice(EVENT_TYPES),
+                    "start": start,
+                    "district": rng.choice(self.districts),
+                    "institutes": sorted(set(rng.sample(self.institutes, 2))),
+                    "achievements": sorted(set(rng.sample(self.achievements, min(2, self.count)))),
+                    "venue": {"zh": f"{rng.choice(PLACES)}会议中心"},
+                    "summary": {"zh": self.text(80, 200)},
+                },
+            )
         for n in range(n10):
-            yield "projects", f"bench-project-{n:05d}", {
-                "id": f"bench-project-{n:05d}", "name": {"zh": f"{self.title(n)}合作项目"},
-                "district": rng.choice(self.districts), "enterprise": self.enterprise(n),
-                "institutes": [rng.choice(self.institutes)], "mode": rng.choice(MODES), "signed": self.date(),
-                "achievement": rng.choice(self.achievements), "value": rng.randint(10, 5000),
-                "summary": {"zh": self.text(40, 120)}}
+            yield (
+                "projects",
+                f"bench-project-{n:05d}",
+                {
+                    "id": f"bench-project-{n:05d}",
+                    "name": {"zh": f"{self.title(n)}合作项目"},
+                    "district": rng.choice(self.districts),
+                    "enterprise": self.enterprise(n),
+                    "institutes": [rng.choice(self.institutes)],
+                    "mode": rng.choice(MODES),
+                    "signed": self.date(),
+                    "achievement": rng.choice(self.achievements),
+                    "value": rng.randint(10, 5000),
+                    "summary": {"zh": self.text(40, 120)},
+                },
+            )
         for n in range(n20):
-            yield "talents", f"bench-talent-{n:05d}", {
-                "id": f"bench-talent-{n:05d}", "name": {"zh": f"{rng.choice(THING)}研发团队（{n}号）"},
-                "form": "team", "people": rng.randint(2, 12), "institute": rng.choice(self.institutes),
-                "district": rng.choice(self.districts), "enterprise": self.enterprise(n), "date": self.date(),
-                "summary": {"zh": self.text(40, 120)}}
+            yield (
+                "talents",
+                f"bench-talent-{n:05d}",
+                {
+                    "id": f"bench-talent-{n:05d}",
+                    "name": {"zh": f"{rng.choice(THING)}研发团队（{n}号）"},
+                    "form": "team",
+                    "people": rng.randint(2, 12),
+                    "institute": rng.choice(self.institutes),
+                    "district": rng.choice(self.districts),
+                    "enterprise": self.enterprise(n),
+                    "date": self.date(),
+                    "summary": {"zh": self.text(40, 120)},
+                },
+            )
         for n in range(n20):
-            yield "carriers", f"bench-carrier-{n:05d}", {
-                "id": f"bench-carrier-{n:05d}", "name": {"zh": f"{rng.choice(THING)}工程中心（{n}号）"},
-                "type": rng.choice(CARRIER_TYPES), "level": rng.choice(LEVELS), "district": rng.choice(self.districts),
-                "enterprise": self.enterprise(n), "institutes": [rng.choice(self.institutes)],
-                "established": self.date(), "summary": {"zh": self.text(40, 120)}}
+            yield (
+                "carriers",
+                f"bench-carrier-{n:05d}",
+                {
+                    "id": f"bench-carrier-{n:05d}",
+                    "name": {"zh": f"{rng.choice(THING)}工程中心（{n}号）"},
+                    "type": rng.choice(CARRIER_TYPES),
+                    "level": rng.choice(LEVELS),
+                    "district": rng.choice(self.districts),
+                    "enterprise": self.enterprise(n),
+                    "institutes": [rng.choice(self.institutes)],
+                    "established": self.date(),
+                    "summary": {"zh": self.text(40, 120)},
+                },
+            )
 
 
 def dump(data: dict) -> str:

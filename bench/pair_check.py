@@ -38,8 +38,9 @@ def one(tree: Path, root: Path, cold: bool) -> tuple[float, float, str]:
         shutil.rmtree(root / ".cache", ignore_errors=True)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, str(tree / "build.py"), "--root", str(root), "check"],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, str(tree / "build.py"), "--root", str(root), "check"], capture_output=True, text=True
+    )
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
@@ -63,7 +64,7 @@ def main() -> None:
         one(trees[side], roots[side], cold=True)
     times: dict[tuple[str, str], list[tuple[float, float]]] = {}
     for run in range(args.runs):
-        for side in (list(trees) if run % 2 == 0 else list(reversed(trees))):
+        for side in list(trees) if run % 2 == 0 else list(reversed(trees)):
             for state in ("cold", "warm"):
                 wall, cpu, said = one(trees[side], roots[side], cold=state == "cold")
                 times.setdefault((side, state), []).append((wall, cpu))
@@ -71,8 +72,10 @@ def main() -> None:
     for state in ("cold", "warm"):
         medians = {side: [statistics.median(t[i] for t in times[(side, state)]) for i in (0, 1)] for side in trees}
         (bw, bc), (aw, ac) = medians["before"], medians["after"]
-        print(f"{state}: before {bw:.3f} / {bc:.3f} s, after {aw:.3f} / {ac:.3f} s (wall / CPU): "
-              f"{100 * (aw - bw) / bw:+.1f} % wall, {100 * (ac - bc) / bc:+.1f} % CPU")
+        print(
+            f"{state}: before {bw:.3f} / {bc:.3f} s, after {aw:.3f} / {ac:.3f} s (wall / CPU): "
+            f"{100 * (aw - bw) / bw:+.1f} % wall, {100 * (ac - bc) / bc:+.1f} % CPU"
+        )
 
 
 if __name__ == "__main__":

@@ -85,8 +85,12 @@ def run(argv: list[str], env: dict[str, str] | None = None) -> Measure:
     """Run build.py with argv, sampling its tree's memory every 20 ms; fail loudly if it fails."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, str(REPO / "build.py"), *argv], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, env={**os.environ, **(env or {})})
+    proc = subprocess.Popen(
+        [sys.executable, str(REPO / "build.py"), *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, **(env or {})},
+    )
     peak = [0, 0]
 
     def sample() -> None:
@@ -102,7 +106,9 @@ def run(argv: list[str], env: dict[str, str] | None = None) -> Measure:
     sampler.join()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)  # CPU of the build and its workers (all reaped)
     if proc.returncode != 0:
-        raise SystemExit(f"build.py {' '.join(argv)} failed ({proc.returncode}):\n{out.decode()[-3000:]}\n{err.decode()[-3000:]}")
+        raise SystemExit(
+            f"build.py {' '.join(argv)} failed ({proc.returncode}):\n{out.decode()[-3000:]}\n{err.decode()[-3000:]}"
+        )
     phases = {m.group(1): float(m.group(2)) for line in err.decode().splitlines() if (m := PHASE.match(line))}
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return Measure(wall, cpu, peak[0], peak[1], phases)
@@ -125,8 +131,11 @@ def edit_achievement(root: Path, run_number: int) -> None:
 def add_event(root: Path, run_number: int) -> Path:
     """Add one new event record."""
     path = root / "records/events" / f"bench-added-{run_number}.yaml"
-    path.write_text(f"id: bench-added-{run_number}\ntitle:\n  zh: 新增对接活动（第{run_number}次）\ntype: forum\n"
-                    "start: 2020-06-01\ndistrict: kaifaqu\ninstitutes: [tsinghua]\n", encoding="utf-8")
+    path.write_text(
+        f"id: bench-added-{run_number}\ntitle:\n  zh: 新增对接活动（第{run_number}次）\ntype: forum\n"
+        "start: 2020-06-01\ndistrict: kaifaqu\ninstitutes: [tsinghua]\n",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -183,30 +192,48 @@ def bench_size(count: int, runs: int, work: Path, verify: bool) -> dict:
         return statistics.median(getattr(m, attr) for m in rows[key])
 
     names = list(dict.fromkeys(name for p in phases for name in p))
-    return {"n": count, "records": sum(1 for _ in (root / "records").rglob("*.yaml")),
-            **{f"{k}_{a}": med(k, a) for k in rows for a in ("wall", "cpu")},
-            "peak": max(m.peak for m in rows["build"]), "peak_pss": max(m.peak_pss for m in rows["build"]), "files": files, "bytes": size, "index": index,
-            "phases": {name: statistics.median(p.get(name, 0.0) for p in phases) for name in names}}
+    return {
+        "n": count,
+        "records": sum(1 for _ in (root / "records").rglob("*.yaml")),
+        **{f"{k}_{a}": med(k, a) for k in rows for a in ("wall", "cpu")},
+        "peak": max(m.peak for m in rows["build"]),
+        "peak_pss": max(m.peak_pss for m in rows["build"]),
+        "files": files,
+        "bytes": size,
+        "index": index,
+        "phases": {name: statistics.median(p.get(name, 0.0) for p in phases) for name in names},
+    }
 
 
 def table(results: list[dict]) -> str:
     """The results as one Markdown table (wall s / CPU s), then each size's phase shares."""
-    head = ("| N | records | check cold | check | build | edit 1 achievement | add 1 event | nothing changed | "
-            "peak RSS / PSS | files | bytes | index |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+    head = (
+        "| N | records | check cold | check | build | edit 1 achievement | add 1 event | nothing changed | "
+        "peak RSS / PSS | files | bytes | index |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+    )
     lines = []
     for r in results:
-        cells = [f"{r[f'{k}_wall']:.2f} / {r[f'{k}_cpu']:.2f}" for k in ("check_cold", "check", "build", "edit", "add", "again")]
-        lines.append(f"| {r['n']:,} | {r['records']:,} | " + " | ".join(cells) +
-                     f" | {r['peak'] / 2**20:,.0f} / {r['peak_pss'] / 2**20:,.0f} MB | {r['files']:,} | {r['bytes'] / 1e6:,.1f} MB | {r['index'] / 1e6:,.1f} MB |")
+        cells = [
+            f"{r[f'{k}_wall']:.2f} / {r[f'{k}_cpu']:.2f}"
+            for k in ("check_cold", "check", "build", "edit", "add", "again")
+        ]
+        lines.append(
+            f"| {r['n']:,} | {r['records']:,} | "
+            + " | ".join(cells)
+            + f" | {r['peak'] / 2**20:,.0f} / {r['peak_pss'] / 2**20:,.0f} MB | {r['files']:,} | {r['bytes'] / 1e6:,.1f} MB | {r['index'] / 1e6:,.1f} MB |"
+        )
     out = head + "\n".join(lines) + "\n\nTimes are seconds, wall / CPU (the build's processes), medians.\n"
     for r in results:
         top = {k: v for k, v in r["phases"].items() if "." not in k}
         total = sum(top.values()) or 1.0
         out += f"\nN = {r['n']:,}, full build by phase (s, share): " + ", ".join(
-            f"{k} {v:.2f} ({100 * v / total:.0f}%)" for k, v in top.items())
+            f"{k} {v:.2f} ({100 * v / total:.0f}%)" for k, v in top.items()
+        )
         sub = {k: v for k, v in r["phases"].items() if "." in k}
         if sub:
-            out += "; inside output, summed over workers: " + ", ".join(f"{k.split('.', 1)[1]} {v:.2f}" for k, v in sub.items())
+            out += "; inside output, summed over workers: " + ", ".join(
+                f"{k.split('.', 1)[1]} {v:.2f}" for k, v in sub.items()
+            )
         out += "\n"
     return out
 

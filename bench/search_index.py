@@ -53,10 +53,12 @@ def measure(root: Path, label: str) -> None:
     store = sum(n for name, n in sizes.items() if "/d-" in name)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     growth = f"index peak +{status_mb('VmHWM') - before:.0f} MB, " if before is not None else ""
-    print(f"{label}: {len(public)} records, check {checked:.2f} s, index {statistics.median(times):.2f} s "
-          f"({statistics.median(cpu):.2f} s CPU), "
-          f"{size / 1e6:.2f} MB in {len(sizes)} files (postings {postings / 1e6:.2f} MB, text store {store / 1e6:.2f} MB), "
-          f"{growth}peak RSS {peak:.0f} MB")
+    print(
+        f"{label}: {len(public)} records, check {checked:.2f} s, index {statistics.median(times):.2f} s "
+        f"({statistics.median(cpu):.2f} s CPU), "
+        f"{size / 1e6:.2f} MB in {len(sizes)} files (postings {postings / 1e6:.2f} MB, text store {store / 1e6:.2f} MB), "
+        f"{growth}peak RSS {peak:.0f} MB"
+    )
 
 
 def status_mb(key: str) -> float:
@@ -80,7 +82,10 @@ def synthetic(root: Path, count: int) -> None:
     shutil.copytree(REPO / "schemas", root / "schemas")
     shutil.copytree(REPO / "records", root / "records")
     shutil.copy(REPO / "site.yaml", root / "site.yaml")
-    shipped = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((REPO / "records" / "achievements").glob("*.yaml"))]
+    shipped = [
+        yaml.safe_load(p.read_text(encoding="utf-8"))
+        for p in sorted((REPO / "records" / "achievements").glob("*.yaml"))
+    ]
     sentences = sorted({s + "。" for r in shipped for s in r["summary"]["zh"].split("。") if s})
     institutes = sorted(p.stem for p in (REPO / "records" / "institutes").glob("*.yaml"))
     districts = ["kaifaqu", "gaoxinqu", "huaqiao", "zhoushi", "lujia", "bacheng", "zhangpu", "qiandeng"]
@@ -91,11 +96,19 @@ def synthetic(root: Path, count: int) -> None:
         summary = ""
         while len(summary) < 400:
             summary += rng.choice(sentences)
-        record = {"id": f"synthetic-{n:06d}", "name": {"zh": base["name"]["zh"] + f"（第{n}号）"},
-                  "institute": rng.choice(institutes), "field": base["field"], "stage": base["stage"],
-                  "summary": {"zh": summary[:480]}, "district": rng.choice(districts),
-                  **{k: base[k] for k in ("field_other", "stage_other") if k in base},
-                  "reported": f"{2016 + n % 5}-{1 + n % 12:02d}-{1 + n % 28:02d}", "status": "tracked", "sample": True}
+        record = {
+            "id": f"synthetic-{n:06d}",
+            "name": {"zh": base["name"]["zh"] + f"（第{n}号）"},
+            "institute": rng.choice(institutes),
+            "field": base["field"],
+            "stage": base["stage"],
+            "summary": {"zh": summary[:480]},
+            "district": rng.choice(districts),
+            **{k: base[k] for k in ("field_other", "stage_other") if k in base},
+            "reported": f"{2016 + n % 5}-{1 + n % 12:02d}-{1 + n % 28:02d}",
+            "status": "tracked",
+            "sample": True,
+        }
         (folder / f"{record['id']}.yaml").write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
 
 

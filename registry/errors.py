@@ -36,9 +36,11 @@ class PrivateValuesPublished(BuildError):
     SHOWN = 20
 
     def __init__(self, problems):
-        lines = [f"  {problem.text()}" for problem in problems[:self.SHOWN]]
-        super().__init__("私密字段的值出现在公开输出中，已停止构建 / a private value appears in the public output; "
-                         "nothing was published:\n" + "\n".join(lines))
+        lines = [f"  {problem.text()}" for problem in problems[: self.SHOWN]]
+        super().__init__(
+            "私密字段的值出现在公开输出中，已停止构建 / a private value appears in the public output; "
+            "nothing was published:\n" + "\n".join(lines)
+        )
         self.problems = problems
 
     def __reduce__(self):

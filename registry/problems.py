@@ -90,9 +90,15 @@ def bounded(problems: list[Problem]) -> list[Problem]:
             last = items[PER_FILE_LIMIT - 1]
             kept.append(
                 Problem(
-                    src_path, last.line, last.column, "", "too-many-problems",
-                    f"此文件还有 {more} 个问题未列出", f"{more} more problems in this file not listed",
-                    "先修正上面的问题再重新检查", "fix the ones above and run check again",
+                    src_path,
+                    last.line,
+                    last.column,
+                    "",
+                    "too-many-problems",
+                    f"此文件还有 {more} 个问题未列出",
+                    f"{more} more problems in this file not listed",
+                    "先修正上面的问题再重新检查",
+                    "fix the ones above and run check again",
                 )
             )
     return kept
@@ -116,10 +122,14 @@ def format_text(problems: list[Problem], record_count: int, summary: str | None 
     also = f"；另有 {warnings} 个警告" if warnings else ""
     also_en = f"; {_count(warnings, 'warning')}" if warnings else ""
     if errors:
-        lines.append(f"发现 {len(errors)} 个问题，涉及 {files} 个文件{also} / {_count(len(errors), 'problem')} in {_count(files, 'file')}{also_en}")
+        lines.append(
+            f"发现 {len(errors)} 个问题，涉及 {files} 个文件{also} / {_count(len(errors), 'problem')} in {_count(files, 'file')}{also_en}"
+        )
     elif warnings:
-        lines.append(f"检查通过：{record_count} 条记录，没有问题{also}（请核对） / check passed: {record_count} records, "
-                     f"no problems{also_en} (please look at them)")
+        lines.append(
+            f"检查通过：{record_count} 条记录，没有问题{also}（请核对） / check passed: {record_count} records, "
+            f"no problems{also_en} (please look at them)"
+        )
     else:
         lines.append(f"检查通过：{record_count} 条记录，没有问题 / check passed: {record_count} records, no problems")
     return "\n".join(lines) + "\n"
@@ -157,8 +167,10 @@ def _errors_and_warnings(problems: list[Problem]) -> tuple[list[Problem], list[P
 
 def _summary(errors: list[Problem]) -> tuple[str, str]:
     files = len({p.src_path for p in errors})
-    return (f"发现 {len(errors)} 个问题，涉及 {files} 个文件",
-            f"{_count(len(errors), 'problem')} in {_count(files, 'file')}")
+    return (
+        f"发现 {len(errors)} 个问题，涉及 {files} 个文件",
+        f"{_count(len(errors), 'problem')} in {_count(files, 'file')}",
+    )
 
 
 def format_github(problems: list[Problem], record_count: int) -> str:
@@ -178,23 +190,36 @@ def format_github(problems: list[Problem], record_count: int) -> str:
             summary = f"::notice title={_escape_property('检查结果 / check result')}::{_escape_data(summary)}"
         return "\n".join([*lines, summary]) + "\n"
     zh, en = _summary(errors)
-    where_zh = (f"拉取请求页面最多标出前 {GITHUB_SHOWN} 个；" if len(errors) > GITHUB_SHOWN else "") + \
-        "完整列表见本次运行页面的 Summary（记录检查），或在本地运行 python build.py check"
-    where_en = (f"the pull request marks at most the first {GITHUB_SHOWN}; " if len(errors) > GITHUB_SHOWN else "") + \
-        "every one is listed in this run's Summary, or run python build.py check"
-    lines.append(f"::notice title={_escape_property('检查结果 / check result')}::"
-                 f"{_escape_data(f'{zh} / {en} — {where_zh} / {where_en}')}")
+    where_zh = (
+        f"拉取请求页面最多标出前 {GITHUB_SHOWN} 个；" if len(errors) > GITHUB_SHOWN else ""
+    ) + "完整列表见本次运行页面的 Summary（记录检查），或在本地运行 python build.py check"
+    where_en = (
+        f"the pull request marks at most the first {GITHUB_SHOWN}; " if len(errors) > GITHUB_SHOWN else ""
+    ) + "every one is listed in this run's Summary, or run python build.py check"
+    lines.append(
+        f"::notice title={_escape_property('检查结果 / check result')}::"
+        f"{_escape_data(f'{zh} / {en} — {where_zh} / {where_en}')}"
+    )
     return "\n".join(lines) + "\n"
 
 
 def _cell(text: str) -> str:
     """Text for one cell of a Markdown table: on one line, its pipes, backticks and tags kept from acting as markup."""
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`").replace("<", "&lt;").replace("\r", " ").replace("\n", " ")
+    return (
+        text.replace("\\", "\\\\")
+        .replace("|", "\\|")
+        .replace("`", "\\`")
+        .replace("<", "&lt;")
+        .replace("\r", " ")
+        .replace("\n", " ")
+    )
 
 
 def _table(items: list[Problem], what: str) -> list[str]:
     head = [f"| 文件 / file | 行:列 / line:col | 字段 / field | {what} |", "| --- | --- | --- | --- |"]
-    return head + [f"| {_cell(p.src_path)} | {p.line}:{p.column} | {_cell(p.field)} | {_cell(p.message())} |" for p in items]
+    return head + [
+        f"| {_cell(p.src_path)} | {p.line}:{p.column} | {_cell(p.field)} | {_cell(p.message())} |" for p in items
+    ]
 
 
 def format_markdown(problems: list[Problem], record_count: int) -> str:

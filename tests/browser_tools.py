@@ -32,6 +32,7 @@ def java_available() -> bool:
 
 # -- which pages -----------------------------------------------------------------------------------------------
 
+
 def html_pages(public: Path) -> list[str]:
     """Every HTML page under public/, as sorted site-relative paths."""
     return sorted(p.relative_to(public).as_posix() for p in public.rglob("*.html"))
@@ -70,7 +71,6 @@ URL_ATTRS = frozenset({"href", "src", "action", "poster", "data"})
 
 class _LinkCollector(HTMLParser):
     """Collects every id on a page and every URL it refers to (href, src, srcset, action)."""
-
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -125,12 +125,16 @@ def check_links(public: Path) -> list[str]:
             if parts.path.startswith("/"):
                 findings.append(f"{where}: absolute path — breaks under a sub-path and from the file system")
                 continue
-            target = posixpath.normpath(posixpath.join(posixpath.dirname(rel), unquote(parts.path))) if parts.path else rel
+            target = (
+                posixpath.normpath(posixpath.join(posixpath.dirname(rel), unquote(parts.path))) if parts.path else rel
+            )
             if target.startswith("../") or target == "..":
                 findings.append(f"{where}: points outside the site")
                 continue
             if (public / target).is_dir():
-                findings.append(f"{where}: links to a folder — name the file (index.html) so it works from the file system")
+                findings.append(
+                    f"{where}: links to a folder — name the file (index.html) so it works from the file system"
+                )
                 continue
             if not (public / target).is_file():
                 findings.append(f"{where}: {target} does not exist")
@@ -144,16 +148,32 @@ def check_links(public: Path) -> list[str]:
 
 # -- Nu Html Checker -------------------------------------------------------------------------------------------
 
+
 def run_vnu(files: list[Path]) -> dict[Path, list[str]]:
     """Run the Nu Html Checker once over all files (one JVM start); return the errors of each file."""
     result = subprocess.run(
-        ["java", "-jar", str(VNU_JAR), "--errors-only", "--format", "json", "--exit-zero-always",
-         *[str(f) for f in files]],
-        capture_output=True, text=True, encoding="utf-8", timeout=600, check=False)
+        [
+            "java",
+            "-jar",
+            str(VNU_JAR),
+            "--errors-only",
+            "--format",
+            "json",
+            "--exit-zero-always",
+            *[str(f) for f in files],
+        ],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=600,
+        check=False,
+    )
     try:
         report = json.loads(result.stderr)
     except json.JSONDecodeError as err:
-        raise RuntimeError(f"vnu.jar did not answer in JSON (exit {result.returncode}):\n{result.stderr[:2000]}") from err
+        raise RuntimeError(
+            f"vnu.jar did not answer in JSON (exit {result.returncode}):\n{result.stderr[:2000]}"
+        ) from err
     errors: dict[Path, list[str]] = {Path(f).resolve(): [] for f in files}
     for message in report["messages"]:
         if message.get("type") not in ("error", "non-document-error"):
@@ -167,13 +187,18 @@ def run_vnu(files: list[Path]) -> dict[Path, list[str]]:
 
 # -- in the browser --------------------------------------------------------------------------------------------
 
+
 def axe_violations(page, tags: list[str] = WCAG_TAGS) -> list[str]:
     """Inject axe-core into the loaded page and return its violations for the given tags, one line per node."""
     page.add_script_tag(path=str(AXE_JS))
     result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", tags)
-    return [f"{v['id']} ({v['impact']}): {v['help']} — {node['target']} {node.get('failureSummary', '')}"
-            for v in result["violations"] for node in v["nodes"]]
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", tags
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {node['target']} {node.get('failureSummary', '')}"
+        for v in result["violations"]
+        for node in v["nodes"]
+    ]
 
 
 def horizontal_overflow(page) -> int:

@@ -56,8 +56,15 @@ def fill_in(template: str, values: dict[str, str]) -> str:
 def copy_project(dest: Path, *, git: bool = True) -> Path:
     """A copy of the shipped project as a clerk's clone has it: every file git knows (and new ones not ignored),
     committed in a fresh repository, with `.venv` pointing at this Python's environment (as `.ci/run` made it)."""
-    listed = subprocess.run(["git", "-C", str(REPO), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                            capture_output=True, check=True).stdout.decode("utf-8").split("\0")
+    listed = (
+        subprocess.run(
+            ["git", "-C", str(REPO), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode("utf-8")
+        .split("\0")
+    )
     for rel in filter(None, listed):
         source = REPO / rel
         if rel.split("/", 1)[0] in SKIPPED or source.is_symlink() or not source.is_file():
@@ -66,8 +73,13 @@ def copy_project(dest: Path, *, git: bool = True) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(source, target)
     if git:
-        env = {**os.environ, "GIT_AUTHOR_NAME": "clerk", "GIT_AUTHOR_EMAIL": "clerk@example.org",
-               "GIT_COMMITTER_NAME": "clerk", "GIT_COMMITTER_EMAIL": "clerk@example.org"}
+        env = {
+            **os.environ,
+            "GIT_AUTHOR_NAME": "clerk",
+            "GIT_AUTHOR_EMAIL": "clerk@example.org",
+            "GIT_COMMITTER_NAME": "clerk",
+            "GIT_COMMITTER_EMAIL": "clerk@example.org",
+        }
         for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "copy"]):
             subprocess.run(["git", "-C", str(dest), *args], check=True, env=env, capture_output=True)
     (dest / ".venv").symlink_to(Path(sys.prefix), target_is_directory=True)

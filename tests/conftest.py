@@ -47,7 +47,9 @@ class Run:
         return f"exit {self.code}\n--- stdout ---\n{self.out}\n--- stderr ---\n{self.err}"
 
 
-def make_project(root: Path, files: dict[str, str], *, with_shipped_records: bool = False, site: str | None = MINIMAL_SITE) -> Path:
+def make_project(
+    root: Path, files: dict[str, str], *, with_shipped_records: bool = False, site: str | None = MINIMAL_SITE
+) -> Path:
     """Create a project at root: the real schemas (and templates), optional shipped records, then `files`."""
     shutil.copytree(REPO / "schemas", root / "schemas")
     if (REPO / "site_templates").is_dir():
@@ -73,8 +75,14 @@ def build_elsewhere(root: Path, out: Path, hash_seed: str) -> Path:
     """Build root into out in a separate Python process with its own PYTHONHASHSEED and no cache, as a fresh checkout
     would: a set or dict whose order depends on string hashes shows as a difference between two such builds."""
     env = {**os.environ, "PYTHONHASHSEED": hash_seed, "REGISTRY_NO_CACHE": "1"}
-    result = subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root), "build", "--out", str(out)],
-                            env=env, capture_output=True, text=True, encoding="utf-8", timeout=600)
+    result = subprocess.run(
+        [sys.executable, str(REPO / "build.py"), "--root", str(root), "build", "--out", str(out)],
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=600,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     return out
 
@@ -116,8 +124,16 @@ import threading  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or ""
 """The browser: $CHROMIUM, else `chromium` on PATH (.ci/system-packages looks in the same places)."""
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 IN_CI = os.environ.get("CI") == "true"
 
 
@@ -150,7 +166,9 @@ def require_tool(available: bool, reason: str) -> None:
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """pytest-playwright: launch Debian's Chromium (Playwright cannot download its own browser here)."""
-    require_tool(os.path.exists(CHROMIUM), f"Chromium not found (set CHROMIUM to its path, or {install_hint('chromium')})")
+    require_tool(
+        os.path.exists(CHROMIUM), f"Chromium not found (set CHROMIUM to its path, or {install_hint('chromium')})"
+    )
     require_tool(cjk_fonts_installed(), f"no CJK fonts for Chromium ({install_hint('fonts-noto-cjk')})")
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 

@@ -112,5 +112,10 @@ def staff_commands() -> list[str]:
 def workflow_commands(name: str) -> list[str]:
     """The lines of a workflow's `run:` steps that call build.py, as written (shell variables unexpanded)."""
     doc = yaml.safe_load((REPO / ".github" / "workflows" / name).read_text(encoding="utf-8"))
-    return [line.strip() for job in doc["jobs"].values() for step in job.get("steps", [])
-            for line in step.get("run", "").splitlines() if "build.py" in line]
+    return [
+        line.strip()
+        for job in doc["jobs"].values()
+        for step in job.get("steps", [])
+        for line in step.get("run", "").splitlines()
+        if "build.py" in line
+    ]

@@ -32,9 +32,11 @@ def test_one_page_of_every_template_has_no_wcag_violation(axe, site_url, built_s
 
 
 def test_axe_reports_an_image_without_alt_text(axe):
-    axe.set_content('<!DOCTYPE html><html lang="zh-CN"><head><title>无替代文本</title></head>'
-                    '<body><main><h1>图片</h1><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" width="40" height="40">'
-                    '</main></body></html>')
+    axe.set_content(
+        '<!DOCTYPE html><html lang="zh-CN"><head><title>无替代文本</title></head>'
+        '<body><main><h1>图片</h1><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" width="40" height="40">'
+        "</main></body></html>"
+    )
     violations = axe_violations(axe)
     assert len(violations) == 1
     assert violations[0].startswith("image-alt (critical): Images must have alternative text")

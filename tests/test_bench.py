@@ -53,7 +53,9 @@ def test_a_rebuild_rewrites_only_what_changed_and_equals_a_clean_build(tmp_path,
     before = untouched.stat().st_ino, edited.read_bytes()
 
     record = root / "records/achievements/bench-ach-000007.yaml"
-    record.write_text(record.read_text(encoding="utf-8").replace("name:\n  zh: ", "name:\n  zh: 改名", 1), encoding="utf-8")
+    record.write_text(
+        record.read_text(encoding="utf-8").replace("name:\n  zh: ", "name:\n  zh: 改名", 1), encoding="utf-8"
+    )
     assert run("--root", str(root), "build").code == 0
     assert untouched.stat().st_ino == before[0]  # the same file, linked into the new output, not written again
     assert "改名" in edited.read_text(encoding="utf-8") and edited.read_bytes() != before[1]
@@ -74,8 +76,10 @@ def _retext(path: Path, old: str, new: str) -> None:
 def _restatus(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     status = re.search(r"^status: (\S+)$", text, re.M).group(1)
-    path.write_text(text.replace(f"status: {status}", "status: " + ("tracked" if status != "tracked" else "transferred")),
-                    encoding="utf-8")
+    path.write_text(
+        text.replace(f"status: {status}", "status: " + ("tracked" if status != "tracked" else "transferred")),
+        encoding="utf-8",
+    )
 
 
 def test_every_kind_of_edit_rebuilds_to_the_bytes_of_a_clean_build(tmp_path, run, monkeypatch):
@@ -84,7 +88,10 @@ def test_every_kind_of_edit_rebuilds_to_the_bytes_of_a_clean_build(tmp_path, run
     root = generate.generate(tmp_path / "project", 60)
     records = root / "records"
     edits = [
-        ("rename an institute", lambda: _retext(records / "institutes/tsinghua.yaml", "zh: 清华大学", "zh: 清华大学（改）")),
+        (
+            "rename an institute",
+            lambda: _retext(records / "institutes/tsinghua.yaml", "zh: 清华大学", "zh: 清华大学（改）"),
+        ),
         ("change an achievement's status", lambda: _restatus(records / "achievements/bench-ach-000003.yaml")),
         ("add an event", lambda: bench_run.add_event(root, 1)),
         ("remove a project", lambda: (records / "projects/bench-project-00002.yaml").unlink()),
@@ -112,10 +119,21 @@ def test_a_task_that_reads_many_records_of_a_kind_depends_on_the_kind():
     from registry.engine.depends import MANY, condense
 
     many = {("rec", "achievement", f"a{n}") for n in range(MANY + 1)}
-    few = {("rec", "institute", "tsinghua"), ("refs", "institute", "tsinghua", "achievement"),
-           ("refs", "institute", "tsinghua", "event"), ("bucket", "achievement", 1, 4), ("progress",)}
-    assert condense(many | few) == {("kind", "achievement"), ("rec", "institute", "tsinghua"),
-                                    ("refs", "institute", "tsinghua", "event"), ("progress",)}
+    few = {
+        ("rec", "institute", "tsinghua"),
+        ("refs", "institute", "tsinghua", "achievement"),
+        ("refs", "institute", "tsinghua", "event"),
+        ("bucket", "achievement", 1, 4),
+        ("progress",),
+    }
+    assert condense(many | few) == {
+        ("kind", "achievement"),
+        ("rec", "institute", "tsinghua"),
+        ("refs", "institute", "tsinghua", "event"),
+        ("progress",),
+    }
     assert condense(few) == few
-    assert condense({("kind", "event"), ("rec", "event", "e1"), ("refs", "district", "d", None)}) == \
-        {("kind", "event"), ("refs", "district", "d", None)}
+    assert condense({("kind", "event"), ("rec", "event", "e1"), ("refs", "district", "d", None)}) == {
+        ("kind", "event"),
+        ("refs", "district", "d", None),
+    }

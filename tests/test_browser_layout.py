@@ -28,23 +28,29 @@ def test_no_page_scrolls_sideways_on_a_375px_phone(page, site_url, built_site):
 
 def test_the_sideways_check_catches_a_wide_element(page):
     page.set_viewport_size(PHONE)
-    page.set_content('<!DOCTYPE html><html><body><table style="width: 40rem"><tr><td>宽表格</td></tr></table></body></html>')
+    page.set_content(
+        '<!DOCTYPE html><html><body><table style="width: 40rem"><tr><td>宽表格</td></tr></table></body></html>'
+    )
     assert horizontal_overflow(page) > 200
 
 
 def test_a_shipped_achievement_prints_on_one_a4_page(page, site_url, built_site):
     # The longest shipped achievement page is the one most likely to spill onto a second sheet.
-    longest = max((built_site / "achievements").glob("*.html"),
-                  key=lambda p: len(p.read_text(encoding="utf-8")) if p.name != "index.html" else 0)
+    longest = max(
+        (built_site / "achievements").glob("*.html"),
+        key=lambda p: len(p.read_text(encoding="utf-8")) if p.name != "index.html" else 0,
+    )
     page.goto(site_url + f"achievements/{longest.name}")
     assert pdf_page_count(page) == 1
 
 
 def test_an_achievement_at_every_annex_1_limit_prints_on_one_a4_page(page, project, tmp_path):
     summary = "本成果" + "研" * 150 + "。\n\n" + "团队" * 100 + "。\n\n" + "专利" * 72 + "。"  # 500 characters
-    fit = "区镇" * 75 + "。\n\n" + "契合" * 74 + "。"                                      # 300
-    promotion = "推介" * 50 + "。\n\n" + "路演" * 49 + "。"                                  # 200
-    root = project({"records/achievements/worst-case.yaml": f"""\
+    fit = "区镇" * 75 + "。\n\n" + "契合" * 74 + "。"  # 300
+    promotion = "推介" * 50 + "。\n\n" + "路演" * 49 + "。"  # 200
+    root = project(
+        {
+            "records/achievements/worst-case.yaml": f"""\
         id: worst-case
         name:
           zh: {"超长名称的科技成果" * 5}
@@ -73,7 +79,10 @@ def test_an_achievement_at_every_annex_1_limit_prints_on_one_a4_page(page, proje
         status: negotiating
         status_updated: 2020-06-30
         sample: true
-        """}, with_shipped_records=True)
+        """
+        },
+        with_shipped_records=True,
+    )
     out = tmp_path / "out"
     assert build.main(["--root", str(root), "check"]) == 0
     assert build.main(["--root", str(root), "build", "--out", str(out)]) == 0
@@ -84,7 +93,9 @@ def test_an_achievement_at_every_annex_1_limit_prints_on_one_a4_page(page, proje
 
 
 def test_the_print_check_catches_a_page_that_needs_two_sheets(page):
-    page.set_content('<!DOCTYPE html><html><body><h1>两页</h1><div style="height: 320mm">很长的内容</div></body></html>')
+    page.set_content(
+        '<!DOCTYPE html><html><body><h1>两页</h1><div style="height: 320mm">很长的内容</div></body></html>'
+    )
     assert pdf_page_count(page) == 2
 
 
@@ -110,13 +121,20 @@ def test_the_focus_check_catches_a_removed_outline_and_an_unreachable_control(pa
       <a href="#three" style="position: fixed" onfocus="this.blur()">焦点被移走</a>
     </body></html>""")
     problems = keyboard_focus_problems(page)
-    assert problems == ['not reachable with Tab: <a href="#three" style="position: fixed" onfocus="this.blur()">焦点被移走</a>',
-                        'no visible focus indicator: <a id="bad" href="#two">看不见焦点</a>']
+    assert problems == [
+        'not reachable with Tab: <a href="#three" style="position: fixed" onfocus="this.blur()">焦点被移走</a>',
+        'no visible focus indicator: <a id="bad" href="#two">看不见焦点</a>',
+    ]
 
 
-SHOTS = {"home": "index.html", "achievements": "achievements/index.html", "district": "districts/kaifaqu.html",
-         "progress": "progress/2016-2020.html", "drilldown": "progress/2016-2020/kaifaqu/events.html",
-         "about": "about.html"}
+SHOTS = {
+    "home": "index.html",
+    "achievements": "achievements/index.html",
+    "district": "districts/kaifaqu.html",
+    "progress": "progress/2016-2020.html",
+    "drilldown": "progress/2016-2020/kaifaqu/events.html",
+    "about": "about.html",
+}
 
 
 def test_screenshots_of_the_main_pages_at_desktop_and_phone_width(page, site_url, built_site):

@@ -28,9 +28,17 @@ def counted_records(built_site) -> list[dict]:
             district = public.get("district", row["district"])
             has_achievements = any(a.get("district") == district.id for a in public.all("achievement"))
             for metric_id, cell in row["cells"].items():
-                cells.append({"plan": plan["id"], "plan_name": plan["name"]["zh"], "district": district.id,
-                              "district_name": district.get("name")["zh"], "metric": metrics[metric_id],
-                              "records": cell["records"], "has_achievements": has_achievements})
+                cells.append(
+                    {
+                        "plan": plan["id"],
+                        "plan_name": plan["name"]["zh"],
+                        "district": district.id,
+                        "district_name": district.get("name")["zh"],
+                        "metric": metrics[metric_id],
+                        "records": cell["records"],
+                        "has_achievements": has_achievements,
+                    }
+                )
     return cells
 
 
@@ -65,7 +73,8 @@ def test_home_district_progress_drilldown_achievement_institute(page, site_url, 
     page.locator("#progress ~ h3 a", has_text=cell["plan_name"]).click()
     assert site_path(page.url, site_url) == f"progress/{cell['plan']}.html"
     row = page.locator("table.progress-table tbody tr").filter(
-        has=page.get_by_role("rowheader", name=cell["district_name"], exact=True))
+        has=page.get_by_role("rowheader", name=cell["district_name"], exact=True)
+    )
     row.locator(f"a.cell[href$='/{cell['metric']['id']}.html']").click()
     assert site_path(page.url, site_url) == f"progress/{cell['plan']}/{cell['district']}/{cell['metric']['id']}.html"
 

@@ -50,7 +50,11 @@ def file_over_1mib(root: Path) -> None:
 
 
 def two_million_character_value(root: Path) -> None:
-    _write(root, "records/achievements/pasted-twice.yaml", _achievement("pasted-twice", "fit:\n  zh: " + "a" * 2_000_000 + "\n"))
+    _write(
+        root,
+        "records/achievements/pasted-twice.yaml",
+        _achievement("pasted-twice", "fit:\n  zh: " + "a" * 2_000_000 + "\n"),
+    )
 
 
 def long_values_near_1mib(root: Path) -> None:
@@ -164,7 +168,9 @@ def test_warning_case_passes_and_prints_exactly_the_expected_warnings(folder, tm
     assert result.out.splitlines()[-1].startswith("检查通过"), result
 
 
-@pytest.mark.parametrize("folder", case_folders("invalid") + case_folders("warning"), ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize(
+    "folder", case_folders("invalid") + case_folders("warning"), ids=lambda p: f"{p.parent.name}/{p.name}"
+)
 def test_invalid_case_reads_the_same_in_every_format_and_never_shows_a_private_value(folder, tmp_path, run):
     root = make_case(folder, tmp_path / "project")
     secrets = private_values(root)
@@ -183,8 +189,11 @@ def test_invalid_case_reads_the_same_in_every_format_and_never_shows_a_private_v
     github = outputs["github"].out.splitlines()
     assert len(github) == len(problems) + 1 and github[-1].startswith("::notice title=")
     assert [line.split(" ", 1)[0] for line in github[:-1]] == [f"::{p.level}" for p in problems]
-    rows = [line for line in outputs["markdown"].out.splitlines()
-            if line.startswith("| ") and not line.startswith(("| 文件 / file", "| ---"))]
+    rows = [
+        line
+        for line in outputs["markdown"].out.splitlines()
+        if line.startswith("| ") and not line.startswith(("| 文件 / file", "| ---"))
+    ]
     assert len(rows) == len(problems)
 
 

@@ -40,9 +40,20 @@ def test_five_year_plans_are_sampled_at_quarter_ends_and_annual_plans_at_month_e
     assert [d.isoformat() for d in five[:5]] == ["2016-03-31", "2016-06-30", "2016-09-30", "2016-12-31", "2017-03-31"]
     assert five[-1] == D("2020-12-31")
     year = point_dates(D("2016-01-01"), D("2016-12-31"), D("2020-12-31"))
-    assert [d.isoformat() for d in year] == ["2016-01-31", "2016-02-29", "2016-03-31", "2016-04-30", "2016-05-31",
-                                             "2016-06-30", "2016-07-31", "2016-08-31", "2016-09-30", "2016-10-31",
-                                             "2016-11-30", "2016-12-31"]
+    assert [d.isoformat() for d in year] == [
+        "2016-01-31",
+        "2016-02-29",
+        "2016-03-31",
+        "2016-04-30",
+        "2016-05-31",
+        "2016-06-30",
+        "2016-07-31",
+        "2016-08-31",
+        "2016-09-30",
+        "2016-10-31",
+        "2016-11-30",
+        "2016-12-31",
+    ]
 
 
 def test_an_as_of_date_inside_the_period_is_a_point_of_its_own():
@@ -51,15 +62,23 @@ def test_an_as_of_date_inside_the_period_is_a_point_of_its_own():
     assert point_dates(D("2017-01-01"), D("2017-12-31"), D("2017-08-31")).count(D("2017-08-31")) == 1
 
 
-@pytest.mark.parametrize(("start", "end", "step"), [
-    ("2017-01-01", "2017-12-31", 1), ("2016-01-01", "2017-12-31", 1), ("2016-01-01", "2018-01-31", 3),
-    ("2016-01-01", "2020-12-31", 3)])
+@pytest.mark.parametrize(
+    ("start", "end", "step"),
+    [
+        ("2017-01-01", "2017-12-31", 1),
+        ("2016-01-01", "2017-12-31", 1),
+        ("2016-01-01", "2018-01-31", 3),
+        ("2016-01-01", "2020-12-31", 3),
+    ],
+)
 def test_monthly_points_up_to_two_years_quarterly_beyond(start, end, step):
     assert step_months(D(start), D(end)) == step
 
 
-@pytest.mark.parametrize(("value", "top", "step"), [(0, 1, 1), (1, 1, 1), (3, 3, 1), (5, 5, 1), (7, 8, 2),
-                                                   (16, 20, 5), (60, 60, 20), (250, 250, 50), (300, 300, 100)])
+@pytest.mark.parametrize(
+    ("value", "top", "step"),
+    [(0, 1, 1), (1, 1, 1), (3, 3, 1), (5, 5, 1), (7, 8, 2), (16, 20, 5), (60, 60, 20), (250, 250, 50), (300, 300, 100)],
+)
 def test_the_value_axis_ends_on_a_round_number_with_at_most_five_steps(value, top, step):
     assert nice_top(value) == (top, step)
     assert top >= value and top / step <= 5
@@ -86,9 +105,16 @@ def test_people_are_summed_not_counted(registry):
     assert by_date["2018-03-31"] == 5  # and one individual
 
 
-@pytest.mark.parametrize(("as_of", "district", "metric"), [
-    ("2020-12-31", "west", "projects"), ("2019-08-15", "west", "people"), ("2018-02-01", "departments", "carriers"),
-    ("2020-12-31", None, "events"), ("2017-06-30", "west", "labs")])
+@pytest.mark.parametrize(
+    ("as_of", "district", "metric"),
+    [
+        ("2020-12-31", "west", "projects"),
+        ("2019-08-15", "west", "people"),
+        ("2018-02-01", "departments", "carriers"),
+        ("2020-12-31", None, "events"),
+        ("2017-06-30", "west", "labs"),
+    ],
+)
 def test_every_point_reads_what_compute_progress_says_on_that_date(registry, as_of, district, metric):
     plan, cell = plan_cell(registry, as_of, "p5", district, metric)
     series = cumulative_series(registry, plan, metric, cell)
@@ -116,7 +142,7 @@ def test_the_shipped_series_ends_at_each_cells_actual(shipped):
 
 # -- colours ----------------------------------------------------------------------------------------------
 def _luminance(hex_colour: str) -> float:
-    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
     linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
@@ -172,12 +198,19 @@ def test_district_page_chart_is_an_image_named_by_its_title_with_the_series_draw
 def test_progress_page_charts_the_municipal_total_of_every_metric(built_site):
     doc = html.parse(str(built_site / "progress" / "2017.html")).getroot()
     svgs = doc.xpath("//*[local-name()='svg'][@role='img']")
-    assert [s.get("id") for s in svgs] == ["chart-2017-projects", "chart-2017-events", "chart-2017-talents",
-                                           "chart-2017-carriers"]
+    assert [s.get("id") for s in svgs] == [
+        "chart-2017-projects",
+        "chart-2017-events",
+        "chart-2017-talents",
+        "chart-2017-carriers",
+    ]
     # an annual plan: one row per month end
     rows = svgs[0].getparent().xpath(".//table/tbody/tr")
     assert len(rows) == 12
     assert rows[-1].xpath("string(td[3])") == "98"
     # the half-year reports of the plan's year are linked below
     links = [(a.get("href"), a.text_content()) for a in doc.xpath("//section[@class='report-links']//a")]
-    assert links == [("../reports/2017-h1.html", "2017年上半年（回溯统计）"), ("../reports/2017-h2.html", "2017年下半年")]
+    assert links == [
+        ("../reports/2017-h1.html", "2017年上半年（回溯统计）"),
+        ("../reports/2017-h2.html", "2017年下半年"),
+    ]

@@ -56,8 +56,10 @@ def test_a_usage_error_exits_2_and_says_so(argv, shipped, run):
 
 
 def test_github_format_escapes_properties_and_data_as_actions_requires(project, run):
-    root = project({"records/achievements/a,b:c.yaml": "id: a\n", "records/achievements/percent.yaml": PERCENT_STATUS},
-                   with_shipped_records=True)
+    root = project(
+        {"records/achievements/a,b:c.yaml": "id: a\n", "records/achievements/percent.yaml": PERCENT_STATUS},
+        with_shipped_records=True,
+    )
 
     result = run("--root", str(root), "check", "--format", "github")
 
@@ -79,8 +81,10 @@ def test_github_format_escapes_properties_and_data_as_actions_requires(project, 
 def test_github_format_ends_with_the_total_and_markdown_lists_every_problem(project, run):
     """Six broken files, 19 problems: GitHub marks only 10 on the pull request, so the last line gives the total
     and says where the rest are; the Markdown table for the job summary holds all 19."""
-    broken = {f"records/achievements/broken-{n}.yaml": f"id: broken-{n}\nname: {{zh: 坏记录{n}}}\nstage: nowhere\n"
-              for n in range(6)}
+    broken = {
+        f"records/achievements/broken-{n}.yaml": f"id: broken-{n}\nname: {{zh: 坏记录{n}}}\nstage: nowhere\n"
+        for n in range(6)
+    }
     broken["records/achievements/broken-5.yaml"] += "institute: xjtlu\n"
     root = project(broken, with_shipped_records=True)
 
@@ -93,14 +97,22 @@ def test_github_format_ends_with_the_total_and_markdown_lists_every_problem(proj
     lines = github.out.splitlines()
     assert github.code == markdown.code == 1
     assert sum(line.startswith("::error ") for line in lines) == total
-    assert lines[-1] == (f"::notice title=检查结果 / check result::发现 {total} 个问题，涉及 6 个文件 / {total} problems in "
-                         "6 files — 拉取请求页面最多标出前 10 个；完整列表见本次运行页面的 Summary（记录检查），或在本地运行 "
-                         "python build.py check / the pull request marks at most the first 10; every one is listed in "
-                         "this run's Summary, or run python build.py check")
+    assert lines[-1] == (
+        f"::notice title=检查结果 / check result::发现 {total} 个问题，涉及 6 个文件 / {total} problems in "
+        "6 files — 拉取请求页面最多标出前 10 个；完整列表见本次运行页面的 Summary（记录检查），或在本地运行 "
+        "python build.py check / the pull request marks at most the first 10; every one is listed in "
+        "this run's Summary, or run python build.py check"
+    )
     table = [line.split(" | ") for line in markdown.out.splitlines() if line.startswith("| records/")]
-    assert [line.removeprefix("| ") for line, *_ in table] == [line.split(":")[0] for line in text.out.splitlines()[:-1]]
+    assert [line.removeprefix("| ") for line, *_ in table] == [
+        line.split(":")[0] for line in text.out.splitlines()[:-1]
+    ]
     assert any(row[2] == "institute" and "xjtlu" in row[3] for row in table)
-    assert markdown.out.splitlines()[:3] == ["## 记录检查 / Record check", "", f"发现 {total} 个问题，涉及 6 个文件 / {total} problems in 6 files"]
+    assert markdown.out.splitlines()[:3] == [
+        "## 记录检查 / Record check",
+        "",
+        f"发现 {total} 个问题，涉及 6 个文件 / {total} problems in 6 files",
+    ]
 
 
 def test_json_format_parses_and_lists_what_the_text_format_lists(project, run):

@@ -21,7 +21,7 @@ from registry.records.names import normalise
 BAD = {
     "records/achievements/bad-date.yaml": "id: bad-date\nname: {zh: 日期不存在的成果}\nreported: 2017-02-30\n",
     "records/achievements/long-fit.yaml": "id: long-fit\nfit:\n  zh: " + "字" * 301 + "\n",
-    "records/institutes/bad-site.yaml": "id: bad-site\nname: {zh: 某大学, en: A University}\nwebsite: \"http://a\\x1cb\"\n",
+    "records/institutes/bad-site.yaml": 'id: bad-site\nname: {zh: 某大学, en: A University}\nwebsite: "http://a\\x1cb"\n',
     "records/events/dup.yaml": "id: dup\nid: dup\n",
 }
 
@@ -49,8 +49,16 @@ def test_forked_workers_find_what_one_process_finds(project, monkeypatch, cache)
     shutil.rmtree(root / ".cache", ignore_errors=True)  # no record cached: the workers parse every file
 
     # In a fresh process: this one may run threads (earlier tests'), and then check never forks.
-    forked = json.loads(subprocess.run([sys.executable, "-c", FORKED, str(root)], cwd=REPO, env=os.environ,
-                                       capture_output=True, text=True, check=True).stdout)
+    forked = json.loads(
+        subprocess.run(
+            [sys.executable, "-c", FORKED, str(root)],
+            cwd=REPO,
+            env=os.environ,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
 
     assert forked["problems"] == [p.text() for p in single.problems]
     assert len(forked["records"]) == len(single.registry) > 100

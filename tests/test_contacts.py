@@ -31,8 +31,12 @@ office:
 
 def set_samples(root: Path, include: bool) -> None:
     site = root / "site.yaml"
-    site.write_text(re.sub(r"(?m)^include_samples: \w+", f"include_samples: {str(include).lower()}",
-                           site.read_text(encoding="utf-8")), encoding="utf-8")
+    site.write_text(
+        re.sub(
+            r"(?m)^include_samples: \w+", f"include_samples: {str(include).lower()}", site.read_text(encoding="utf-8")
+        ),
+        encoding="utf-8",
+    )
 
 
 def without_example_office(root: Path, district: str) -> None:
@@ -47,8 +51,10 @@ def contact_box(out: Path, url: str):
 
 
 def lines(box) -> dict[str, tuple[str, str | None]]:
-    return {div.xpath("string(dt)"): (div.xpath("string(dd)"), (div.xpath("dd/a/@href") or [None])[0])
-            for div in box.xpath(".//dl[@class='contact-lines']/div")}
+    return {
+        div.xpath("string(dt)"): (div.xpath("string(dd)"), (div.xpath("dd/a/@href") or [None])[0])
+        for div in box.xpath(".//dl[@class='contact-lines']/div")
+    }
 
 
 @pytest.fixture(scope="module")
@@ -71,8 +77,9 @@ def test_every_record_page_shows_a_phone_and_an_email_marked_as_examples(shipped
             assert box.xpath("h2/span[contains(@class, 'badge-sample')]"), "invented details are marked in the heading"
             assert box.xpath("string(p[contains(@class, 'contact-example')])").startswith("示例联系方式")
             seen += 1
-    assert seen == sum(len(registry.all(k)) for k in ("achievement", "event", "project", "talent", "carrier",
-                                                       "institute", "district"))
+    assert seen == sum(
+        len(registry.all(k)) for k in ("achievement", "event", "project", "talent", "carrier", "institute", "district")
+    )
 
 
 def test_an_achievement_sends_people_to_its_district_office(shipped_out):
@@ -118,19 +125,28 @@ def test_a_real_office_is_shown_without_marks_and_published_without_samples(tmp_
 
 def test_check_warns_of_record_pages_without_any_contact_when_samples_are_off(tmp_path, run):
     root = make_project(tmp_path / "project", {}, with_shipped_records=True)
-    assert run("--root", str(root), "check").out.splitlines() == ["检查通过：138 条记录，没有问题 / check passed: 138 records, no problems"]
+    assert run("--root", str(root), "check").out.splitlines() == [
+        "检查通过：138 条记录，没有问题 / check passed: 138 records, no problems"
+    ]
     set_samples(root, False)
     result = run("--root", str(root), "check")
     assert result.code == 0, result
     warned = [line.split(":")[0] for line in result.out.splitlines()[:-1]]
-    real = sorted(f"records/carriers/{p.name}" for p in (root / "records/carriers").iterdir()
-                  if "\nsample: true" not in p.read_text(encoding="utf-8"))
+    real = sorted(
+        f"records/carriers/{p.name}"
+        for p in (root / "records/carriers").iterdir()
+        if "\nsample: true" not in p.read_text(encoding="utf-8")
+    )
     assert sorted(warned) == real and len(real) == 4
-    assert result.out.splitlines()[0].endswith(" — 在 site.yaml 的 contact 中填写真实的电话、邮箱或地址，并删除 example: true / "
-                                                "give contact in site.yaml a real phone, e-mail or address, without example: true")
+    assert result.out.splitlines()[0].endswith(
+        " — 在 site.yaml 的 contact 中填写真实的电话、邮箱或地址，并删除 example: true / "
+        "give contact in site.yaml a real phone, e-mail or address, without example: true"
+    )
     assert "警告 / warning: 发布后这条记录的页面没有任何联系方式" in result.out
-    assert result.out.splitlines()[-1] == ("检查通过：138 条记录，没有问题；另有 4 个警告（请核对） / check passed: 138 records, "
-                                           "no problems; 4 warnings (please look at them)")
+    assert result.out.splitlines()[-1] == (
+        "检查通过：138 条记录，没有问题；另有 4 个警告（请核对） / check passed: 138 records, "
+        "no problems; 4 warnings (please look at them)"
+    )
     github = run("--root", str(root), "check", "--format", "github").out.splitlines()
     assert sum(line.startswith("::warning file=records/carriers/") for line in github) == 4
 
@@ -143,15 +159,19 @@ def test_an_office_takes_only_an_offices_public_fields(tmp_path, run):
     """A person's name or mobile number has no place in it: an unknown field, reported like any other."""
     root = make_project(tmp_path / "project", {}, with_shipped_records=True)
     path = root / "records/districts/kaifaqu.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("  example: true\n", "  person: 张三\n  example: true\n"),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("  example: true\n", "  person: 张三\n  example: true\n"),
+        encoding="utf-8",
+    )
     result = run("--root", str(root), "check")
     assert result.code == 1
     assert result.out.splitlines()[0].startswith("records/districts/kaifaqu.yaml:")
     assert "office.person: 未知字段 `person`" in result.out
 
 
-@pytest.mark.parametrize(("phone", "href"), [("0512-5736 0000", "tel:+8651257360000"), ("+86 512 5736 0000", "tel:+8651257360000"),
-                                             ("12345", "tel:12345")])
+@pytest.mark.parametrize(
+    ("phone", "href"),
+    [("0512-5736 0000", "tel:+8651257360000"), ("+86 512 5736 0000", "tel:+8651257360000"), ("12345", "tel:12345")],
+)
 def test_tel_links(phone, href):
     assert tel_href(phone) == href

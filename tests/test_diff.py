@@ -43,9 +43,13 @@ def repo(tmp_path) -> Path:
 def test_added_changed_removed_and_progress(repo, run):
     (repo / "records/projects/kaifaqu-new-test-project.yaml").write_text(NEW_PROJECT, encoding="utf-8")
     path = repo / "records/achievements/graphene-thermal-film.yaml"
-    path.write_text(re.sub(r"(?m)^status: .*$", "status: negotiating", path.read_text(encoding="utf-8")), encoding="utf-8")
+    path.write_text(
+        re.sub(r"(?m)^status: .*$", "status: negotiating", path.read_text(encoding="utf-8")), encoding="utf-8"
+    )
     removed = repo / "records/events/2020-kaifaqu-it-forum.yaml"
-    removed_name = next(line for line in removed.read_text(encoding="utf-8").splitlines() if line.startswith("  zh:"))[6:]
+    removed_name = next(line for line in removed.read_text(encoding="utf-8").splitlines() if line.startswith("  zh:"))[
+        6:
+    ]
     removed.unlink()
 
     result = run("--root", str(repo), "diff", "main")
@@ -60,7 +64,7 @@ def test_added_changed_removed_and_progress(repo, run):
     gone = lines[lines.index("删除 / removed") + 1]
     assert gone == f"  对接活动 / Matchmaking event  2020-kaifaqu-it-forum  {removed_name}"
 
-    progress = lines[lines.index("进度变化 / progress (统计截至 / as of 2020-12-31)") + 1:]
+    progress = lines[lines.index("进度变化 / progress (统计截至 / as of 2020-12-31)") + 1 :]
     projects = [line for line in progress if line.startswith("  开发区 · 项目合作 2016–2020: ")]
     assert len(projects) == 1
     before, after = (int(n) for n in projects[0].split(": ")[1].split(" / ")[0].split(" → "))

@@ -53,8 +53,16 @@ def concrete(words: list[str]) -> list[str]:
     """A documented argument list with its placeholders filled in as a user would; an unknown placeholder fails."""
     sub = words[2] if len(words) > 2 else "build"
     kind = {"new": "achievement", "template": "achievements", "import": "achievements"}.get(sub)
-    values = {"DIR": "site-out", "YYYY-MM-DD": "2019-06-30", "REF": "HEAD", "PERIOD": "2017-h1", "ID": "doc-example",
-              "KIND": kind, "OUT.xlsx": "OUT.xlsx", "IN.xlsx": "IN.xlsx"}
+    values = {
+        "DIR": "site-out",
+        "YYYY-MM-DD": "2019-06-30",
+        "REF": "HEAD",
+        "PERIOD": "2017-h1",
+        "ID": "doc-example",
+        "KIND": kind,
+        "OUT.xlsx": "OUT.xlsx",
+        "IN.xlsx": "IN.xlsx",
+    }
     out = []
     for index, word in enumerate(words):
         if word == "N":
@@ -62,7 +70,9 @@ def concrete(words: list[str]) -> list[str]:
         elif word in values:
             word = values[word]
         else:
-            assert not re.fullmatch(r"[A-Z][A-Z0-9.\-]*", word), f"unknown placeholder {word} in {words}: say here what a user types"
+            assert not re.fullmatch(r"[A-Z][A-Z0-9.\-]*", word), (
+                f"unknown placeholder {word} in {words}: say here what a user types"
+            )
         assert word, f"no value for a placeholder in {words}"
         out.append(word)
     return out
@@ -88,8 +98,14 @@ def serve_and_stop(root: Path, words: list[str]) -> None:
         assert result.returncode == 2 and "--port 8001" in result.stderr, shown(result)
         words = [*words, "--port", str(free_port())]  # and the user does what the message says
     port = int(words[words.index("--port") + 1]) if "--port" in words else 8000  # the documented default
-    proc = subprocess.Popen([*argv_of(words)[:1], "-u", *argv_of(words)[1:]], cwd=root, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, encoding="utf-8")
+    proc = subprocess.Popen(
+        [*argv_of(words)[:1], "-u", *argv_of(words)[1:]],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        encoding="utf-8",
+    )
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()
     seen, url = [], None
@@ -129,8 +145,9 @@ ROWS = command_table()
 
 
 def test_the_table_documents_every_subcommand_and_each_row_runs_something():
-    documented = {words[2] if len(words) > 2 else "build"
-                  for row in ROWS for syntax in row.syntaxes for words in expand(syntax)}
+    documented = {
+        words[2] if len(words) > 2 else "build" for row in ROWS for syntax in row.syntaxes for words in expand(syntax)
+    }
     assert documented == set(build.COMMANDS), "README's command table and build.py's subcommands differ"
     assert all(row.syntaxes for row in ROWS)
 
@@ -176,7 +193,9 @@ def check_effect(root: Path, words: list[str], result: subprocess.CompletedProce
             assert result.stdout.lstrip().startswith("#")
 
 
-@pytest.mark.parametrize("row", ROWS, ids=[row.syntaxes[-1].split(" [")[0].removeprefix("python build.py ") for row in ROWS])
+@pytest.mark.parametrize(
+    "row", ROWS, ids=[row.syntaxes[-1].split(" [")[0].removeprefix("python build.py ") for row in ROWS]
+)
 def test_every_row_of_the_command_table_runs_as_written(row, tmp_path):
     root = copy_project(tmp_path / "project")
     for syntax in row.syntaxes:
@@ -197,8 +216,14 @@ def test_every_row_of_the_command_table_runs_as_written(row, tmp_path):
 def test_root_before_the_subcommand_points_at_another_project(tmp_path):
     assert "`--root DIR` before the subcommand points at another project folder." in readme()
     root = copy_project(tmp_path / "project")
-    result = subprocess.run([sys.executable, str(root / "build.py"), "--root", str(root), "check"], cwd=tmp_path,
-                            capture_output=True, text=True, encoding="utf-8", timeout=TIMEOUT)
+    result = subprocess.run(
+        [sys.executable, str(root / "build.py"), "--root", str(root), "check"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=TIMEOUT,
+    )
     assert result.returncode == 0 and "检查通过" in result.stdout, shown(result)
 
 
@@ -259,6 +284,7 @@ def test_import_writes_nothing_when_a_row_has_a_problem(tmp_path):
 
 # -- CONTRIBUTING.md: what staff are told to type -------------------------------------------------------------
 
+
 def test_contributing_commands_run_in_the_order_staff_meet_them(tmp_path):
     """Each command as written, with what the clerk does in between: fill in the template `new` wrote, type a row
     into the sheet `template` wrote, and, after an import's --dry-run, run it again without (as the guide says)."""
@@ -300,6 +326,7 @@ def test_contributing_commands_run_in_the_order_staff_meet_them(tmp_path):
 
 # -- the workflows: the lines that call build.py ---------------------------------------------------------------
 
+
 @pytest.mark.parametrize("workflow", ["pull-request.yml", "pages.yml"])
 def test_workflow_steps_run_as_written(workflow, tmp_path):
     lines = workflow_commands(workflow)
@@ -310,8 +337,9 @@ def test_workflow_steps_run_as_written(workflow, tmp_path):
     head = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, check=True)
     env = {**os.environ, "BASE_SHA": head.stdout.strip(), "GITHUB_STEP_SUMMARY": str(summary)}
     for line in lines:
-        result = subprocess.run(["bash", "-c", line], cwd=root, env=env, capture_output=True, text=True,
-                                encoding="utf-8", timeout=TIMEOUT)
+        result = subprocess.run(
+            ["bash", "-c", line], cwd=root, env=env, capture_output=True, text=True, encoding="utf-8", timeout=TIMEOUT
+        )
         assert result.returncode == 0, shown(result)
     if workflow == "pull-request.yml":
         assert "## 记录检查 / Record check" in summary.read_text(encoding="utf-8")
@@ -331,10 +359,13 @@ def test_the_messages_contributing_quotes_are_real_check_output():
     """CONTRIBUTING.md's table of messages says they are real output: each part of each one (split at ` / ` and
     ` — `) is in the golden output of the case that makes them (tests/cases/invalid/contributing-examples)."""
     guide = (Path(__file__).parent.parent / "CONTRIBUTING.md").read_text(encoding="utf-8")
-    table = guide[guide.index("## 三、"):guide.index("## 四、")]
+    table = guide[guide.index("## 三、") : guide.index("## 四、")]
     golden = (Path(__file__).parent / "cases/invalid/contributing-examples/expected.txt").read_text(encoding="utf-8")
-    quoted = [re.sub(r"^(``|`)\s*(.*?)\s*\1$", r"\2", re.split(r"(?<!\\)\|", line)[1].strip())
-              for line in table.splitlines() if line.startswith("| `")]
+    quoted = [
+        re.sub(r"^(``|`)\s*(.*?)\s*\1$", r"\2", re.split(r"(?<!\\)\|", line)[1].strip())
+        for line in table.splitlines()
+        if line.startswith("| `")
+    ]
     assert len(quoted) >= 8
     for message in quoted:
         for part in re.split(r" / | — ", message):

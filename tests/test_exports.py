@@ -96,12 +96,18 @@ def test_json_keys_are_sorted_and_the_shape_is_stable(out):
     assert "沈自所" in text  # real characters, not \\u escapes
 
 
-@pytest.mark.parametrize("value", [
-    {"b": [], "a": {}, "z": {"y": [1, 2.5, -0.0, 0.1, 87.5, 123456789.125, 1e16, True, None]}, "中": "沈自所"},
-    {"text": "tab\tnew\nline\x00\x1f\x7f \u2028\u2029 \"q\" \\ / \U0001f600 \ufeff", "n": 2**63 - 1, "m": -2**63},
-    {"big": 2**70, "x": 1.5},  # beyond 64 bits: written by the standard library, in the same format
-    [], {}, "x", 0,
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"b": [], "a": {}, "z": {"y": [1, 2.5, -0.0, 0.1, 87.5, 123456789.125, 1e16, True, None]}, "中": "沈自所"},
+        {"text": 'tab\tnew\nline\x00\x1f\x7f \u2028\u2029 "q" \\ / \U0001f600 \ufeff', "n": 2**63 - 1, "m": -(2**63)},
+        {"big": 2**70, "x": 1.5},  # beyond 64 bits: written by the standard library, in the same format
+        [],
+        {},
+        "x",
+        0,
+    ],
+)
 def test_json_bytes_are_the_standard_librarys_with_an_indent_of_two(value):
     assert dumps(value) == (json.dumps(value, sort_keys=True, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
@@ -147,12 +153,15 @@ def test_csv_cells_that_look_like_formulas_are_neutralised(project, tmp_path):
     out = build_into(root, tmp_path / "out")
     rows = read_csv(out / "data" / "institutes.csv")
     row = dict(zip(rows[0], rows[1], strict=True))
-    assert row["名称"] == "'=HYPERLINK(\"http://evil\",\"点我\")"
+    assert row["名称"] == '\'=HYPERLINK("http://evil","点我")'
     assert row["名称（英文）"] == "'+SUM(1,2)"
     assert row["简称"] == "'@cmd、-2+3、普通"
     # A record cannot start a text with a tab or CR (check refuses it), but the writer neutralises them all the same.
     assert list(csv.reader(io.StringIO(csv_bytes(["h"], [["\tTab"], ["\rCR"]]).decode("utf-8-sig"), newline=""))) == [
-        ["h"], ["'\tTab"], ["'\rCR"]]
+        ["h"],
+        ["'\tTab"],
+        ["'\rCR"],
+    ]
     # JSON and XLSX keep the text exactly: XLSX writes it as a string cell, never as a formula.
     book = openpyxl.load_workbook(out / "data" / "registry.xlsx")
     cell = book["大院大所"]["B2"]
@@ -189,7 +198,10 @@ def test_the_workbook_carries_no_clock_time(out):
 
 def test_every_export_feed_and_index_is_byte_identical_across_builds(shipped_root, tmp_path):
     # Built in two separate processes with different string hashes: an export written in set order shows here.
-    out, again = build_elsewhere(shipped_root, tmp_path / "first", "1"), build_elsewhere(shipped_root, tmp_path / "again", "2")
+    out, again = (
+        build_elsewhere(shipped_root, tmp_path / "first", "1"),
+        build_elsewhere(shipped_root, tmp_path / "again", "2"),
+    )
     for sub in ("data", "search"):
         first = {p.relative_to(out).as_posix(): p.read_bytes() for p in (out / sub).rglob("*") if p.is_file()}
         second = {p.relative_to(again).as_posix(): p.read_bytes() for p in (again / sub).rglob("*") if p.is_file()}
@@ -206,7 +218,9 @@ def test_no_private_value_in_any_download_feed_or_index(out, checked):
     for path in sorted(p for p in out.rglob("*") if p.is_file() and p.suffix != ".html"):
         if path.suffix == ".xlsx":
             book = openpyxl.load_workbook(path, read_only=True)
-            texts[path.name] = "\n".join(str(v) for s in book for row in s.iter_rows(values_only=True) for v in row if v)
+            texts[path.name] = "\n".join(
+                str(v) for s in book for row in s.iter_rows(values_only=True) for v in row if v
+            )
         else:
             texts[path.relative_to(out).as_posix()] = path.read_bytes().decode("utf-8", errors="replace")
     assert any(name.startswith("search/") for name in texts) and "registry.xlsx" in texts
@@ -216,17 +230,35 @@ def test_no_private_value_in_any_download_feed_or_index(out, checked):
 
 def test_progress_per_plan_matches_the_computed_progress(out, checked):
     data = json.loads((out / "data" / "progress-2016-2020.json").read_text(encoding="utf-8"))
-    plan = next(p for p in compute_progress(public_view(checked.registry), dt.date(2020, 12, 31)) if p["id"] == "2016-2020")
+    plan = next(
+        p for p in compute_progress(public_view(checked.registry), dt.date(2020, 12, 31)) if p["id"] == "2016-2020"
+    )
     for row in plan["rows"]:
         for metric, cell in row["cells"].items():
             exported = next(r for r in data["rows"] if (r["district"], r["metric"]) == (row["district"], metric))
-            assert (exported["target"], exported["actual"], exported["samples"], exported["percent"], exported["status"]) \
-                == (cell["target"], cell["actual"], cell["samples"], cell["percent"], cell["status"])
+            assert (
+                exported["target"],
+                exported["actual"],
+                exported["samples"],
+                exported["percent"],
+                exported["status"],
+            ) == (cell["target"], cell["actual"], cell["samples"], cell["percent"], cell["status"])
     totals = {r["metric"]: r["target"] for r in data["rows"] if r["district"] == "total"}
     assert [totals[m] for m in ("projects", "events", "talents", "carriers")] == [300, 250, 40, 25]
     rows = read_csv(out / "data" / "progress-2016-2020.csv")
-    assert rows[0] == ["区镇编号", "区镇", "指标编号", "指标", "目标", "实际完成", "其中示例", "完成率（%）", "按进度应完成",
-                       "状态代码", "状态"]
+    assert rows[0] == [
+        "区镇编号",
+        "区镇",
+        "指标编号",
+        "指标",
+        "目标",
+        "实际完成",
+        "其中示例",
+        "完成率（%）",
+        "按进度应完成",
+        "状态代码",
+        "状态",
+    ]
     assert len(rows) - 1 == len(data["rows"])
     en = read_csv(out / "data" / "progress-2016-2020.en.csv")
     assert en[0][:7] == ["District id", "District", "Metric id", "Metric", "Target", "Actual", "Of which samples"]
@@ -256,7 +288,15 @@ def test_directory_record_and_data_pages_link_to_the_downloads(out):
     assert {"../data/institutes.csv", "../data/registry.xlsx"} <= links("institutes/cas-sia.html")
     assert "../data/achievements.en.csv" in links("achievements/graphene-thermal-film.html")
     data_links = links("data/index.html")
-    for target in ("registry.json", "registry.xlsx", "export.schema.json", "dictionary.html", "progress-2017.csv",
-                   "../feed.xml", "../events.ics", "../sitemap.xml"):
+    for target in (
+        "registry.json",
+        "registry.xlsx",
+        "export.schema.json",
+        "dictionary.html",
+        "progress-2017.csv",
+        "../feed.xml",
+        "../events.ics",
+        "../sitemap.xml",
+    ):
         assert target in data_links
         assert (out / "data" / target).resolve().exists()

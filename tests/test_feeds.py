@@ -50,10 +50,11 @@ def test_atom_feed_parses_cleanly_with_the_newest_achievements_and_events_first(
     feed = feedparser.parse((published / "feed.xml").read_bytes())
     assert not feed.bozo, feed.get("bozo_exception")
     assert feed.version == "atom10"
-    dated = sorted([str(r["reported"]) for r in records("achievement")] + [str(r["start"]) for r in records("event")],
-                   reverse=True)
+    dated = sorted(
+        [str(r["reported"]) for r in records("achievement")] + [str(r["start"]) for r in records("event")], reverse=True
+    )
     assert len(feed.entries) == min(50, len(dated))
-    assert [e.updated[:10] for e in feed.entries] == dated[:len(feed.entries)]
+    assert [e.updated[:10] for e in feed.entries] == dated[: len(feed.entries)]
     assert feed.feed.updated == f"{dated[0]}T00:00:00+08:00"  # from the records, not the clock
     ids = [e.id for e in feed.entries]
     assert len(set(ids)) == len(ids) and all(i.startswith("urn:uuid:") for i in ids)
@@ -81,7 +82,9 @@ def test_icalendar_has_every_event_as_an_all_day_event(published):
         assert event.decoded("DTEND") == (record.get("end") or record["start"]) + dt.timedelta(days=1)
         sample = record.get("sample") is True  # fiction says so where a calendar app shows it
         assert str(event["SUMMARY"]) == ("【示例】" if sample else "") + record["title"]["zh"]
-        assert str(event["DESCRIPTION"]) == ("示例（虚构）活动，仅供演示。\n" if sample else "") + record["summary"]["zh"]
+        assert (
+            str(event["DESCRIPTION"]) == ("示例（虚构）活动，仅供演示。\n" if sample else "") + record["summary"]["zh"]
+        )
     assert len({str(e["UID"]) for e in events.values()}) == len(events)
     raw = (published / "events.ics").read_bytes()
     assert all(len(line) <= 75 for line in raw.split(b"\r\n")), "content lines are folded at 75 octets"
@@ -93,7 +96,9 @@ def test_sitemap_lists_every_page_with_absolute_urls(published):
     locs = tree.xpath("//s:loc/text()", namespaces={"s": "http://www.sitemaps.org/schemas/sitemap/0.9"})
     pages = sorted(p.relative_to(published).as_posix() for p in published.rglob("*.html") if p.name != "404.html")
     assert locs == [BASE_URL + p for p in pages]
-    assert (published / "robots.txt").read_text(encoding="utf-8") == f"User-agent: *\nAllow: /\nSitemap: {BASE_URL}sitemap.xml\n"
+    assert (published / "robots.txt").read_text(
+        encoding="utf-8"
+    ) == f"User-agent: *\nAllow: /\nSitemap: {BASE_URL}sitemap.xml\n"
 
 
 def test_without_a_published_address_there_is_no_sitemap_and_feed_links_are_relative(unpublished):

@@ -23,8 +23,20 @@ from doc_commands import quick_start
 
 AS_ROOT = os.geteuid() == 0
 USER = "nobody"
-SYSTEM_COMMANDS = {"chromium", "chromium-browser", "google-chrome", "java", "node", "nodejs", "npm", "npx", "fc-list",
-                   "apt-get", "apt", "sudo"}
+SYSTEM_COMMANDS = {
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "java",
+    "node",
+    "nodejs",
+    "npm",
+    "npx",
+    "fc-list",
+    "apt-get",
+    "apt",
+    "sudo",
+}
 """What a fresh machine lacks: the system packages' commands, and any way to become root."""
 
 
@@ -37,8 +49,15 @@ class Clone:
     def run(self, command: str, env: dict[str, str], timeout: int = 900) -> subprocess.CompletedProcess:
         """Run a shell command in the clone as the user (not root)."""
         prefix = ["runuser", "-u", USER, "--", "env", f"HOME={env['HOME']}"] if AS_ROOT else []  # runuser resets HOME
-        return subprocess.run([*prefix, "bash", "-c", command], cwd=self.root, env=env, capture_output=True,
-                              text=True, encoding="utf-8", timeout=timeout)
+        return subprocess.run(
+            [*prefix, "bash", "-c", command],
+            cwd=self.root,
+            env=env,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=timeout,
+        )
 
 
 def user_env(home: Path, path: str | None = None) -> dict[str, str]:
@@ -59,8 +78,15 @@ def git_clone(dest: Path) -> None:
     patch = subprocess.run(["git", "-C", str(REPO), "diff", "HEAD", "--binary"], check=True, capture_output=True).stdout
     if patch:
         subprocess.run(["git", "-C", str(dest), "apply", "--binary", "-"], input=patch, check=True, capture_output=True)
-    new = subprocess.run(["git", "-C", str(REPO), "ls-files", "-z", "--others", "--exclude-standard"], check=True,
-                         capture_output=True).stdout.decode("utf-8").split("\0")
+    new = (
+        subprocess.run(
+            ["git", "-C", str(REPO), "ls-files", "-z", "--others", "--exclude-standard"],
+            check=True,
+            capture_output=True,
+        )
+        .stdout.decode("utf-8")
+        .split("\0")
+    )
     for rel in filter(None, new):
         source = REPO / rel
         if source.is_file() and not source.is_symlink():
@@ -130,7 +156,10 @@ def test_the_test_command_without_root_names_the_missing_packages_and_skips(clon
     assert result.returncode == 0, shown(result)
     out = result.stdout + result.stderr
     assert "missing system packages: chromium fonts-noto-cjk openjdk-17-jre-headless nodejs npm" in out, out
-    assert "sudo apt-get install -y --no-install-recommends chromium fonts-noto-cjk openjdk-17-jre-headless nodejs npm" in out
+    assert (
+        "sudo apt-get install -y --no-install-recommends chromium fonts-noto-cjk openjdk-17-jre-headless nodejs npm"
+        in out
+    )
     assert "1 skipped" in out
     assert "SKIPPED [1]" in out and "Chromium not found (set CHROMIUM to its path, or sudo apt-get install" in out
 

@@ -33,13 +33,18 @@ def vnu_report(built_site, tmp_path_factory) -> tuple[list[Path], Path, dict[Pat
 
 def test_every_page_is_valid_html(vnu_report, built_site):
     pages, broken, errors = vnu_report
-    found = {str(path.relative_to(built_site.resolve())) if path in pages else str(path): messages
-             for path, messages in errors.items() if messages and path != broken}
+    found = {
+        str(path.relative_to(built_site.resolve())) if path in pages else str(path): messages
+        for path, messages in errors.items()
+        if messages and path != broken
+    }
     assert len(pages) > 100
     assert found == {}
 
 
 def test_the_checker_reports_an_unclosed_element(vnu_report):
     _, broken, errors = vnu_report
-    assert errors[broken] == ["line 7: End tag “main” seen, but there were open elements.",
-                              "line 6: Unclosed element “div”."]
+    assert errors[broken] == [
+        "line 7: End tag “main” seen, but there were open elements.",
+        "line 6: Unclosed element “div”.",
+    ]

@@ -129,7 +129,10 @@ def test_a_district_official_follows_a_progress_cell_to_the_records_it_counts(pa
         record_id = card.locator("a.card-title").get_attribute("href").rsplit("/", 1)[1].removesuffix(".html")
         assert card.locator(".badge-sample").is_visible() == public.get("project", record_id).sample
     note = page.locator(".sample-note")
-    assert note.inner_text() == f"其中 {sum(public.get('project', r).sample for r in cell['records'])} 条是示例（虚构）记录，已标“示例”。"
+    assert (
+        note.inner_text()
+        == f"其中 {sum(public.get('project', r).sample for r in cell['records'])} 条是示例（虚构）记录，已标“示例”。"
+    )
     shoot(page, "official", width)
 
 
@@ -141,8 +144,14 @@ def clerk_site(tmp_path_factory):
     target = root / "records/achievements" / f"{ACHIEVEMENT['id']}.yaml"
     target.write_text(fill_in((root / source).read_text(encoding="utf-8"), ACHIEVEMENT), encoding="utf-8")
     for command in (["check"], []):
-        done = subprocess.run([sys.executable, "build.py", *command], cwd=root, capture_output=True, text=True,
-                              encoding="utf-8", timeout=300)
+        done = subprocess.run(
+            [sys.executable, "build.py", *command],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=300,
+        )
         assert done.returncode == 0, done.stdout + done.stderr
     base, server = serve_folder(root / "public", prefix="public/")
     yield base

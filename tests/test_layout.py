@@ -36,7 +36,7 @@ def imports(name: str, path: Path, known: set[str]) -> set[str]:
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:  # relative: `from .x import y` in package p is p.x; each further dot goes up one package
-                base = ".".join([*package[:len(package) - node.level + 1], *([base] if base else [])])
+                base = ".".join([*package[: len(package) - node.level + 1], *([base] if base else [])])
             # `from registry.engine import cache` imports the module registry.engine.cache
             found |= {f"{base}.{alias.name}" if f"{base}.{alias.name}" in known else base for alias in node.names}
     return {module for module in found if module in known}
@@ -78,7 +78,7 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
         stack.append(node)
         for target in sorted(graph[node]):
             if state.get(target) == 1:
-                out.append([*stack[stack.index(target):], target])
+                out.append([*stack[stack.index(target) :], target])
             elif target not in state:
                 visit(target)
         stack.pop()
@@ -122,8 +122,10 @@ def test_the_layout_check_finds_a_cycle_a_backward_import_and_a_long_module(tmp_
 
 EXPRESSION = re.compile(r"{{(.*?)}}|{%(.*?)%}", re.S)
 STRING = re.compile(r"'[^']*'|\"[^\"]*\"")
-COMPUTING = re.compile(r"[~+*/%]|(?<![\w.])-|\|\s*(?:length|count|sum|round|int|float|join|format|replace|string)\b"
-                       r"|\brange\s*\(")
+COMPUTING = re.compile(
+    r"[~+*/%]|(?<![\w.])-|\|\s*(?:length|count|sum|round|int|float|join|format|replace|string)\b"
+    r"|\brange\s*\("
+)
 """Arithmetic, joining text (an id, a URL), counting or formatting inside a template expression (strings removed)."""
 
 
@@ -139,7 +141,9 @@ def computing(template: str) -> list[str]:
 
 
 def test_templates_only_place_finished_values():
-    found = {path.name: computing(path.read_text(encoding="utf-8")) for path in (REPO / "site_templates").glob("*.html")}
+    found = {
+        path.name: computing(path.read_text(encoding="utf-8")) for path in (REPO / "site_templates").glob("*.html")
+    }
     assert {name: expressions for name, expressions in found.items() if expressions} == {}
 
 
@@ -147,8 +151,16 @@ def test_the_template_check_finds_arithmetic_url_building_and_counting():
     assert computing("{{ cell.actual * 100 // cell.target }}%") == ["{{ cell.actual * 100 // cell.target }}"]
     assert computing("<a href=\"{{ (kind + 's/index.html')|url }}\">") == ["{{ (kind + 's/index.html')|url }}"]
     assert computing("{{ t('page.count', n=cards|length) }} {{ 'p-' ~ plan.id }}") == [
-        "{{ t('page.count', n=cards|length) }}", "{{ 'p-' ~ plan.id }}"]
+        "{{ t('page.count', n=cards|length) }}",
+        "{{ 'p-' ~ plan.id }}",
+    ]
     assert computing("{%- for c in row.halves + [row.year] -%}{{ c.n }}{%- endfor %}") == [
-        "{%- for c in row.halves + [row.year] -%}"]
-    assert computing("{{ t('progress.actual_target', actual=cell.actual, target=cell.target) }}{% if not loop.last %}、"
-                     "{% endif %}<a href=\"{{ cell.url|url }}\" class=\"x-{{ cell.status }}\">") == []
+        "{%- for c in row.halves + [row.year] -%}"
+    ]
+    assert (
+        computing(
+            "{{ t('progress.actual_target', actual=cell.actual, target=cell.target) }}{% if not loop.last %}、"
+            '{% endif %}<a href="{{ cell.url|url }}" class="x-{{ cell.status }}">'
+        )
+        == []
+    )

@@ -20,8 +20,10 @@ def write_site(root, files: dict[str, str]):
 
 
 def test_the_checker_reports_broken_links_missing_anchors_and_absolute_paths(tmp_path):
-    site = write_site(tmp_path / "public", {
-        "index.html": """<!DOCTYPE html><html lang="zh-CN"><head><title>x</title>
+    site = write_site(
+        tmp_path / "public",
+        {
+            "index.html": """<!DOCTYPE html><html lang="zh-CN"><head><title>x</title>
 <link rel="stylesheet" href="assets/missing.css"></head><body>
 <a href="a/page.html#here">fine</a>
 <a href="a/page.html#nowhere">missing anchor</a>
@@ -32,11 +34,12 @@ def test_the_checker_reports_broken_links_missing_anchors_and_absolute_paths(tmp
 <img src="a/pic.png" alt="fine"><img src="a/nopic.png" alt="broken image">
 <a href="https://example.org/">external, not fetched</a> <a href="mailto:x@example.org">mail</a>
 </body></html>""",
-        "a/page.html": '<!DOCTYPE html><p id="here"><a href="../index.html">up</a></p>',
-        "a/index.html": "<!DOCTYPE html><p>folder index</p>",
-        "a/pic.png": "not really a png, but it exists",
-        "assets/style.css": "body { background: url('../a/nothing.png'); }",
-    })
+            "a/page.html": '<!DOCTYPE html><p id="here"><a href="../index.html">up</a></p>',
+            "a/index.html": "<!DOCTYPE html><p>folder index</p>",
+            "a/pic.png": "not really a png, but it exists",
+            "assets/style.css": "body { background: url('../a/nothing.png'); }",
+        },
+    )
     findings = check_links(site)
     assert findings == [
         "index.html:2: <link> 'assets/missing.css': assets/missing.css does not exist",

@@ -21,8 +21,10 @@ def test_district_rows_add_up_to_the_policy_totals(plan_id, expected):
     plan = doc.data
     outside = set(plan.get("outside_totals", []))
 
-    sums = {metric: sum(row["values"].get(metric, 0) for row in plan["targets"] if row["district"] not in outside)
-            for metric in METRICS}
+    sums = {
+        metric: sum(row["values"].get(metric, 0) for row in plan["targets"] if row["district"] not in outside)
+        for metric in METRICS
+    }
 
     assert tuple(sums[m] for m in METRICS) == expected
     assert tuple(plan["totals"][m] for m in METRICS) == expected

@@ -19,8 +19,10 @@ SCHEMAS = SchemaSet(REPO / "schemas")
 
 
 def _event(start: str) -> str:
-    return (f"id: announced\ntitle:\n  zh: 测试预告论坛\ntype: forum\nstart: {start}\ndistrict: kaifaqu\n"
-            "institutes: [tsinghua]\n")
+    return (
+        f"id: announced\ntitle:\n  zh: 测试预告论坛\ntype: forum\nstart: {start}\ndistrict: kaifaqu\n"
+        "institutes: [tsinghua]\n"
+    )
 
 
 def test_check_reads_today_in_china_unless_registry_today_says(monkeypatch):
@@ -76,31 +78,40 @@ def test_the_built_site_does_not_depend_on_the_day_it_is_built(project, run, mon
 
 
 def test_likely_duplicates_are_warnings_the_build_goes_on(project, run, tmp_path):
-    root = project({"records/institutes/suda-traditional.yaml":
-                    "id: suda-traditional\nname:\n  zh: 蘇州大學\n  en: Soochow University, Suzhou\n"
-                    "type: university\ncountry: CN\n"}, with_shipped_records=True)
+    root = project(
+        {
+            "records/institutes/suda-traditional.yaml": "id: suda-traditional\nname:\n  zh: 蘇州大學\n  en: Soochow University, Suzhou\n"
+            "type: university\ncountry: CN\n"
+        },
+        with_shipped_records=True,
+    )
 
     checked = run("--root", str(root), "check", "--format", "json")
     built = run("--root", str(root), "build", "--out", str(tmp_path / "out"))
 
     problems = json.loads(checked.out)["problems"]
     assert checked.code == 0 and {(p["code"], p["level"]) for p in problems} == {("likely-duplicate", "warning")}
-    assert sorted(p["src_path"] for p in problems) == ["records/institutes/suda-traditional.yaml",
-                                                       "records/institutes/suda.yaml"]
+    assert sorted(p["src_path"] for p in problems) == [
+        "records/institutes/suda-traditional.yaml",
+        "records/institutes/suda.yaml",
+    ]
     assert built.code == 0, built
 
 
-@pytest.mark.parametrize(("one", "other", "alike"), [
-    ("蘇州大學", "苏州大学", True),
-    ("中國科學院瀋陽自動化研究所", "中国科学院沈阳自动化研究所", True),
-    ("Тsinghua University", "Tsinghua University", True),  # Cyrillic Т
-    ("Tsinghua Univеrsity", "TSINGHUA UNIVERSITY", True),  # Cyrillic е, and case
-    ("Ｆｕｄａｎ", "Fudan", True),
-    ("中科院·苏州", "中科院・苏州", True),
-    ("苏州大学", "苏州科技大学", False),
-    ("Shanghai University", "Shanghai Jiao Tong University", False),
-    ("东南大学", "西南大学", False),
-])
+@pytest.mark.parametrize(
+    ("one", "other", "alike"),
+    [
+        ("蘇州大學", "苏州大学", True),
+        ("中國科學院瀋陽自動化研究所", "中国科学院沈阳自动化研究所", True),
+        ("Тsinghua University", "Tsinghua University", True),  # Cyrillic Т
+        ("Tsinghua Univеrsity", "TSINGHUA UNIVERSITY", True),  # Cyrillic е, and case
+        ("Ｆｕｄａｎ", "Fudan", True),
+        ("中科院·苏州", "中科院・苏州", True),
+        ("苏州大学", "苏州科技大学", False),
+        ("Shanghai University", "Shanghai Jiao Tong University", False),
+        ("东南大学", "西南大学", False),
+    ],
+)
 def test_lookalike_key_folds_width_script_and_look_alike_letters(one, other, alike):
     assert (lookalike_key(one) == lookalike_key(other)) is alike
 
@@ -109,8 +120,10 @@ def test_how_alike_names_the_narrowest_difference():
     assert how_alike("苏州大学", "苏州大学")[0] == "名称相同"
     assert how_alike("苏州 大学", "苏州大学")[0].startswith("只差全角半角")
     assert how_alike("蘇州大學", "苏州大学")[0] == "只差繁体与简体"
-    assert how_alike("Тsinghua", "Tsinghua") == ("只差外形相近的字符：Т（U+0422）与 T（U+0054）",
-                                                 "differs only in characters that look alike, Т (U+0422) for T (U+0054), from")
+    assert how_alike("Тsinghua", "Tsinghua") == (
+        "只差外形相近的字符：Т（U+0422）与 T（U+0054）",
+        "differs only in characters that look alike, Т (U+0422) for T (U+0054), from",
+    )
 
 
 def test_every_date_field_states_its_floor_and_how_far_ahead_it_may_lie():
@@ -135,17 +148,35 @@ def test_every_name_and_every_text_has_a_length_limit():
                 assert SCHEMAS.at(kind, path + ("zh",))["maxLength"] == 60, (kind, path)
 
 
-@pytest.mark.parametrize(("value", "multiline", "code"), [
-    ("正常的名称", False, None), ("Name with inner  spaces", False, None), ("a\u200db", False, None),
-    ("第一段\n\n\t缩进", True, None), ("结尾换行\n", True, None),
-    ("a\x1bb", False, "text-control"), ("a\x85b", True, "text-control"), ("a\rb", True, "text-control"),
-    ("a\x7f", False, "text-control"), ("a\tb", False, "text-line-break"), ("名称\n", False, "text-line-break"),
-    ("a\u202eb", True, "text-bidi"), ("a\u2069", False, "text-bidi"), ("\ufdd0", False, "text-noncharacter"),
-    ("\U0010ffff", False, "text-noncharacter"), ("\u3000", False, "text-invisible"), ("\u200b\u2060", True, "text-invisible"),
-    ("\u2800", False, "text-invisible"), ("\u3164", False, "text-invisible"), ("\n \n", True, "text-invisible"),
-    (" 名称", False, "text-padding"), ("名称\u200b", False, "text-padding"), ("\ufeff名称", False, "text-padding"),
-    (" 名称 ", True, None),
-])
+@pytest.mark.parametrize(
+    ("value", "multiline", "code"),
+    [
+        ("正常的名称", False, None),
+        ("Name with inner  spaces", False, None),
+        ("a\u200db", False, None),
+        ("第一段\n\n\t缩进", True, None),
+        ("结尾换行\n", True, None),
+        ("a\x1bb", False, "text-control"),
+        ("a\x85b", True, "text-control"),
+        ("a\rb", True, "text-control"),
+        ("a\x7f", False, "text-control"),
+        ("a\tb", False, "text-line-break"),
+        ("名称\n", False, "text-line-break"),
+        ("a\u202eb", True, "text-bidi"),
+        ("a\u2069", False, "text-bidi"),
+        ("\ufdd0", False, "text-noncharacter"),
+        ("\U0010ffff", False, "text-noncharacter"),
+        ("\u3000", False, "text-invisible"),
+        ("\u200b\u2060", True, "text-invisible"),
+        ("\u2800", False, "text-invisible"),
+        ("\u3164", False, "text-invisible"),
+        ("\n \n", True, "text-invisible"),
+        (" 名称", False, "text-padding"),
+        ("名称\u200b", False, "text-padding"),
+        ("\ufeff名称", False, "text-padding"),
+        (" 名称 ", True, None),
+    ],
+)
 def test_the_text_rule(value, multiline, code):
     found = faults(value, multiline)
 
@@ -163,13 +194,16 @@ def test_printable_replaces_only_what_xml_and_utf8_cannot_carry():
     assert printable("a\x00b\x1b\ud800\ufffe\uffff") == "a\ufffdb\ufffd\ufffd\ufffd\ufffd"
 
 
-@pytest.mark.parametrize(("data", "utf16"), [
-    ("id: x\nname:\n  zh: 测试\n".encode("utf-16-le"), True),
-    ("id: x\nname:\n  zh: 测试\n".encode("utf-16-be"), True),
-    ("id: 中文名称很长的记录\n".encode("utf-16-le"), True),
-    (b"id: x\n\x00\x00\nname: y\n", False),
-    ("id: x\nname:\n  zh: 测\x00试\n".encode(), False),
-])
+@pytest.mark.parametrize(
+    ("data", "utf16"),
+    [
+        ("id: x\nname:\n  zh: 测试\n".encode("utf-16-le"), True),
+        ("id: x\nname:\n  zh: 测试\n".encode("utf-16-be"), True),
+        ("id: 中文名称很长的记录\n".encode("utf-16-le"), True),
+        (b"id: x\n\x00\x00\nname: y\n", False),
+        ("id: x\nname:\n  zh: 测\x00试\n".encode(), False),
+    ],
+)
 def test_utf16_is_diagnosed_by_its_byte_pattern_not_by_any_nul(data, utf16):
     _text, problems = decode("x.yaml", data)
 

@@ -93,11 +93,16 @@ def plan_mismatches(registry: Registry) -> list[str]:
         if found != expected["targets"]:
             out.append(f"plan 2016-2020: {expected['name']} targets {found}, Annex 2 says {expected['targets']}")
         if values.get("key-labs") != expected.get("key_labs"):
-            out.append(f"plan 2016-2020: {expected['name']} key labs {values.get('key-labs')}, Annex 2 says "
-                       f"{expected.get('key_labs')}")
+            out.append(
+                f"plan 2016-2020: {expected['name']} key labs {values.get('key-labs')}, Annex 2 says "
+                f"{expected.get('key_labs')}"
+            )
     departments = POLICY["annex2"]["departments"]["targets"]
-    wanted = {"events": departments["events"], "scientist-teams": departments["scientist_teams"],
-              "carriers": departments["carriers"]}
+    wanted = {
+        "events": departments["events"],
+        "scientist-teams": departments["scientist_teams"],
+        "carriers": departments["carriers"],
+    }
     if rows.get("departments", {}).get("values") != wanted:
         out.append(f"plan 2016-2020: departments {rows.get('departments', {}).get('values')}, Annex 2 says {wanted}")
     if five.get("outside_totals") != ["departments"]:
@@ -118,8 +123,10 @@ def _district_mismatches(registry: Registry, expected: dict) -> list[str]:
     out = []
     name = record.get("full_name" if record.get("kind") == "department" else "name", {}).get("zh")
     if (name, record.get("order")) != (expected["name"], expected["order"]):
-        out.append(f"{record.id}: name {name}, order {record.get('order')}; Annex 2 row {expected['order']} is "
-                   f"{expected['name']}")
+        out.append(
+            f"{record.id}: name {name}, order {record.get('order')}; Annex 2 row {expected['order']} is "
+            f"{expected['name']}"
+        )
     industries = [text["zh"] for text in record.get("industries", [])]
     if industries != expected["industries"]:
         out.append(f"{record.id}: industries {industries}, Annex 2 says {expected['industries']}")
@@ -132,8 +139,10 @@ def _district_mismatches(registry: Registry, expected: dict) -> list[str]:
         if written not in names:
             out.append(f"{record.id}: Annex 2 writes {written}, which is not a name of {institute_id}")
     if (record.get("planned_open") is True) != expected["open"]:
-        out.append(f"{record.id}: planned_open {record.get('planned_open')}, but the row "
-                   + ("ends in 等" if expected["open"] else "has no 等"))
+        out.append(
+            f"{record.id}: planned_open {record.get('planned_open')}, but the row "
+            + ("ends in 等" if expected["open"] else "has no 等")
+        )
     noted = {note["institute"] for note in record.get("planned_notes", [])}
     out += [f"{record.id}: no note on the uncertain {i}" for i in expected.get("uncertain", []) if i not in noted]
     return out
@@ -159,8 +168,11 @@ def page_mismatches(out_dir: Path) -> list[str]:
         if None in columns:
             out.append(f"progress/{plan_id}: headers {headers} lack {list(names.values())}")
             continue
-        expected_rows = ({r["name"]: r["targets"] for r in annex["rows"]} if plan_id == "2016-2020" else
-                         {_district_name(r): t for r, t in annex["rows"].items()})
+        expected_rows = (
+            {r["name"]: r["targets"] for r in annex["rows"]}
+            if plan_id == "2016-2020"
+            else {_district_name(r): t for r, t in annex["rows"].items()}
+        )
         for name, targets in [*expected_rows.items(), ("全市合计", annex["totals"])]:
             found = [rows.get(name, [None] * len(headers))[i] for i in columns]
             if found != targets:
@@ -178,8 +190,11 @@ def page_mismatches(out_dir: Path) -> list[str]:
         if text.endswith("等") != expected["open"]:
             out.append(f"districts/{expected['district']}: the list {'lacks' if expected['open'] else 'adds'} 等")
         notes = [n.get("id") for n in doc.xpath("//dl[contains(@class, 'planned-notes')]/div")]
-        out += [f"districts/{expected['district']}: no note on {i}" for i in expected.get("uncertain", [])
-                if f"planned-note-{i}" not in notes]
+        out += [
+            f"districts/{expected['district']}: no note on {i}"
+            for i in expected.get("uncertain", [])
+            if f"planned-note-{i}" not in notes
+        ]
     for name, carrier in POLICY["international"]["platforms"].items():
         level = page(out_dir, f"carriers/{carrier}.html").xpath("string(//div[contains(@class, 'fact-level')]/dd)")
         if level.strip() != "未注明":
@@ -226,10 +241,15 @@ def test_the_rendered_pages_show_the_policy_s_labels_and_figures(built_site):
 def test_a_wrong_label_or_figure_is_named(tmp_path):
     root = make_project(tmp_path / "wrong", {}, with_shipped_records=True)
     edits = {
-        "schemas/achievement.schema.json": ('"title": "科技成果与区镇的契合情况说明"', '"title": "与区镇的契合情况说明"'),
+        "schemas/achievement.schema.json": (
+            '"title": "科技成果与区镇的契合情况说明"',
+            '"title": "与区镇的契合情况说明"',
+        ),
         "records/plans/2016-2020.yaml": ("      projects: 60\n", "      projects: 61\n"),
-        "records/districts/zhouzhuang.yaml": ("planned_institutes: [csu, nufe, jiangnan, seu, hust]\n",
-                                              "planned_institutes: [csu, nufe, jiangnan, seu, hust]\nplanned_open: true\n"),
+        "records/districts/zhouzhuang.yaml": (
+            "planned_institutes: [csu, nufe, jiangnan, seu, hust]\n",
+            "planned_institutes: [csu, nufe, jiangnan, seu, hust]\nplanned_open: true\n",
+        ),
     }
     for rel, (old, new) in edits.items():
         path = root / rel
@@ -240,7 +260,8 @@ def test_a_wrong_label_or_figure_is_named(tmp_path):
     assert result.ok, [p.text() for p in result.problems]  # every edit is self-consistent: only the policy knows
 
     assert schema_mismatches(result.schemas) == [
-        "achievement.fit: title '与区镇的契合情况说明', Annex 1 says '科技成果与区镇的契合情况说明'"]
+        "achievement.fit: title '与区镇的契合情况说明', Annex 1 says '科技成果与区镇的契合情况说明'"
+    ]
     assert plan_mismatches(result.registry) == [
         "plan 2016-2020: totals [301, 250, 40, 25], the annex says [300, 250, 40, 25]",
         "plan 2016-2020: 开发区 targets [61, 50, 10, 5], Annex 2 says [60, 50, 10, 5]",
@@ -257,12 +278,18 @@ def test_a_wrong_label_or_figure_is_named(tmp_path):
 
 # -- the counting rules ------------------------------------------------------------------------------------------
 def test_the_departments_scientist_team_target_counts_teams_only(tmp_path):
-    talent = ("id: {id}\nname: {{zh: 测试{id}}}\nform: {form}\npeople: {people}\ninstitute: tsinghua\n"
-              "district: departments\ndate: 2018-05-01\n")
-    root = make_project(tmp_path / "teams", {
-        "records/talents/test-team.yaml": talent.format(id="test-team", form="team", people=4),
-        "records/talents/test-person.yaml": talent.format(id="test-person", form="individual", people=1),
-    }, with_shipped_records=True)
+    talent = (
+        "id: {id}\nname: {{zh: 测试{id}}}\nform: {form}\npeople: {people}\ninstitute: tsinghua\n"
+        "district: departments\ndate: 2018-05-01\n"
+    )
+    root = make_project(
+        tmp_path / "teams",
+        {
+            "records/talents/test-team.yaml": talent.format(id="test-team", form="team", people=4),
+            "records/talents/test-person.yaml": talent.format(id="test-person", form="individual", people=1),
+        },
+        with_shipped_records=True,
+    )
     result = check(root)
     assert result.ok, [p.text() for p in result.problems]
     (plan,) = [p for p in compute_progress(result.registry, dt.date(2020, 12, 31)) if p["id"] == "2016-2020"]
@@ -321,7 +348,9 @@ def test_half_years_before_the_document_are_retrospective(shipped_check, built_s
 def test_the_character_count_is_labelled_as_the_registry_s_own_rule(shipped, run, built_site):
     record = shipped / "records/achievements/graphene-thermal-film.yaml"
     text = record.read_text(encoding="utf-8")
-    record.write_text(re.sub(r"(fit:\n  zh: ).*\n", lambda m: m[1] + "契" * 301 + "\n", text, count=1), encoding="utf-8")
+    record.write_text(
+        re.sub(r"(fit:\n  zh: ).*\n", lambda m: m[1] + "契" * 301 + "\n", text, count=1), encoding="utf-8"
+    )
     result = run("--root", str(shipped), "check")
     assert result.code == 1
     assert "（限 300 字出自附件1；不计空格和换行是本登记簿的计字办法）" in result.out, result
@@ -355,8 +384,10 @@ def test_the_about_page_tells_what_the_policy_sets_up(lang):
 
 def test_the_about_page_shows_each_district_s_plan_and_the_city_wide_goal(shipped, built_site):
     about = page(built_site, "about.html")
-    rows = {words(tr.xpath("th")[0]): words(tr.xpath("td")[0]) for tr in about.xpath("//section[@aria-labelledby="
-                                                                                     "'district-plans']//tbody/tr")}
+    rows = {
+        words(tr.xpath("th")[0]): words(tr.xpath("td")[0])
+        for tr in about.xpath("//section[@aria-labelledby='district-plans']//tbody/tr")
+    }
     assert list(rows) == [r["name"] for r in POLICY["annex2"]["rows"]]  # every district, in Annex 2's order
     assert set(rows.values()) == {"尚未收录"}
     goal = words(about.xpath("//section[@aria-labelledby='about-goals']//a[contains(@class, 'cell')]")[0])
@@ -364,13 +395,19 @@ def test_the_about_page_shows_each_district_s_plan_and_the_city_wide_goal(shippe
     assert f"/ {low}–{high}" in goal
 
     record = shipped / "records/districts/zhangpu.yaml"
-    record.write_text(record.read_text(encoding="utf-8") + (
-        "implementation_plan:\n  title: {zh: 张浦镇大院大所合作实施方案}\n  url: https://www.example.cn/plan.html\n"
-        "  published: 2017-12-01\n"), encoding="utf-8")
+    record.write_text(
+        record.read_text(encoding="utf-8")
+        + (
+            "implementation_plan:\n  title: {zh: 张浦镇大院大所合作实施方案}\n  url: https://www.example.cn/plan.html\n"
+            "  published: 2017-12-01\n"
+        ),
+        encoding="utf-8",
+    )
     assert build.main(["--root", str(shipped), "build"]) == 0
     district = page(shipped / "public", "districts/zhangpu.html")
     (link,) = district.xpath("//p[@class='implementation-plan']/a")
     assert (link.get("href"), words(link)) == ("https://www.example.cn/plan.html", "张浦镇大院大所合作实施方案")
     about = page(shipped / "public", "about.html")
-    assert "张浦镇大院大所合作实施方案（2017年12月1日）" in words(about.xpath("//section[@aria-labelledby="
-                                                                              "'district-plans']")[0])
+    assert "张浦镇大院大所合作实施方案（2017年12月1日）" in words(
+        about.xpath("//section[@aria-labelledby='district-plans']")[0]
+    )

@@ -126,8 +126,10 @@ def institute(id_):
 
 
 def project(id_, district_, signed):
-    return (f"id: {id_}\nname: {{zh: 项目{id_}}}\ndistrict: {district_}\nenterprise: {{zh: 企业}}\n"
-            f"institutes: [inst-a]\nmode: contract-rd\nsigned: {signed}\n")
+    return (
+        f"id: {id_}\nname: {{zh: 项目{id_}}}\ndistrict: {district_}\nenterprise: {{zh: 企业}}\n"
+        f"institutes: [inst-a]\nmode: contract-rd\nsigned: {signed}\n"
+    )
 
 
 def event(id_, district_, start):
@@ -136,8 +138,10 @@ def event(id_, district_, start):
 
 def talent(id_, district_, people, date):
     form = "individual" if people == 1 else "team"
-    return (f"id: {id_}\nname: {{zh: 人才{id_}}}\nform: {form}\npeople: {people}\ninstitute: inst-a\n"
-            f"district: {district_}\ndate: {date}\n")
+    return (
+        f"id: {id_}\nname: {{zh: 人才{id_}}}\nform: {form}\npeople: {people}\ninstitute: inst-a\n"
+        f"district: {district_}\ndate: {date}\n"
+    )
 
 
 def carrier(id_, type_, level, established=None, **owners):
@@ -151,10 +155,20 @@ FILES = {
     "records/plans/y2016.yaml": PLAN_2016,
     "records/plans/a2017.yaml": PLAN_2017,
     "records/districts/departments.yaml": district("departments", "市级部门", "department", 1),
-    "records/districts/west.yaml": district("west", "西区", "district", 2, [
-        ("i1", 2016, False), ("i2", 2016, False), ("i3", 2017, False),
-        ("i4", 2018, False), ("i5", 2019, True), ("i6", 2021, False),
-    ]),
+    "records/districts/west.yaml": district(
+        "west",
+        "西区",
+        "district",
+        2,
+        [
+            ("i1", 2016, False),
+            ("i2", 2016, False),
+            ("i3", 2017, False),
+            ("i4", 2018, False),
+            ("i5", 2019, True),
+            ("i6", 2021, False),
+        ],
+    ),
     "records/districts/east.yaml": district("east", "东区", "district", 3),
     "records/districts/north.yaml": district("north", "北区", "district", 4, [("i2", 2016, False)]),
     **{f"records/institutes/{i}.yaml": institute(i) for i in ("inst-a", "i1", "i2", "i3", "i4", "i5", "i6")},
@@ -173,10 +187,12 @@ FILES = {
     "records/talents/t-team.yaml": talent("t-team", "west", 4, "2017-05-01"),
     "records/talents/t-one.yaml": talent("t-one", "west", 1, "2018-01-01"),
     "records/talents/t-east.yaml": talent("t-east", "east", 2, "2019-01-01"),
-    "records/carriers/c-coord.yaml": carrier("c-coord", "incubator", "none", "2017-03-01",
-                                             district="east", coordinated_by="departments"),
-    "records/carriers/c-self.yaml": carrier("c-self", "incubator", "none", "2017-03-02",
-                                            district="west", coordinated_by="west"),
+    "records/carriers/c-coord.yaml": carrier(
+        "c-coord", "incubator", "none", "2017-03-01", district="east", coordinated_by="departments"
+    ),
+    "records/carriers/c-self.yaml": carrier(
+        "c-self", "incubator", "none", "2017-03-02", district="west", coordinated_by="west"
+    ),
     "records/carriers/c-lab-prov.yaml": carrier("c-lab-prov", "key-lab", "provincial", "2017-06-01", district="west"),
     "records/carriers/c-lab-city.yaml": carrier("c-lab-city", "key-lab", "suzhou", "2018-06-01", district="west"),
     "records/carriers/c-undated.yaml": carrier("c-undated", "key-lab", "national", district="west"),
@@ -206,24 +222,81 @@ def test_shape_and_order(registry):
     assert result == compute_progress(registry, D("2018-06-01"))
     assert [p["id"] for p in result] == ["p5", "y2016", "a2017"]  # by start, then id
     plan = result[0]
-    assert set(plan) == {"id", "name", "source", "start", "end", "as_of", "started", "closed", "final",
-                         "elapsed", "metrics", "rows", "totals", "city_goals"}
+    assert set(plan) == {
+        "id",
+        "name",
+        "source",
+        "start",
+        "end",
+        "as_of",
+        "started",
+        "closed",
+        "final",
+        "elapsed",
+        "metrics",
+        "rows",
+        "totals",
+        "city_goals",
+    }
     assert plan["city_goals"] == []
     assert (plan["name"], plan["source"]) == ({"zh": "五年计划", "en": "Five-year plan"}, {"zh": "测试附件2"})
     assert (plan["start"], plan["end"], plan["as_of"]) == ("2016-01-01", "2020-12-31", "2018-06-01")
     rule = {"owner_fields": ["district"], "where": {}, "note": None}
     assert plan["metrics"] == [
-        {"id": "projects", "name": {"zh": "项目合作"}, "unit": {"zh": "项"}, "kind": "project", "measure": "records", "part_of": None,
-         "date_field": "signed", **rule},
-        {"id": "events", "name": {"zh": "对接活动"}, "unit": {"zh": "次"}, "kind": "event", "measure": "records", "part_of": None,
-         "date_field": "start", **rule},
-        {"id": "people", "name": {"zh": "引进人才"}, "unit": {"zh": "人"}, "kind": "talent", "measure": "people", "part_of": None,
-         "date_field": "date", **rule},
-        {"id": "carriers", "name": {"zh": "载体建设"}, "unit": {"zh": "个"}, "kind": "carrier", "measure": "records", "part_of": None,
-         "date_field": "established", "owner_fields": ["district", "coordinated_by"], "where": {}, "note": None},
-        {"id": "labs", "name": {"zh": "省级以上重点实验室"}, "unit": {"zh": "个"}, "kind": "carrier", "measure": "records",
-         "part_of": "carriers", "date_field": "established", "owner_fields": ["district"],
-         "where": {"type": ["key-lab"], "level": ["national", "provincial"]}, "note": None},
+        {
+            "id": "projects",
+            "name": {"zh": "项目合作"},
+            "unit": {"zh": "项"},
+            "kind": "project",
+            "measure": "records",
+            "part_of": None,
+            "date_field": "signed",
+            **rule,
+        },
+        {
+            "id": "events",
+            "name": {"zh": "对接活动"},
+            "unit": {"zh": "次"},
+            "kind": "event",
+            "measure": "records",
+            "part_of": None,
+            "date_field": "start",
+            **rule,
+        },
+        {
+            "id": "people",
+            "name": {"zh": "引进人才"},
+            "unit": {"zh": "人"},
+            "kind": "talent",
+            "measure": "people",
+            "part_of": None,
+            "date_field": "date",
+            **rule,
+        },
+        {
+            "id": "carriers",
+            "name": {"zh": "载体建设"},
+            "unit": {"zh": "个"},
+            "kind": "carrier",
+            "measure": "records",
+            "part_of": None,
+            "date_field": "established",
+            "owner_fields": ["district", "coordinated_by"],
+            "where": {},
+            "note": None,
+        },
+        {
+            "id": "labs",
+            "name": {"zh": "省级以上重点实验室"},
+            "unit": {"zh": "个"},
+            "kind": "carrier",
+            "measure": "records",
+            "part_of": "carriers",
+            "date_field": "established",
+            "owner_fields": ["district"],
+            "where": {"type": ["key-lab"], "level": ["national", "provincial"]},
+            "note": None,
+        },
     ]
     # rows by the district's order (departments 1, west 2, east 3), not by id or by the plan's order
     assert [(r["district"], r["name"], r["kind"], r["outside_totals"], r["note"]) for r in plan["rows"]] == [
@@ -233,31 +306,41 @@ def test_shape_and_order(registry):
     ]
     # a cell only where the row has a target
     assert [sorted(r["cells"]) for r in plan["rows"]] == [
-        ["carriers", "events"], ["carriers", "events", "labs", "people", "projects"],
+        ["carriers", "events"],
+        ["carriers", "events", "labs", "people", "projects"],
         ["carriers", "events", "people", "projects"],
     ]
     assert sorted(plan["totals"]) == ["carriers", "events", "labs", "people", "projects"]
     assert cell(plan, "west", "projects") == {
-        "target": 4, "actual": 2, "percent": 50, "expected": 1.93, "status": "on-track", "records": ["p-mid", "p-start"],
+        "target": 4,
+        "actual": 2,
+        "percent": 50,
+        "expected": 1.93,
+        "status": "on-track",
+        "records": ["p-mid", "p-start"],
         "samples": 0,
     }
 
 
-@pytest.mark.parametrize(("as_of", "records"), [
-    ("2015-12-31", []),
-    ("2016-01-01", ["p-start"]),
-    ("2018-05-31", ["p-start"]),
-    ("2018-06-01", ["p-mid", "p-start"]),
-    ("2020-12-30", ["p-mid", "p-start"]),
-    ("2020-12-31", ["p-end", "p-mid", "p-start"]),
-    ("2030-01-01", ["p-end", "p-mid", "p-start"]),  # the day after the end never counts
-])
+@pytest.mark.parametrize(
+    ("as_of", "records"),
+    [
+        ("2015-12-31", []),
+        ("2016-01-01", ["p-start"]),
+        ("2018-05-31", ["p-start"]),
+        ("2018-06-01", ["p-mid", "p-start"]),
+        ("2020-12-30", ["p-mid", "p-start"]),
+        ("2020-12-31", ["p-end", "p-mid", "p-start"]),
+        ("2030-01-01", ["p-end", "p-mid", "p-start"]),  # the day after the end never counts
+    ],
+)
 def test_date_window(registry, as_of, records):
     plan = plan_at(registry, as_of)
     assert cell(plan, "west", "projects")["records"] == records
     assert cell(plan, "west", "projects")["actual"] == len(records)
     assert plan_at(registry, as_of, "y2016")["rows"][0]["cells"]["projects"]["records"] == (
-        ["p-start"] if as_of >= "2016-01-01" else [])
+        ["p-start"] if as_of >= "2016-01-01" else []
+    )
 
 
 def test_record_owned_by_no_target_row_counts_nowhere(registry):
@@ -282,7 +365,12 @@ def test_where_filter_and_part_of(registry):
     plan = plan_at(registry, "2020-12-31")
     # a Suzhou-level key lab and an incubator are carriers but not provincial key labs
     assert cell(plan, "west", "labs") == {
-        "target": 1, "actual": 1, "percent": 100, "expected": 1.0, "status": "achieved", "records": ["c-lab-prov"],
+        "target": 1,
+        "actual": 1,
+        "percent": 100,
+        "expected": 1.0,
+        "status": "achieved",
+        "records": ["c-lab-prov"],
         "samples": 0,
     }
     assert "labs" not in plan["rows"][2]["cells"]  # east has no sub-target
@@ -292,13 +380,24 @@ def test_where_filter_and_part_of(registry):
 def test_people_measure(registry):
     plan = plan_at(registry, "2020-12-31")
     assert cell(plan, "west", "people") == {
-        "target": 5, "actual": 5, "percent": 100, "expected": 5.0, "status": "achieved", "records": ["t-one", "t-team"],
+        "target": 5,
+        "actual": 5,
+        "percent": 100,
+        "expected": 5.0,
+        "status": "achieved",
+        "records": ["t-one", "t-team"],
         "samples": 0,
     }
     assert cell(plan, "east", "people")["actual"] == 2
     assert plan["totals"]["people"] == {
-        "target": 8, "actual": 7, "percent": 87, "expected": 8.0, "status": "behind", "declared": True,
-        "records": ["t-east", "t-one", "t-team"], "samples": 0,
+        "target": 8,
+        "actual": 7,
+        "percent": 87,
+        "expected": 8.0,
+        "status": "behind",
+        "declared": True,
+        "records": ["t-east", "t-one", "t-team"],
+        "samples": 0,
     }
 
 
@@ -306,8 +405,14 @@ def test_outside_totals_excluded(registry):
     plan = plan_at(registry, "2020-12-31")
     assert cell(plan, "departments", "events")["records"] == ["e-dep1", "e-dep2", "e-dep3"]
     assert plan["totals"]["events"] == {
-        "target": 3, "actual": 2, "percent": 66, "expected": 3.0, "status": "behind", "declared": True,
-        "records": ["e-w1", "e-w2"], "samples": 0,
+        "target": 3,
+        "actual": 2,
+        "percent": 66,
+        "expected": 3.0,
+        "status": "behind",
+        "declared": True,
+        "records": ["e-w1", "e-w2"],
+        "samples": 0,
     }
 
 
@@ -323,13 +428,19 @@ def test_samples_counted_say_how_much_of_each_figure_they_make(project):
     assert (cell(plan, "west", "people")["actual"], cell(plan, "west", "people")["samples"]) == (5, 4)
     assert cell(plan, "east", "people")["samples"] == 0
     assert (plan["totals"]["people"]["actual"], plan["totals"]["people"]["samples"]) == (7, 4)
-    assert plan_at(public_view(result.registry, include_samples=False), "2020-12-31")["totals"]["people"]["samples"] == 0
+    assert (
+        plan_at(public_view(result.registry, include_samples=False), "2020-12-31")["totals"]["people"]["samples"] == 0
+    )
 
 
 def test_declared_and_computed_totals(registry):
     totals = plan_at(registry, "2020-12-31")["totals"]
     assert {m: (t["target"], t["declared"]) for m, t in totals.items()} == {
-        "projects": (6, True), "events": (3, True), "people": (8, True), "carriers": (4, True), "labs": (1, False),
+        "projects": (6, True),
+        "events": (3, True),
+        "people": (8, True),
+        "carriers": (4, True),
+        "labs": (1, False),
     }
     assert plan_at(registry, "2020-12-31", "y2016")["totals"]["projects"]["target"] == 2
     assert plan_at(registry, "2020-12-31", "y2016")["totals"]["projects"]["declared"] is False
@@ -364,60 +475,92 @@ def test_percent_floor_and_target_zero(registry):
     assert cell(plan, "west", "projects")["percent"] == 75
     assert cell(plan, "departments", "events")["percent"] == 150
     zero = cell(plan, "east", "events")
-    assert (zero["target"], zero["actual"], zero["percent"], zero["expected"], zero["status"]) == (0, 0, None, 0.0, "achieved")
+    assert (zero["target"], zero["actual"], zero["percent"], zero["expected"], zero["status"]) == (
+        0,
+        0,
+        None,
+        0.0,
+        "achieved",
+    )
     assert cell(plan_at(registry, "2015-06-01"), "east", "events")["status"] == "not-started"
 
 
-@pytest.mark.parametrize(("plan_id", "as_of", "elapsed"), [
-    ("p5", "2015-12-31", 0.0),
-    ("p5", "2016-01-01", 0.0005),  # 1 / 1827 (2016 and 2020 are leap years)
-    ("p5", "2016-02-29", 0.0328),  # 60 / 1827
-    ("p5", "2016-12-31", 0.2003),  # 366 / 1827
-    ("p5", "2020-12-30", 0.9995),  # 1826 / 1827
-    ("p5", "2020-12-31", 1.0),
-    ("p5", "2024-02-29", 1.0),
-    ("y2016", "2016-02-28", 0.1612),  # 59 / 366
-    ("y2016", "2016-02-29", 0.1639),  # 60 / 366
-    ("y2016", "2016-03-01", 0.1667),  # 61 / 366
-    ("y2016", "2016-07-01", 0.5),  # 183 / 366
-    ("y2016", "2016-12-30", 0.9973),  # 365 / 366
-    ("y2016", "2016-12-31", 1.0),
-])
+@pytest.mark.parametrize(
+    ("plan_id", "as_of", "elapsed"),
+    [
+        ("p5", "2015-12-31", 0.0),
+        ("p5", "2016-01-01", 0.0005),  # 1 / 1827 (2016 and 2020 are leap years)
+        ("p5", "2016-02-29", 0.0328),  # 60 / 1827
+        ("p5", "2016-12-31", 0.2003),  # 366 / 1827
+        ("p5", "2020-12-30", 0.9995),  # 1826 / 1827
+        ("p5", "2020-12-31", 1.0),
+        ("p5", "2024-02-29", 1.0),
+        ("y2016", "2016-02-28", 0.1612),  # 59 / 366
+        ("y2016", "2016-02-29", 0.1639),  # 60 / 366
+        ("y2016", "2016-03-01", 0.1667),  # 61 / 366
+        ("y2016", "2016-07-01", 0.5),  # 183 / 366
+        ("y2016", "2016-12-30", 0.9973),  # 365 / 366
+        ("y2016", "2016-12-31", 1.0),
+    ],
+)
 def test_elapsed(registry, plan_id, as_of, elapsed):
     assert plan_at(registry, as_of, plan_id)["elapsed"] == elapsed
 
 
-@pytest.mark.parametrize(("as_of", "expected", "status"), [
-    ("2016-06-30", 0.99, "on-track"),  # 2 × 182/366 = 0.9945…
-    ("2016-07-01", 1.0, "on-track"),  # exactly half way: 1 is on track, not behind
-    ("2016-07-02", 1.01, "behind"),
-])
+@pytest.mark.parametrize(
+    ("as_of", "expected", "status"),
+    [
+        ("2016-06-30", 0.99, "on-track"),  # 2 × 182/366 = 0.9945…
+        ("2016-07-01", 1.0, "on-track"),  # exactly half way: 1 is on track, not behind
+        ("2016-07-02", 1.01, "behind"),
+    ],
+)
 def test_expected_at_the_boundary(registry, as_of, expected, status):
     projects = plan_at(registry, as_of, "y2016")["rows"][0]["cells"]["projects"]
     assert (projects["actual"], projects["expected"], projects["status"]) == (1, expected, status)
 
 
-@pytest.mark.parametrize(("as_of", "listed", "count", "samples", "met"), [
-    ("2015-12-31", 0, 0, 0, False),
-    ("2018-12-31", 4, 4, 0, False),
-    ("2019-01-01", 5, 4, 1, False),  # the fifth partner (i5, 2019) is a sample: it never meets the rule
-    ("2021-06-30", 6, 5, 1, True),
-])
+@pytest.mark.parametrize(
+    ("as_of", "listed", "count", "samples", "met"),
+    [
+        ("2015-12-31", 0, 0, 0, False),
+        ("2018-12-31", 4, 4, 0, False),
+        ("2019-01-01", 5, 4, 1, False),  # the fifth partner (i5, 2019) is a sample: it never meets the rule
+        ("2021-06-30", 6, 5, 1, True),
+    ],
+)
 def test_partner_indicator(registry, as_of, listed, count, samples, met):
     result = partner_indicator(registry, D(as_of))
     assert json.loads(json.dumps(result)) == result
     assert [r["district"] for r in result] == ["west", "east", "north"]  # by order; no departments' row
     west = result[0]
     assert (west["name"], west["count"], west["samples"], west["required"], west["met"]) == (
-        {"zh": "西区"}, count, samples, 5, met)
+        {"zh": "西区"},
+        count,
+        samples,
+        5,
+        met,
+    )
     assert len(west["partners"]) == listed
-    assert result[1] == {"district": "east", "name": {"zh": "东区"}, "partners": [], "count": 0, "samples": 0,
-                         "required": 5, "met": False}
+    assert result[1] == {
+        "district": "east",
+        "name": {"zh": "东区"},
+        "partners": [],
+        "count": 0,
+        "samples": 0,
+        "required": 5,
+        "met": False,
+    }
 
 
 def test_a_sample_district_s_partners_never_count(project):
-    root = project({**FILES, "records/districts/north.yaml": FILES["records/districts/north.yaml"] + "sample: true\n",
-                    "records/projects/p-north.yaml": FILES["records/projects/p-north.yaml"] + "sample: true\n"})
+    root = project(
+        {
+            **FILES,
+            "records/districts/north.yaml": FILES["records/districts/north.yaml"] + "sample: true\n",
+            "records/projects/p-north.yaml": FILES["records/projects/p-north.yaml"] + "sample: true\n",
+        }
+    )
     result = check(root)
     assert result.ok, [p.text() for p in result.problems]
     north = partner_indicator(result.registry, D("2021-06-30"))[2]
@@ -463,19 +606,36 @@ def test_shipped_records(shipped, run):
 
 def test_a_city_wide_goal_counts_every_record_of_its_metric_whatever_district_owns_it(project):
     goal = "city_goals:\n  - {metric: labs, min: 1, max: 2, note: {zh: 全市 1—2 个}}\n"
-    files = {**FILES, "records/plans/p5.yaml": PLAN_5 + goal,
-             # a provincial key lab in a district without a target row, and one that names no district
-             "records/carriers/c-lab-north.yaml": carrier("c-lab-north", "key-lab", "national", "2019-03-01",
-                                                          district="north"),
-             "records/carriers/c-lab-nowhere.yaml": carrier("c-lab-nowhere", "key-lab", "provincial", "2020-03-01")}
+    files = {
+        **FILES,
+        "records/plans/p5.yaml": PLAN_5 + goal,
+        # a provincial key lab in a district without a target row, and one that names no district
+        "records/carriers/c-lab-north.yaml": carrier(
+            "c-lab-north", "key-lab", "national", "2019-03-01", district="north"
+        ),
+        "records/carriers/c-lab-nowhere.yaml": carrier("c-lab-nowhere", "key-lab", "provincial", "2020-03-01"),
+    }
     result = check(project(files))
     assert result.ok, [p.text() for p in result.problems]
     plan = plan_at(result.registry, "2019-12-31")
     (city,) = plan["city_goals"]
-    assert city == {"metric": "labs", "min": 1, "max": 2, "note": {"zh": "全市 1—2 个"}, "target": 1, "actual": 2,
-                    "percent": 200, "expected": 0.8, "status": "achieved", "records": ["c-lab-north", "c-lab-prov"],
-                    "samples": 0}
+    assert city == {
+        "metric": "labs",
+        "min": 1,
+        "max": 2,
+        "note": {"zh": "全市 1—2 个"},
+        "target": 1,
+        "actual": 2,
+        "percent": 200,
+        "expected": 0.8,
+        "status": "achieved",
+        "records": ["c-lab-north", "c-lab-prov"],
+        "samples": 0,
+    }
     assert plan["totals"]["labs"]["records"] == ["c-lab-prov"]  # the rows' sum knows only the districts with a target
     assert plan_at(result.registry, "2020-12-31")["city_goals"][0]["records"] == [
-        "c-lab-north", "c-lab-nowhere", "c-lab-prov"]
+        "c-lab-north",
+        "c-lab-nowhere",
+        "c-lab-prov",
+    ]
     assert plan_at(result.registry, "2017-01-31")["city_goals"][0]["status"] == "behind"

@@ -26,16 +26,45 @@ UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 
 FILLED = {
     "achievement": ACHIEVEMENT,
-    "event": {"id": "staff-event", "title.zh": "智能制造产学研对接会", "type": "matchmaking", "start": "2021-04-08",
-              "district": "kaifaqu", "institutes": "[tsinghua, sjtu]"},
-    "project": {"id": "staff-project", "name.zh": "伺服电机控制算法合同研发", "district": "kaifaqu",
-                "enterprise.zh": "昆山某精密机械有限公司", "institutes": "[hit]", "mode": "contract-rd", "signed": "2021-05-20"},
-    "talent": {"id": "staff-talent", "name.zh": "工业机器人视觉团队", "form": "team", "people": "4", "institute": "sjtu",
-               "district": "kaifaqu", "date": "2021-06-01"},
-    "carrier": {"id": "staff-carrier", "name.zh": "精密制造联合研发中心", "type": "new-rd-institution",
-                "level": "kunshan"},
-    "institute": {"id": "staff-institute", "name.zh": "西交利物浦大学", "name.en": "Xi'an Jiaotong-Liverpool University",
-                  "type": "university", "country": "CN"},
+    "event": {
+        "id": "staff-event",
+        "title.zh": "智能制造产学研对接会",
+        "type": "matchmaking",
+        "start": "2021-04-08",
+        "district": "kaifaqu",
+        "institutes": "[tsinghua, sjtu]",
+    },
+    "project": {
+        "id": "staff-project",
+        "name.zh": "伺服电机控制算法合同研发",
+        "district": "kaifaqu",
+        "enterprise.zh": "昆山某精密机械有限公司",
+        "institutes": "[hit]",
+        "mode": "contract-rd",
+        "signed": "2021-05-20",
+    },
+    "talent": {
+        "id": "staff-talent",
+        "name.zh": "工业机器人视觉团队",
+        "form": "team",
+        "people": "4",
+        "institute": "sjtu",
+        "district": "kaifaqu",
+        "date": "2021-06-01",
+    },
+    "carrier": {
+        "id": "staff-carrier",
+        "name.zh": "精密制造联合研发中心",
+        "type": "new-rd-institution",
+        "level": "kunshan",
+    },
+    "institute": {
+        "id": "staff-institute",
+        "name.zh": "西交利物浦大学",
+        "name.en": "Xi'an Jiaotong-Liverpool University",
+        "type": "university",
+        "country": "CN",
+    },
 }
 """What a clerk writes into each template: its required fields, nothing else."""
 
@@ -43,7 +72,7 @@ FILLED = {
 def guide_step() -> str:
     """CONTRIBUTING.md's step that says what to copy in GitHub's web editor (way 1, step 3)."""
     guide = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
-    way_1 = guide[guide.index("### 方式 1"):guide.index("### 方式 2")]
+    way_1 = guide[guide.index("### 方式 1") : guide.index("### 方式 2")]
     return next(line for line in way_1.splitlines() if line.startswith("3. "))
 
 
@@ -53,7 +82,9 @@ def test_each_template_file_is_what_build_py_new_writes(kind):
     expected = template(SchemaSet(REPO / "schemas"), kind, None)
     if UPDATE:
         path.write_text(expected, encoding="utf-8")
-    assert path.read_text(encoding="utf-8") == expected, f"rewrite {path.name}: UPDATE_GOLDEN=1 (see this file's docstring)"
+    assert path.read_text(encoding="utf-8") == expected, (
+        f"rewrite {path.name}: UPDATE_GOLDEN=1 (see this file's docstring)"
+    )
     assert not re.search(r"(?m)^sample:", expected)
 
 
@@ -94,32 +125,44 @@ def test_the_clerks_copy_is_published_as_fact(tmp_path):
     record.write_text(fill_in((root / source).read_text(encoding="utf-8"), ACHIEVEMENT), encoding="utf-8")
     for include in ("true", "false"):
         site = root / "site.yaml"
-        site.write_text(re.sub(r"(?m)^include_samples: \w+", f"include_samples: {include}", site.read_text(encoding="utf-8")),
-                        encoding="utf-8")
+        site.write_text(
+            re.sub(r"(?m)^include_samples: \w+", f"include_samples: {include}", site.read_text(encoding="utf-8")),
+            encoding="utf-8",
+        )
         assert build.main(["--root", str(root), "check"]) == 0
         out = tmp_path / f"out-{include}"
         assert build.main(["--root", str(root), "build", "--out", str(out)]) == 0
         page = lxml.html.parse(str(out / "achievements" / f"{ACHIEVEMENT['id']}.html")).getroot()
         assert page.xpath("string(//h1)").strip() == ACHIEVEMENT["name.zh"]
-        assert not page.xpath("//article//*[contains(@class, 'badge-sample')][not(ancestor::*[contains(@class, 'contact')])]")
+        assert not page.xpath(
+            "//article//*[contains(@class, 'badge-sample')][not(ancestor::*[contains(@class, 'contact')])]"
+        )
         listing = lxml.html.parse(str(out / "achievements" / "index.html")).getroot()
-        (card,) = [li for li in listing.xpath("//li[contains(@class, 'card')]")
-                   if li.xpath(f".//a[contains(@href, '{ACHIEVEMENT['id']}.html')]")]
+        (card,) = [
+            li
+            for li in listing.xpath("//li[contains(@class, 'card')]")
+            if li.xpath(f".//a[contains(@href, '{ACHIEVEMENT['id']}.html')]")
+        ]
         assert not card.xpath(".//*[contains(@class, 'badge-sample')]")
 
 
 # -- the pull request's summary --------------------------------------------------------------------------------
 
+
 def git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
-                   capture_output=True, check=True)
+    subprocess.run(
+        ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+        capture_output=True,
+        check=True,
+    )
 
 
 def test_the_pull_request_summary_calls_out_a_record_added_as_a_sample(tmp_path, run):
     root = copy_project(tmp_path / "repo")
     sample_copy = (root / "records/achievements/graphene-thermal-film.yaml").read_text(encoding="utf-8")
     sample_copy = sample_copy.replace("id: graphene-thermal-film", "id: copied-sample").replace(
-        "高导热石墨烯复合散热膜制备技术", "复制来的示例成果")
+        "高导热石墨烯复合散热膜制备技术", "复制来的示例成果"
+    )
     (root / "records/achievements/copied-sample.yaml").write_text(sample_copy, encoding="utf-8")
     real = fill_in((root / STARTERS / "achievement.yaml").read_text(encoding="utf-8"), ACHIEVEMENT)
     (root / "records/achievements" / f"{ACHIEVEMENT['id']}.yaml").write_text(real, encoding="utf-8")

@@ -10,15 +10,23 @@ import pytest
 from registry.pages import render
 from registry.pages.render import PLAIN, MarkdownRenderer, Page, Renderer
 
-ALPHABET = ("中文成果技术昆山，。、；：（）【】“”《》！？—…０１２abcXYZ0123456789 \u3000\u2003\u200b\ufeff\u2028\u0085"
-            "é°±×÷€£¥©®™·")
+ALPHABET = (
+    "中文成果技术昆山，。、；：（）【】“”《》！？—…０１２abcXYZ0123456789 \u3000\u2003\u200b\ufeff\u2028\u0085"
+    "é°±×÷€£¥©®™·"
+)
 
 
 def converted(text: str) -> str:
     """What the filter makes of text through Python-Markdown and the sanitiser, never taking the shortcut."""
     html = MarkdownRenderer()._md.reset().convert(text)
-    return nh3.clean(html, tags=render.ALLOWED_TAGS | {"h3", "h4", "h5", "h6"}, attributes=render.ALLOWED_ATTRIBUTES,
-                     url_schemes=render.URL_SCHEMES, link_rel="nofollow noopener noreferrer", strip_comments=True)
+    return nh3.clean(
+        html,
+        tags=render.ALLOWED_TAGS | {"h3", "h4", "h5", "h6"},
+        attributes=render.ALLOWED_ATTRIBUTES,
+        url_schemes=render.URL_SCHEMES,
+        link_rel="nofollow noopener noreferrer",
+        strip_comments=True,
+    )
 
 
 def test_plain_text_takes_the_shortcut_with_the_bytes_markdown_would_make():
@@ -31,8 +39,24 @@ def test_plain_text_takes_the_shortcut_with_the_bytes_markdown_would_make():
     assert plain > 10_000  # the alphabet is mostly plain: the comparison ran on many texts
 
 
-@pytest.mark.parametrize("text", ["**重点**", "1. 第一", "- 一项", "甲*乙*", "甲\n\n乙", " 缩进", "a  ", "<b>x</b>",
-                                  "A&B", "[链接](https://e.example)", "制\t表", "不\u00a0换行", "\u3000全角空格开头"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "**重点**",
+        "1. 第一",
+        "- 一项",
+        "甲*乙*",
+        "甲\n\n乙",
+        " 缩进",
+        "a  ",
+        "<b>x</b>",
+        "A&B",
+        "[链接](https://e.example)",
+        "制\t表",
+        "不\u00a0换行",
+        "\u3000全角空格开头",
+    ],
+)
 def test_text_with_any_markup_sign_goes_through_markdown(text):
     assert PLAIN.fullmatch(text) is None
     assert str(MarkdownRenderer()(text)) == converted(text)

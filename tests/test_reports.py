@@ -27,8 +27,10 @@ def registry_of(project_factory, files):
 
 
 def achievement(id_, district_, reported, status_updated=None, **extra):
-    text = (f"id: {id_}\nname: {{zh: 成果{id_}}}\ninstitute: inst-a\nfield: new-materials\nstage: research\n"
-            f"summary: {{zh: 简介}}\ndistrict: {district_}\nreported: {reported}\nstatus: tracked\n")
+    text = (
+        f"id: {id_}\nname: {{zh: 成果{id_}}}\ninstitute: inst-a\nfield: new-materials\nstage: research\n"
+        f"summary: {{zh: 简介}}\ndistrict: {district_}\nreported: {reported}\nstatus: tracked\n"
+    )
     text += f"status_updated: {status_updated}\n" if status_updated else ""
     return text + "".join(f"{key}: {value}\n" for key, value in extra.items())
 
@@ -48,8 +50,13 @@ def test_halves_span_the_plan_periods_and_stop_at_the_as_of_date(project):
 
 
 def test_a_new_plan_file_brings_its_half_years(project):
-    later = FILES["records/plans/a2017.yaml"].replace("id: a2017", "id: a2021").replace("2017年计划", "下一计划").replace(
-        "start: 2017-01-01", "start: 2021-01-01").replace("end: 2017-12-31", "end: 2022-06-30")
+    later = (
+        FILES["records/plans/a2017.yaml"]
+        .replace("id: a2017", "id: a2021")
+        .replace("2017年计划", "下一计划")
+        .replace("start: 2017-01-01", "start: 2021-01-01")
+        .replace("end: 2017-12-31", "end: 2022-06-30")
+    )
     registry = registry_of(project, {**FILES, "records/plans/a2021.yaml": later})
     assert [h.period for h in plan_halves(registry, D("2030-01-01"))][-3:] == ["2021-h1", "2021-h2", "2022-h1"]
 
@@ -79,17 +86,30 @@ def test_a_record_dated_in_a_half_is_added_in_that_half_and_no_other(project):
     registry = registry_of(project, BOUNDARY)
     halves = plan_halves(registry, D("2020-12-31"))
     reports = {h: period_report(registry, h.start, h.end) for h in halves}
-    expected_half = {("project", "p-h1-last"): "2017-h1", ("project", "p-h2-first"): "2017-h2",
-                     ("event", "e-h1-first"): "2017-h1", ("achievement", "a-h2"): "2017-h2",
-                     ("project", "p-start"): "2016-h1", ("project", "p-end"): "2020-h2",
-                     ("talent", "t-team"): "2017-h1", ("carrier", "c-lab-prov"): "2017-h1"}
+    expected_half = {
+        ("project", "p-h1-last"): "2017-h1",
+        ("project", "p-h2-first"): "2017-h2",
+        ("event", "e-h1-first"): "2017-h1",
+        ("achievement", "a-h2"): "2017-h2",
+        ("project", "p-start"): "2016-h1",
+        ("project", "p-end"): "2020-h2",
+        ("talent", "t-team"): "2017-h1",
+        ("carrier", "c-lab-prov"): "2017-h1",
+    }
     for (kind, record_id), period in expected_half.items():
-        found = [h.period for h, report in reports.items()
-                 for entry in report["districts"] if record_id in entry["added"][kind]]
+        found = [
+            h.period
+            for h, report in reports.items()
+            for entry in report["districts"]
+            if record_id in entry["added"][kind]
+        ]
         assert set(found) == {period}, (record_id, found)
     # outside every plan: in no half at all
-    assert not any("p-before" in e["added"]["project"] or "p-after" in e["added"]["project"]
-                   for r in reports.values() for e in r["districts"])
+    assert not any(
+        "p-before" in e["added"]["project"] or "p-after" in e["added"]["project"]
+        for r in reports.values()
+        for e in r["districts"]
+    )
 
 
 def test_a_carrier_is_added_for_every_owner_and_counts_toward_each(project):
@@ -111,7 +131,7 @@ def test_cells_carry_what_was_added_in_the_period_and_behind_districts_come_firs
     assert five["totals"]["projects"]["added"] == 1
     order = [(d["district"], d["behind"]) for d in report["districts"]]
     behind = [d for d, b in order if b]
-    assert order[:len(behind)] == [(d, True) for d in behind] and behind
+    assert order[: len(behind)] == [(d, True) for d in behind] and behind
     assert [d for d, b in order if not b] == [d for d in ("departments", "west", "east", "north") if d not in behind]
 
 
@@ -119,10 +139,25 @@ def test_data_quality_missing_fields_undated_records_and_stale_achievements(proj
     files = {
         **FILES,
         # reported 2016-06-30, never updated: at 2017-06-30 exactly a year, not over it; a day later it is
-        "records/achievements/a-old.yaml": achievement("a-old", "west", "2016-06-30", department="{zh: 化学系}",
-                                                       lead="{name: {zh: 张三}}", fit="{zh: 契合}", promotion="{zh: 推介}"),
-        "records/achievements/a-kept.yaml": achievement("a-kept", "west", "2015-01-01", "2017-01-15", department="{zh: 系}",
-                                                        lead="{name: {zh: 李四}}", fit="{zh: 契合}", promotion="{zh: 推介}"),
+        "records/achievements/a-old.yaml": achievement(
+            "a-old",
+            "west",
+            "2016-06-30",
+            department="{zh: 化学系}",
+            lead="{name: {zh: 张三}}",
+            fit="{zh: 契合}",
+            promotion="{zh: 推介}",
+        ),
+        "records/achievements/a-kept.yaml": achievement(
+            "a-kept",
+            "west",
+            "2015-01-01",
+            "2017-01-15",
+            department="{zh: 系}",
+            lead="{name: {zh: 李四}}",
+            fit="{zh: 契合}",
+            promotion="{zh: 推介}",
+        ),
     }
     registry = registry_of(project, files)
 
@@ -134,12 +169,16 @@ def test_data_quality_missing_fields_undated_records_and_stale_achievements(proj
     assert h1["stale"] == []
     assert h1["undated"] == [{"kind": "carrier", "id": "c-undated"}]  # in every report until it is dated
     assert {(m["kind"], m["id"]): m["fields"] for m in h1["missing"]} == {
-        ("carrier", "c-self"): ["enterprise"], ("carrier", "c-lab-prov"): ["enterprise"],
-        ("talent", "t-team"): ["enterprise", "role"]}
+        ("carrier", "c-self"): ["enterprise"],
+        ("carrier", "c-lab-prov"): ["enterprise"],
+        ("talent", "t-team"): ["enterprise", "role"],
+    }
     later = quality("2017-07-01", "2017-07-01")
     assert later["stale"] == [{"id": "a-old", "updated": "2016-06-30"}]
-    assert quality("2018-01-01", "2018-01-16")["stale"] == [{"id": "a-old", "updated": "2016-06-30"},
-                                                            {"id": "a-kept", "updated": "2017-01-15"}]
+    assert quality("2018-01-01", "2018-01-16")["stale"] == [
+        {"id": "a-old", "updated": "2016-06-30"},
+        {"id": "a-kept", "updated": "2017-01-15"},
+    ]
     assert quality("2014-01-01", "2014-12-31")["stale"] == []  # nothing reported yet
 
 
@@ -162,17 +201,28 @@ def test_half_year_report_numbers_for_the_shipped_records(built_site):
     # the half ended before the policy of 8 September 2017 set up the supervision: retrospective statistics
     assert doc.xpath("string(//h1)") == "大院大所合作情况回溯统计（2017年上半年）"
     assert doc.xpath("string(//p[contains(@class, 'retro-note')])").startswith(
-        "这一期间在目标印发（2017年9月8日）之前已经结束，当时还没有半年督查制度。")
-    meta = {dt_.text_content(): dd.text_content() for dt_, dd in zip(doc.xpath("//dl[@class='report-meta']//dt"),
-                                                                      doc.xpath("//dl[@class='report-meta']//dd"),
-                                                                      strict=True)}
+        "这一期间在目标印发（2017年9月8日）之前已经结束，当时还没有半年督查制度。"
+    )
+    meta = {
+        dt_.text_content(): dd.text_content()
+        for dt_, dd in zip(
+            doc.xpath("//dl[@class='report-meta']//dt"), doc.xpath("//dl[@class='report-meta']//dd"), strict=True
+        )
+    }
     assert meta["统计截至"] == "2017年6月30日" and meta["统计期间"] == "2017年1月1日–2017年6月30日"
 
     (section,) = doc.xpath("//section[@id='d-kaifaqu']")
     tables = section.xpath(".//table")
     assert [t.xpath("string(caption/a)") for t in tables] == ["“十三五”期间目标任务", "2017年主要任务指标"]
     assert [th.text_content() for th in tables[0].xpath("thead//th")] == [
-        "指标", "目标", "期末完成", "完成率", "按进度应完成", "本期新增", "状态"]
+        "指标",
+        "目标",
+        "期末完成",
+        "完成率",
+        "按进度应完成",
+        "本期新增",
+        "状态",
+    ]
     # every shipped project, event and talent is a sample: each figure says so beside it
     assert rows_of(tables[0]) == [
         ["项目合作（项）", "60", "2 其中示例 2", "3%", "17.96", "1 其中示例 1", "! 进度落后"],
@@ -181,25 +231,49 @@ def test_half_year_report_numbers_for_the_shipped_records(built_site):
         ["载体建设（个）", "5", "0", "0%", "1.5", "0", "! 进度落后"],
         ["省级以上重点实验室（个） 其中数", "1", "0", "0%", "0.3", "0", "! 进度落后"],
     ]
-    assert rows_of(tables[1])[0] == ["校企合作项目数（项）", "20", "1 其中示例 1", "5%", "9.92", "1 其中示例 1", "! 进度落后"]
+    assert rows_of(tables[1])[0] == [
+        "校企合作项目数（项）",
+        "20",
+        "1 其中示例 1",
+        "5%",
+        "9.92",
+        "1 其中示例 1",
+        "! 进度落后",
+    ]
     # the same figures counted independently from the YAML files
-    assert rows_of(tables[0])[0][2].split()[0] == str(_count_yaml("projects", "kaifaqu", "signed", "2016-01-01", "2017-06-30"))
-    assert rows_of(tables[0])[0][5].split()[0] == str(_count_yaml("projects", "kaifaqu", "signed", "2017-01-01", "2017-06-30"))
-    assert rows_of(tables[0])[1][2].split()[0] == str(_count_yaml("events", "kaifaqu", "start", "2016-01-01", "2017-06-30"))
+    assert rows_of(tables[0])[0][2].split()[0] == str(
+        _count_yaml("projects", "kaifaqu", "signed", "2016-01-01", "2017-06-30")
+    )
+    assert rows_of(tables[0])[0][5].split()[0] == str(
+        _count_yaml("projects", "kaifaqu", "signed", "2017-01-01", "2017-06-30")
+    )
+    assert rows_of(tables[0])[1][2].split()[0] == str(
+        _count_yaml("events", "kaifaqu", "start", "2016-01-01", "2017-06-30")
+    )
 
-    added = {h4.text_content(): [(a.get("href"), a.text_content()) for a in h4.getnext().xpath(".//a")]
-             for h4 in section.xpath(".//h4")}
+    added = {
+        h4.text_content(): [(a.get("href"), a.text_content()) for a in h4.getnext().xpath(".//a")]
+        for h4 in section.xpath(".//h4")
+    }
     assert added == {
         "合作项目（1）": [("../projects/display-driver-joint-lab.html", "新型显示驱动技术联合实验室")],
         "对接活动（1）": [("../events/2017-kaifaqu-ic-roadshow.html", "开发区集成电路项目路演")],
         "科技成果（1）": [("../achievements/low-power-iot-rf-frontend.html", "低功耗物联网芯片射频前端设计技术")],
     }
     assert section.xpath("string(.//p[contains(@class, 'indicator')])").strip() == (
-        "! 已明确 0 家长期合作单位，政策要求 5 家以上，还差 5 家。另有 3 家示例（虚构）单位未计入：示例不能满足政策要求。")
+        "! 已明确 0 家长期合作单位，政策要求 5 家以上，还差 5 家。另有 3 家示例（虚构）单位未计入：示例不能满足政策要求。"
+    )
 
     (summary,) = doc.xpath("//section[@class='report-summary']")
-    assert rows_of(summary.xpath(".//table")[0])[0] == ["项目合作（项）", "300", "7 其中示例 7", "2%", "89.82", "4 其中示例 4",
-                                                         "! 进度落后"]
+    assert rows_of(summary.xpath(".//table")[0])[0] == [
+        "项目合作（项）",
+        "300",
+        "7 其中示例 7",
+        "2%",
+        "89.82",
+        "4 其中示例 4",
+        "! 进度落后",
+    ]
 
 
 def test_every_dated_record_is_listed_in_exactly_the_half_that_contains_its_date(built_site, shipped):
@@ -209,10 +283,20 @@ def test_every_dated_record_is_listed_in_exactly_the_half_that_contains_its_date
         doc = html.parse(str(page)).getroot()
         for a in doc.xpath("//ul[@class='added']//a"):
             listed.setdefault(a.get("href").removeprefix("../"), []).append(page.stem)
-    date_fields = {"project": "signed", "event": "start", "talent": "date", "carrier": "established",
-                   "achievement": "reported"}
-    folders = {"project": "projects", "event": "events", "talent": "talents", "carrier": "carriers",
-               "achievement": "achievements"}
+    date_fields = {
+        "project": "signed",
+        "event": "start",
+        "talent": "date",
+        "carrier": "established",
+        "achievement": "reported",
+    }
+    folders = {
+        "project": "projects",
+        "event": "events",
+        "talent": "talents",
+        "carrier": "carriers",
+        "achievement": "achievements",
+    }
     checked = 0
     for kind in ADDED_KINDS:
         for record in registry.all(kind):
@@ -243,7 +327,15 @@ def test_reports_index_and_district_cards(built_site):
     card = html.parse(str(built_site / "reports" / "districts" / "kaifaqu-2017.html")).getroot()
     assert card.xpath("string(//h1)") == "开发区2017年度大院大所合作报告卡"
     tables = card.xpath("//table")
-    assert rows_of(tables[1])[0] == ["校企合作项目数（项）", "20", "1 其中示例 1", "5%", "20", "1 其中示例 1", "! 未完成"]
+    assert rows_of(tables[1])[0] == [
+        "校企合作项目数（项）",
+        "20",
+        "1 其中示例 1",
+        "5%",
+        "20",
+        "1 其中示例 1",
+        "! 未完成",
+    ]
     added = {r[0]: r[1:] for r in rows_of(tables[-1])}
     assert added["合作项目"] == ["1 其中示例 1", "0", "1 其中示例 1"]
     assert added["科技成果"] == ["1 其中示例 1", "0", "1 其中示例 1"]
@@ -251,8 +343,11 @@ def test_reports_index_and_district_cards(built_site):
 
 def test_halves_before_the_targets_were_issued_are_retrospective_statistics_not_supervision(built_site):
     index = html.parse(str(built_site / "reports" / "index.html")).getroot()
-    links = {a.get("href"): a.text_content() for a in index.xpath("//main//ul[@class='inline-links']/li/a")
-             if "districts/" not in a.get("href")}
+    links = {
+        a.get("href"): a.text_content()
+        for a in index.xpath("//main//ul[@class='inline-links']/li/a")
+        if "districts/" not in a.get("href")
+    }
     assert links["2016-h1.html"] == "2016年上半年（回溯统计）"
     assert links["2017-h1.html"] == "2017年上半年（回溯统计）"
     assert links["2017-h2.html"] == "2017年下半年"  # the policy was issued on 8 September 2017, inside this half
@@ -265,13 +360,17 @@ def test_halves_before_the_targets_were_issued_are_retrospective_statistics_not_
     assert card.xpath("//p[contains(@class, 'retro-note')]")
     card = html.parse(str(built_site / "reports" / "districts" / "kaifaqu-2017.html")).getroot()
     assert card.xpath("string(//h1)") == "开发区2017年度大院大所合作报告卡"
-    assert [" ".join(th.text_content().split()) for th in card.xpath("//caption[@id='added-caption']/../thead//th")] == [
-        "类别", "2017年上半年（回溯统计）", "2017年下半年", "全年"]
+    assert [
+        " ".join(th.text_content().split()) for th in card.xpath("//caption[@id='added-caption']/../thead//th")
+    ] == ["类别", "2017年上半年（回溯统计）", "2017年下半年", "全年"]
 
 
 def test_a_period_is_retrospective_only_if_every_plan_running_in_it_was_issued_after_it(project):
-    issued = {path: text.replace("\nend: ", "\nissued: 2017-09-08\nend: ") for path, text in FILES.items()
-              if path.startswith("records/plans/")}
+    issued = {
+        path: text.replace("\nend: ", "\nissued: 2017-09-08\nend: ")
+        for path, text in FILES.items()
+        if path.startswith("records/plans/")
+    }
     registry = registry_of(project, {**FILES, **issued})
     assert retrospective(registry, D("2016-01-01"), D("2016-06-30")) == D("2017-09-08")
     assert retrospective(registry, D("2017-01-01"), D("2017-06-30")) == D("2017-09-08")
@@ -291,7 +390,8 @@ def test_only_halves_ended_by_the_as_of_date_are_built(shipped, run):
     built = sorted(p.name for p in (shipped / "public" / "reports").glob("*.html"))
     assert built == ["2016-h1.html", "2016-h2.html", "2017-h1.html", "index.html"]
     assert sorted(p.name for p in (shipped / "public" / "reports" / "districts").glob("kaifaqu-*.html")) == [
-        "kaifaqu-2016.html"]
+        "kaifaqu-2016.html"
+    ]
 
 
 # -- build.py report --------------------------------------------------------------------------------------
@@ -301,11 +401,17 @@ def test_report_command_prints_the_page_figures_as_markdown(shipped, run, built_
     lines = result.out.splitlines()
     assert lines[0] == "# 昆山市大院大所合作登记簿 · 大院大所合作情况回溯统计（2017年上半年）"
     assert lines[5].startswith("这一期间在目标印发（2017年9月8日）之前已经结束")
-    md_rows = [[c.strip() for c in line.strip("|").split("|")] for line in lines
-               if line.startswith("| ") and not line.startswith(("| 指标", "| ---"))]
+    md_rows = [
+        [c.strip() for c in line.strip("|").split("|")]
+        for line in lines
+        if line.startswith("| ") and not line.startswith(("| 指标", "| ---"))
+    ]
     doc = html.parse(str(built_site / "reports" / "2017-h1.html")).getroot()
-    page_rows = [[re.sub(r"^(\d+) (其中示例 \d+)$", r"\1（\2）", re.sub(r"^[!✓→–] ", "", c)) for c in row]
-                 for t in doc.xpath("//table") for row in rows_of(t)]
+    page_rows = [
+        [re.sub(r"^(\d+) (其中示例 \d+)$", r"\1（\2）", re.sub(r"^[!✓→–] ", "", c)) for c in row]
+        for t in doc.xpath("//table")
+        for row in rows_of(t)
+    ]
     assert md_rows == page_rows  # every table of the page, in order, with the same figures
     headings = [line[3:] for line in lines if line.startswith("## ")]
     page_h2 = [" ".join(h.text_content().split()) for h in doc.xpath("//h2")]
@@ -341,15 +447,19 @@ def _pdf_pages(page, url: str) -> list[str]:
 
 def _same_text(pdf_text: str, text: str) -> bool:
     """Equal, except that a CJK radical-supplement character (⻔ for 门, which NFKC leaves alone) matches anything."""
-    return len(pdf_text) == len(text) and all(a == b or 0x2E80 <= ord(a) <= 0x2EFF for a, b in zip(pdf_text, text, strict=True))
+    return len(pdf_text) == len(text) and all(
+        a == b or 0x2E80 <= ord(a) <= 0x2EFF for a, b in zip(pdf_text, text, strict=True)
+    )
 
 
 def test_half_year_report_prints_a_page_per_district(page, site_url, built_site):
     pytest.importorskip("pypdf")
     pages = _pdf_pages(page, site_url + "reports/2017-h1.html")
     doc = html.parse(str(built_site / "reports" / "2017-h1.html")).getroot()
-    names = [" ".join(h.text_content().split()).replace(" 进度落后", "")
-             for h in doc.xpath("//section[contains(@class, 'report-district')]/h2")]
+    names = [
+        " ".join(h.text_content().split()).replace(" 进度落后", "")
+        for h in doc.xpath("//section[contains(@class, 'report-district')]/h2")
+    ]
     assert len(names) == 12
     assert pages[0].startswith("演示数据"), "a printed report from a site with samples says so at its top"
     assert "大院大所合作情况回溯统计(2017年上半年)" in pages[0].splitlines()[:5]

@@ -27,14 +27,28 @@ from registry.figures.reports import Half, period_report
 from registry.model.public import published
 from registry.pages.urls import record_url
 
-MARKS = ("sample-notice", "badge-sample", "cell-sample", "figure-sample", "chart-sample", "sample-note", "contact-example")
+MARKS = (
+    "sample-notice",
+    "badge-sample",
+    "cell-sample",
+    "figure-sample",
+    "chart-sample",
+    "sample-note",
+    "contact-example",
+)
 """Every class the site uses to mark fiction."""
 
 
 def build_shipped(root: Path, out: Path, include_samples: bool) -> Path:
     site = root / "site.yaml"
-    site.write_text(re.sub(r"(?m)^include_samples: \w+", f"include_samples: {str(include_samples).lower()}",
-                           site.read_text(encoding="utf-8")), encoding="utf-8")
+    site.write_text(
+        re.sub(
+            r"(?m)^include_samples: \w+",
+            f"include_samples: {str(include_samples).lower()}",
+            site.read_text(encoding="utf-8"),
+        ),
+        encoding="utf-8",
+    )
     assert build.main(["--root", str(root), "build", "--out", str(out)]) == 0
     return out
 
@@ -81,8 +95,11 @@ def test_every_page_says_at_the_top_that_samples_are_shown_and_none_does_without
 def test_every_card_of_a_sample_is_marked_and_no_other(both, registry):
     """Directories, facet pages, related records, drill-downs, the home page: each list entry of a sample record
     carries the badge (removing it from the card macro fails here), and a real record's never does."""
-    sample_urls = {record_url(kind, r.id): r.sample for kind in ("achievement", "event", "project", "talent", "carrier",
-                                                                   "institute", "district", "plan") for r in registry.all(kind)}
+    sample_urls = {
+        record_url(kind, r.id): r.sample
+        for kind in ("achievement", "event", "project", "talent", "carrier", "institute", "district", "plan")
+        for r in registry.all(kind)
+    }
     seen = {True: 0, False: 0}
     for path, page in pages(both[True][1]):
         for card in page.xpath("//li[contains(concat(' ', @class, ' '), ' card ')]"):
@@ -124,8 +141,12 @@ def test_every_progress_cell_says_how_much_of_it_is_samples(both, registry):
     for url, cell in model.items():
         page = lxml.html.parse(str(out / url)).getroot()
         badges = page.xpath("//main//li[contains(@class, 'card')]/span[contains(@class, 'badge-sample')]")
-        samples = sum(registry.get(kind, rid).sample for kind in ("project", "event", "talent", "carrier")
-                      for rid in cell["records"] if registry.get(kind, rid) is not None)
+        samples = sum(
+            registry.get(kind, rid).sample
+            for kind in ("project", "event", "talent", "carrier")
+            for rid in cell["records"]
+            if registry.get(kind, rid) is not None
+        )
         assert len(badges) == samples, url
         note = page.xpath("string(//p[contains(@class, 'sample-note')])")
         assert note == (f"其中 {samples} 条是示例（虚构）记录，已标“示例”。" if samples else ""), url
@@ -136,9 +157,14 @@ def test_the_home_figures_say_how_many_are_samples(both, registry):
     figures = {}
     for link in page.xpath("//ul[@class='figures']/li/a"):
         label = link.xpath("string(span[@class='figure-label'])")
-        figures[label] = (link.xpath("string(span[@class='figure'])"), link.xpath("string(span[@class='figure-sample'])"))
-    assert figures["科技成果"] == (str(len(registry.all("achievement"))),
-                               f"其中示例 {sum(r.sample for r in registry.all('achievement'))}")
+        figures[label] = (
+            link.xpath("string(span[@class='figure'])"),
+            link.xpath("string(span[@class='figure-sample'])"),
+        )
+    assert figures["科技成果"] == (
+        str(len(registry.all("achievement"))),
+        f"其中示例 {sum(r.sample for r in registry.all('achievement'))}",
+    )
     assert figures["大院大所"] == (str(len(registry.all("institute"))), "")
     carriers = registry.all("carrier")
     assert 0 < sum(r.sample for r in carriers) < len(carriers)
@@ -150,7 +176,9 @@ def test_reports_and_charts_say_how_much_of_each_figure_is_samples(both, registr
     data = period_report(registry, Half(2017, 1).start, Half(2017, 1).end)
     page = lxml.html.parse(str(out / "reports/2017-h1.html")).getroot()
     plan = next(p for p in data["plans"] if p["id"] == "2016-2020")
-    (table,) = page.xpath("//table[caption/a[@href='../progress/2016-2020.html']][ancestor::section[@class='report-summary']]")
+    (table,) = page.xpath(
+        "//table[caption/a[@href='../progress/2016-2020.html']][ancestor::section[@class='report-summary']]"
+    )
     totalled = [m for m in plan["metrics"] if m["id"] in plan["totals"]]  # not the departments-only team target
     for row, metric in zip(table.xpath("tbody/tr"), totalled, strict=True):
         cell = plan["totals"][metric["id"]]
@@ -160,8 +188,14 @@ def test_reports_and_charts_say_how_much_of_each_figure_is_samples(both, registr
     assert any(plan["totals"][m["id"]]["samples"] for m in plan["metrics"])
     district = lxml.html.parse(str(out / "districts/kaifaqu.html")).getroot()
     figures = district.xpath("//figure[contains(@class, 'chart-figure')]")
-    cells = [row["cells"][m["id"]] for p in compute_progress(registry, dt.date(2020, 12, 31)) for row in p["rows"]
-             if row["district"] == "kaifaqu" for m in p["metrics"] if m["id"] in row["cells"]]
+    cells = [
+        row["cells"][m["id"]]
+        for p in compute_progress(registry, dt.date(2020, 12, 31))
+        for row in p["rows"]
+        if row["district"] == "kaifaqu"
+        for m in p["metrics"]
+        if m["id"] in row["cells"]
+    ]
     assert len(figures) == len(cells)
     for figure, cell in zip(figures, cells, strict=True):  # a chart per plan and metric, in the model's order
         note = figure.xpath("string(.//span[@class='chart-sample'])")
@@ -171,13 +205,27 @@ def test_reports_and_charts_say_how_much_of_each_figure_is_samples(both, registr
 
 def test_the_text_report_marks_samples_too(tmp_path):
     root = copy_project(tmp_path / "project", git=False)
-    result = subprocess.run([sys.executable, "build.py", "report", "2017-h1"], cwd=root, capture_output=True, text=True,
-                            encoding="utf-8", check=True)
+    result = subprocess.run(
+        [sys.executable, "build.py", "report", "2017-h1"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=True,
+    )
     assert "（其中示例 " in result.stdout and " 【示例】" in result.stdout
     site = root / "site.yaml"
-    site.write_text(site.read_text(encoding="utf-8").replace("include_samples: true", "include_samples: false"), encoding="utf-8")
-    real = subprocess.run([sys.executable, "build.py", "report", "2017-h1"], cwd=root, capture_output=True, text=True,
-                          encoding="utf-8", check=True)
+    site.write_text(
+        site.read_text(encoding="utf-8").replace("include_samples: true", "include_samples: false"), encoding="utf-8"
+    )
+    real = subprocess.run(
+        [sys.executable, "build.py", "report", "2017-h1"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=True,
+    )
     assert "示例" not in real.stdout
 
 
@@ -195,14 +243,25 @@ def test_feed_calendar_and_search_mark_samples(both, registry):
         events = calendar.walk("VEVENT")
         assert events or not include
         for event in events:
-            sample = include and any(r.sample for r in registry.all("event") if str(event["SUMMARY"]).endswith(
-                r.get("title")["zh"]))
+            sample = include and any(
+                r.sample for r in registry.all("event") if str(event["SUMMARY"]).endswith(r.get("title")["zh"])
+            )
             assert str(event["SUMMARY"]).startswith("【示例】") == sample
             assert str(event.get("DESCRIPTION", "")).startswith("示例（虚构）活动") == sample
-        stored = [doc for path in sorted((out / "search").glob("d-*.json"))
-                  for doc in json.loads(path.read_text(encoding="utf-8"))]
+        stored = [
+            doc
+            for path in sorted((out / "search").glob("d-*.json"))
+            for doc in json.loads(path.read_text(encoding="utf-8"))
+        ]
         for url, *_rest, sample in stored:
-            kind = {"achievements": "achievement", "events": "event", "projects": "project", "talents": "talent",
-                    "carriers": "carrier", "institutes": "institute", "districts": "district"}[url.split("/")[0]]
+            kind = {
+                "achievements": "achievement",
+                "events": "event",
+                "projects": "project",
+                "talents": "talent",
+                "carriers": "carrier",
+                "institutes": "institute",
+                "districts": "district",
+            }[url.split("/")[0]]
             assert sample == int(include and registry.get(kind, url.split("/")[1].removesuffix(".html")).sample)
         assert any(doc[-1] for doc in stored) == include

@@ -33,16 +33,34 @@ def found(scanner: Scanner, text: str) -> str | None:
     return where
 
 
-@pytest.mark.parametrize("written", [
-    "0512-5000 0001", "051250000001", "0512 5000 0001", "0512.5000.0001", "(0512) 5000-0001", "0512-50000001",
-    "（0512）5000 0001", "0512\u30005000\u30000001", "0512\xa05000\xa00001", "0512–5000—0001", "0512 — （5000） 0001",
-    "０５１２－５０００ ０００１", "0512-５０００ 0001", "0512\t5000\n0001", "0512－5000．0001", "0512\u20095000\u202f0001",
-])
+@pytest.mark.parametrize(
+    "written",
+    [
+        "0512-5000 0001",
+        "051250000001",
+        "0512 5000 0001",
+        "0512.5000.0001",
+        "(0512) 5000-0001",
+        "0512-50000001",
+        "（0512）5000 0001",
+        "0512\u30005000\u30000001",
+        "0512\xa05000\xa00001",
+        "0512–5000—0001",
+        "0512 — （5000） 0001",
+        "０５１２－５０００ ０００１",
+        "0512-５０００ 0001",
+        "0512\t5000\n0001",
+        "0512－5000．0001",
+        "0512\u20095000\u202f0001",
+    ],
+)
 def test_a_landline_is_found_however_it_is_spaced_or_bracketed(scanner, written):
     assert found(scanner, f"<p>联系电话：{written}。</p>") == WHERE["0512-5000 0001"]
 
 
-@pytest.mark.parametrize("written", ["13812345678", "138-1234-5678", "+138 1234 5678", "１３８１２３４５６７８", "138\u30001234\u30005678"])
+@pytest.mark.parametrize(
+    "written", ["13812345678", "138-1234-5678", "+138 1234 5678", "１３８１２３４５６７８", "138\u30001234\u30005678"]
+)
 def test_a_mobile_number_is_found_however_it_is_written(scanner, written):
     assert found(scanner, f"电话{written}") == WHERE["138 1234 5678"]
 
@@ -92,8 +110,16 @@ def test_digits_split_by_anything_but_a_separator_stay_apart(scanner):
 
 
 def test_which_values_are_searched_as_digits_and_which_as_text():
-    scanner = Scanner({"0512-5000 0001": "phone", "12": "a short number", "7": "one digit", "电话 0512-5000 0001": "note",
-                       "x": "one letter", "１３８１２３４５６７８": "full-width"})
+    scanner = Scanner(
+        {
+            "0512-5000 0001": "phone",
+            "12": "a short number",
+            "7": "one digit",
+            "电话 0512-5000 0001": "note",
+            "x": "one letter",
+            "１３８１２３４５６７８": "full-width",
+        }
+    )
     assert scanner.digit_needles == {"051250000001": "phone", "12": "a short number", "13812345678": "full-width"}
     # A phone is found by its digits; text around it (or a value of one character) is its own needle.
     assert sorted(scanner.text_needles) == ["12", "电话 0512-5000 0001", "１３８１２３４５６７８"]
@@ -123,8 +149,11 @@ def random_text(rng: random.Random) -> str:
         kind = rng.random()
         if kind < 0.06:  # a secret's digits, written with random separators and full-width digits
             value = rng.choice(["051250000001", "13812345678", "57512345"])
-            parts.append("".join(rng.choice([c, chr(ord(c) + 0xFEE0)]) + rng.choice(["", "", "", *SEPARATOR_CHARS])
-                                 for c in value))
+            parts.append(
+                "".join(
+                    rng.choice([c, chr(ord(c) + 0xFEE0)]) + rng.choice(["", "", "", *SEPARATOR_CHARS]) for c in value
+                )
+            )
         elif kind < 0.08:
             parts.append(rng.choice(["上官丽", "Li Wei", "上官", "Li  Wei"]))
         else:
@@ -145,13 +174,21 @@ def test_the_scan_agrees_with_the_plain_definition_on_random_text(scanner):
 
 
 def test_scan_private_names_each_file_that_holds_a_private_value(tmp_path: Path):
-    files = {"index.html": ORDINARY, "data/a.json": '{"note": "（0512）5000 0001"}', "data/a.csv": "x,上官丽\r\n",
-             "search/0.json": '{"t": "13812345678"}', "ok.txt": "2020-01-05"}
+    files = {
+        "index.html": ORDINARY,
+        "data/a.json": '{"note": "（0512）5000 0001"}',
+        "data/a.csv": "x,上官丽\r\n",
+        "search/0.json": '{"t": "13812345678"}',
+        "ok.txt": "2020-01-05",
+    }
     for rel, text in files.items():
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text(text, encoding="utf-8")
-    assert scan_private(tmp_path, SECRETS) == [("data/a.csv", WHERE["上官丽"]), ("data/a.json", WHERE["0512-5000 0001"]),
-                                               ("search/0.json", WHERE["138 1234 5678"])]
+    assert scan_private(tmp_path, SECRETS) == [
+        ("data/a.csv", WHERE["上官丽"]),
+        ("data/a.json", WHERE["0512-5000 0001"]),
+        ("search/0.json", WHERE["138 1234 5678"]),
+    ]
     assert scan_private(tmp_path, Scanner(SECRETS), ["index.html", "ok.txt"]) == []
 
 
@@ -159,7 +196,9 @@ def test_a_large_file_scanned_in_pieces_gives_what_a_whole_scan_gives(scanner, m
     import registry.outputs.privacy
 
     rng = random.Random(11)
-    monkeypatch.setattr(registry.outputs.privacy, "PIECE", 5)  # every file is "large": pieces of a few bytes, cut everywhere
+    monkeypatch.setattr(
+        registry.outputs.privacy, "PIECE", 5
+    )  # every file is "large": pieces of a few bytes, cut everywhere
     hits = 0
     for _ in range(3000):
         text = "".join(random_text(rng) for _ in range(3))

@@ -77,8 +77,11 @@ def test_shipped_records_and_settings_get_the_same_verdict():
         _same_verdict(kind, data)
 
 
-@pytest.mark.parametrize("folder", case_folders("valid") + case_folders("invalid") + case_folders("warning"),
-                         ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize(
+    "folder",
+    case_folders("valid") + case_folders("invalid") + case_folders("warning"),
+    ids=lambda p: f"{p.parent.name}/{p.name}",
+)
 def test_golden_case_records_get_the_same_verdict(folder, tmp_path):
     root = make_case(folder, tmp_path / "project")
 
@@ -87,26 +90,60 @@ def test_golden_case_records_get_the_same_verdict(folder, tmp_path):
 
 
 def _achievement() -> dict:
-    return copy.deepcopy(next(data for kind, _p, data in _documents(REPO) if kind == "achievement" and "reporter" in data))
+    return copy.deepcopy(
+        next(data for kind, _p, data in _documents(REPO) if kind == "achievement" and "reporter" in data)
+    )
 
 
 def _site() -> dict:
     return copy.deepcopy(next(data for kind, _p, data in _documents(REPO) if kind == "site"))
 
 
-DATES = ["2017-02-28", "2016-02-29", "2017-02-29", "2017-02-30", "2017-13-01", "2017-2-3", "2017-02-28\n",
-         "2017-02-28 ", "２０１７-02-28", "2017/02/28", "0000-01-01", "9999-12-31", ""]
+DATES = [
+    "2017-02-28",
+    "2016-02-29",
+    "2017-02-29",
+    "2017-02-30",
+    "2017-13-01",
+    "2017-2-3",
+    "2017-02-28\n",
+    "2017-02-28 ",
+    "２０１７-02-28",
+    "2017/02/28",
+    "0000-01-01",
+    "9999-12-31",
+    "",
+]
 IDS = ["ok-id", "ok-id\n", "Ok-id", "ok--id", "-ok", "ok_id", "ok-ｉｄ", "ok-id ", "x" * 64, ""]
-URLS = ["https://example.org", "https://example.org/\n", "http://a\x1cb", "http://a\u3000b", "http://a\x85b",
-        "https://例子.中国/路径", "ftp://example.org", "https://", "https:// x", "not a url"]
+URLS = [
+    "https://example.org",
+    "https://example.org/\n",
+    "http://a\x1cb",
+    "http://a\u3000b",
+    "http://a\x85b",
+    "https://例子.中国/路径",
+    "ftp://example.org",
+    "https://",
+    "https:// x",
+    "not a url",
+]
 PHONES = ["0512-5000 0005", "0512-5000 0005\n", "+86 (512) 5000", "12", "0512\u20035000", "０５１２-5000"]
 EMAILS = ["office@example.org", "@", "no-at-sign", "a@b", "a@b\n", ""]
 
 
 def _texts_around(limit: int) -> list[str]:
     """Texts at and just over a reader-length limit, with what the count skips or folds."""
-    return ["字" * limit, "字" * (limit + 1), "字 " * limit, "字\n" * (limit + 1), "字\u200b" * limit,
-            "e\u0301" * limit, "e\u0301" * (limit + 1), "\u0958" * limit, "a" * limit + "\ufe0f" * 5]
+    return [
+        "字" * limit,
+        "字" * (limit + 1),
+        "字 " * limit,
+        "字\n" * (limit + 1),
+        "字\u200b" * limit,
+        "e\u0301" * limit,
+        "e\u0301" * (limit + 1),
+        "\u0958" * limit,
+        "a" * limit + "\ufe0f" * 5,
+    ]
 
 
 @pytest.mark.parametrize("value", DATES)
@@ -158,8 +195,32 @@ def test_annex_1_character_limits_get_the_same_verdict(field):
         _same_verdict("achievement", data)
 
 
-ODD_VALUES = [None, True, False, 0, 1, -1, 1.0, 1.5, 2**70, -(2**70), float("nan"), float("inf"), "", "x",
-              "tracked", "2017-02-28", [], ["x"], [1, True], [1, 1.0], ["x", "x"], {}, {"zh": "x"}, {"zh": ""}]
+ODD_VALUES = [
+    None,
+    True,
+    False,
+    0,
+    1,
+    -1,
+    1.0,
+    1.5,
+    2**70,
+    -(2**70),
+    float("nan"),
+    float("inf"),
+    "",
+    "x",
+    "tracked",
+    "2017-02-28",
+    [],
+    ["x"],
+    [1, True],
+    [1, 1.0],
+    ["x", "x"],
+    {},
+    {"zh": "x"},
+    {"zh": ""},
+]
 
 
 def _leaves(value, path=()):
@@ -176,8 +237,10 @@ def _fields(kind: str, data: dict) -> list[tuple]:
     """The path of every value in a record, one per schema field (the first list item, the first district…)."""
     seen, found = set(), []
     for path in list(_leaves(data))[1:]:
-        pattern = tuple("*" if isinstance(part, int) or part not in SCHEMAS.properties(kind, path[:n]) else part
-                        for n, part in enumerate(path))
+        pattern = tuple(
+            "*" if isinstance(part, int) or part not in SCHEMAS.properties(kind, path[:n]) else part
+            for n, part in enumerate(path)
+        )
         if pattern not in seen:
             seen.add(pattern)
             found.append(path)
@@ -204,7 +267,9 @@ def _removed(data, path):
 
 def _one_of_each_kind() -> list[tuple[str, dict]]:
     seen, found = set(), []
-    for kind, _src_path, data in sorted(_documents(REPO), key=lambda d: -len(repr(d[2]))):  # the fullest record of each kind
+    for kind, _src_path, data in sorted(
+        _documents(REPO), key=lambda d: -len(repr(d[2]))
+    ):  # the fullest record of each kind
         if kind not in seen:
             seen.add(kind)
             found.append((kind, data))
@@ -235,7 +300,9 @@ def test_a_value_the_compiled_validator_cannot_take_is_left_to_jsonschema():
 
 
 def test_an_invalid_record_read_from_yaml_gets_jsonschema_s_problems(tmp_path):
-    root = make_project(tmp_path / "p", {"records/achievements/x.yaml": "id: x\nname: {zh: 名称}\nreported: 2017-02-30\n"})
+    root = make_project(
+        tmp_path / "p", {"records/achievements/x.yaml": "id: x\nname: {zh: 名称}\nreported: 2017-02-30\n"}
+    )
     doc, _problems = load(root / "records/achievements/x.yaml", "records/achievements/x.yaml")
 
     problems = validate(SCHEMAS, "achievement", doc)
@@ -246,16 +313,26 @@ def test_an_invalid_record_read_from_yaml_gets_jsonschema_s_problems(tmp_path):
 def _reader_length_one_by_one(text: str) -> int:
     """The Annex 1 count as first written: every non-space character that is not invisible or combining."""
     text = unicodedata.normalize("NFC", text)
-    return sum(1 for ch in text if not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Mn", "Me", "Cc")
-               and not 0xFE00 <= ord(ch) <= 0xFE0F)
+    return sum(
+        1
+        for ch in text
+        if not ch.isspace()
+        and unicodedata.category(ch) not in ("Cf", "Mn", "Me", "Cc")
+        and not 0xFE00 <= ord(ch) <= 0xFE0F
+    )
 
 
 def test_reader_length_counts_as_one_character_at_a_time_would():
     rng = random.Random(7)
     odd = "e\u0301\u0958\u200b\u200d\u202e\ufe0f\ufe00 \t\n\u3000\u00a0\x1c\x85\u2028字，“”·℃①Ωﬁ"
     texts = ["", "字" * 500, "字 ，" * 200, "“引号”与·间隔号" * 30]
-    texts += ["".join(rng.choice(odd) if rng.random() < 0.6 else chr(rng.randrange(0x20, 0x30000)) for _ in range(rng.randrange(80)))
-              for _ in range(3000)]
+    texts += [
+        "".join(
+            rng.choice(odd) if rng.random() < 0.6 else chr(rng.randrange(0x20, 0x30000))
+            for _ in range(rng.randrange(80))
+        )
+        for _ in range(3000)
+    ]
     for text in texts:
         text = text.encode("utf-8", "replace").decode("utf-8", "replace")  # no lone surrogates
         assert reader_length(text) == _reader_length_one_by_one(text), repr(text)
@@ -283,8 +360,16 @@ def test_the_compiled_metaschema_check_agrees_with_jsonschema_on_our_schemas_and
     schemas = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((REPO / "schemas").glob("*.schema.json"))]
     broken = []
     for schema in schemas[:3]:
-        for key, value in (("type", 5), ("required", "id"), ("properties", []), ("minLength", -1), ("$defs", 3),
-                           ("enum", "a"), ("pattern", 7), ("additionalProperties", "no")):
+        for key, value in (
+            ("type", 5),
+            ("required", "id"),
+            ("properties", []),
+            ("minLength", -1),
+            ("$defs", 3),
+            ("enum", "a"),
+            ("pattern", 7),
+            ("additionalProperties", "no"),
+        ):
             broken.append({**schema, key: value})
     meta = Draft202012Validator(Draft202012Validator.META_SCHEMA)
 
@@ -299,5 +384,7 @@ def test_a_schema_the_metaschema_refuses_is_a_schema_error(tmp_path):
     root = make_project(tmp_path / "project", {})
     (root / "schemas" / "talent.schema.json").write_text('{"type": "objekt"}', encoding="utf-8")
 
-    with pytest.raises(SchemaError, match=re.escape("talent.schema.json: not a valid JSON Schema: 'objekt' is not valid")):
+    with pytest.raises(
+        SchemaError, match=re.escape("talent.schema.json: not a valid JSON Schema: 'objekt' is not valid")
+    ):
         SchemaSet(root / "schemas")

@@ -35,8 +35,14 @@ def norm(text: str) -> str:
 
 def run_queries(site: Path, queries: list[dict]) -> list[dict]:
     require_tool(shutil.which("node") is not None, f"node not found ({install_hint('nodejs')})")
-    done = subprocess.run(["node", str(RUNNER), str(site)], input=json.dumps(queries), capture_output=True,
-                          text=True, timeout=120, check=False)
+    done = subprocess.run(
+        ["node", str(RUNNER), str(site)],
+        input=json.dumps(queries),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
@@ -61,7 +67,9 @@ def texts_of(kind: str, record: dict, whole: dict) -> list[str]:
         if node.get("x-ref") and isinstance(value, str):
             out.extend(names_of(by_id[(node["x-ref"], value)]))
         elif "enum" in node:
-            out.extend(SCHEMAS.labels(kind, tuple("*" if isinstance(p, int) else p for p in path)).get(value, {}).values())
+            out.extend(
+                SCHEMAS.labels(kind, tuple("*" if isinstance(p, int) else p for p in path)).get(value, {}).values()
+            )
         elif isinstance(value, dict):
             for key, item in value.items():
                 walk(path + (key,), item)
@@ -93,8 +101,11 @@ def expected(whole: dict, query: str, **filters: str) -> tuple[set[str], set[str
         for record in whole[kind]:
             if any(filters.get(f) and record.get(f) != filters[f] for f in ("field", "stage")):
                 continue
-            if filters.get("district") and filters["district"] not in (record.get("district"), record.get("coordinated_by")) \
-                    and not (kind == "district" and record["id"] == filters["district"]):
+            if (
+                filters.get("district")
+                and filters["district"] not in (record.get("district"), record.get("coordinated_by"))
+                and not (kind == "district" and record["id"] == filters["district"])
+            ):
                 continue
             url = f"{kind}s/{record['id']}.html"
             if contains(texts_of(kind, record, whole), query):
@@ -134,13 +145,16 @@ def test_results_carry_an_excerpt_with_the_match_marked(built_site):
     assert [p["text"] for p in top["excerpt"] if p["mark"]] == ["锂电池"]
 
 
-@pytest.mark.parametrize("query, filters", [
-    ("新材料", {"kind": "achievement"}),
-    ("新材料", {"field": "new-materials"}),
-    ("路演", {"district": "gaoxinqu"}),
-    ("微电子", {"kind": "institute"}),
-    ("技术", {"stage": "research"}),
-])
+@pytest.mark.parametrize(
+    "query, filters",
+    [
+        ("新材料", {"kind": "achievement"}),
+        ("新材料", {"field": "new-materials"}),
+        ("路演", {"district": "gaoxinqu"}),
+        ("微电子", {"kind": "institute"}),
+        ("技术", {"stage": "research"}),
+    ],
+)
 def test_filters_by_kind_field_stage_and_district(built_site, whole, query, filters):
     [answer] = run_queries(built_site, [{"q": query, "filters": filters}])
     want, _ = expected(whole, query, **filters)
@@ -170,8 +184,11 @@ def test_postings_count_every_token_of_each_record_as_the_tokeniser_makes_them(b
             for gap, weight in zip(flat[0::2], flat[1::2], strict=True):
                 doc += gap
                 found.setdefault(doc, {})[token] = weight
-    stored = [doc for c in range(-(-manifest["count"] // manifest["chunk"]))
-              for doc in json.loads((built_site / "search" / f"d-{c}.json").read_text(encoding="utf-8"))]
+    stored = [
+        doc
+        for c in range(-(-manifest["count"] // manifest["chunk"]))
+        for doc in json.loads((built_site / "search" / f"d-{c}.json").read_text(encoding="utf-8"))
+    ]
     assert len(stored) == manifest["count"] == len(manifest["meta"]) == len(found)
     for doc, (_url, title, extras, body, _date, _sample) in enumerate(stored):
         in_title = Counter(tokens(f"{title}\n{extras}"))
@@ -201,7 +218,7 @@ def test_postings_keep_large_weights_and_gaps_exact():
 
 
 def test_json_is_compact_sorted_utf8_as_the_standard_library_writes_it():
-    value = {"锂电": [0, 3], "\U00020000": "x\u2028\x00\x1f\"\\\n\t/é", "a": [["1", -1, []]], "\uffff": None}
+    value = {"锂电": [0, 3], "\U00020000": 'x\u2028\x00\x1f"\\\n\t/é', "a": [["1", -1, []]], "\uffff": None}
     assert _json(value) == json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 

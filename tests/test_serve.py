@@ -26,7 +26,10 @@ class Server:
     def __init__(self, root: Path):
         self.proc = subprocess.Popen(
             [sys.executable, "-u", str(REPO / "build.py"), "--root", str(root), "serve", "--port", "0"],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8",
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            encoding="utf-8",
         )
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
@@ -83,7 +86,7 @@ def test_serves_rebuilds_and_keeps_the_last_good_build(shipped):
     server = Server(shipped)
     try:
         line = server.wait_for("http://127.0.0.1:")
-        base = line[line.index("http://"):].split()[0]
+        base = line[line.index("http://") :].split()[0]
         assert base.startswith("http://127.0.0.1:") and base.endswith("/")
         status, home = fetch(base + "index.html")
         assert status == 200 and "<html" in home
@@ -91,12 +94,14 @@ def test_serves_rebuilds_and_keeps_the_last_good_build(shipped):
 
         path = shipped / RECORD
         text = path.read_text(encoding="utf-8")
-        path.write_text(text.replace("高导热石墨烯复合散热膜制备技术", "高导热石墨烯散热膜（已修改）"), encoding="utf-8")
+        path.write_text(
+            text.replace("高导热石墨烯复合散热膜制备技术", "高导热石墨烯散热膜（已修改）"), encoding="utf-8"
+        )
         server.wait_for("已修改 / changed: " + RECORD)
         server.wait_for("已构建 / built")
         assert "高导热石墨烯散热膜（已修改）" in poll(base + PAGE, "高导热石墨烯散热膜（已修改）")
 
-        path.write_text(text.replace("stage: ", "stage: nowhere-") , encoding="utf-8")
+        path.write_text(text.replace("stage: ", "stage: nowhere-"), encoding="utf-8")
         problem = server.wait_for(RECORD + ":")
         assert ": stage: " in problem
         server.wait_for("检查未通过，仍在提供上一次成功构建的网站 / check failed: still serving the last good build")

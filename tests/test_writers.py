@@ -52,8 +52,11 @@ def poisoned(checked, text: str):
     """The published registry with `text` inside names, titles, venues and summaries of every achievement, event and
     institute (a fresh copy each time)."""
     public = published(checked)
-    for kind, fields in (("achievement", ("name", "summary")), ("event", ("title", "venue", "summary")),
-                         ("institute", ("name",))):
+    for kind, fields in (
+        ("achievement", ("name", "summary")),
+        ("event", ("title", "venue", "summary")),
+        ("institute", ("name",)),
+    ):
         for record in public.all(kind):
             for name in fields:
                 if isinstance(record.data.get(name), dict):
@@ -70,9 +73,11 @@ def test_the_feed_and_the_sitemap_stay_well_formed_xml(checked, name):
     public = poisoned(checked, CLASSES[name])
     site = {**checked.settings, "title": {"zh": f"站{CLASSES[name]}名"}}
     base_url = "https://example.org/" + CLASSES[name].replace("\n", "")
-    feeds = {"feed.xml (no base_url)": atom(public, catalogue(public), site, None),
-             "feed.xml": atom(public, catalogue(public), site, base_url),
-             **sitemaps(["index.html", f"a{CLASSES[name]}.html"], base_url)}
+    feeds = {
+        "feed.xml (no base_url)": atom(public, catalogue(public), site, None),
+        "feed.xml": atom(public, catalogue(public), site, base_url),
+        **sitemaps(["index.html", f"a{CLASSES[name]}.html"], base_url),
+    }
 
     for path, data in feeds.items():
         root = lxml.etree.fromstring(data)  # a strict XML 1.0 parser: raises on any character XML forbids

@@ -15,7 +15,16 @@ def test_plain_scalars_keep_their_yaml_type_and_text_as_written_only_when_not_te
     doc, problems = parse("x.yaml", "a: text\nb: '0512'\nc: 0512\nd: yes\ne: 2017-03-10\nf: ~\ng: |\n  block\nh: 1.5\n")
 
     assert problems == []
-    assert doc.data == {"a": "text", "b": "0512", "c": 330, "d": True, "e": "2017-03-10", "f": None, "g": "block\n", "h": 1.5}
+    assert doc.data == {
+        "a": "text",
+        "b": "0512",
+        "c": 330,
+        "d": True,
+        "e": "2017-03-10",
+        "f": None,
+        "g": "block\n",
+        "h": 1.5,
+    }
     assert doc.raw == {("c",): "0512", ("d",): "yes", ("e",): "2017-03-10", ("f",): "~", ("h",): "1.5"}
     assert doc.marks[("b",)] == (2, 4) and doc.key_marks[("b",)] == (2, 1) and doc.marks[("g",)] == (7, 4)
 

@@ -97,8 +97,9 @@ def _published_rows(root: Path) -> tuple[dict, list[tuple], dict[str, str], dict
     return settings, [(r.kind, r.id, r.src_path, r.data) for r in records], secrets, timings.phases
 
 
-def build_site(root: Path, out_dir: Path, as_of: str | None = None, timings: Timings | None = None,
-               jobs: int | None = None) -> BuildReport:
+def build_site(
+    root: Path, out_dir: Path, as_of: str | None = None, timings: Timings | None = None, jobs: int | None = None
+) -> BuildReport:
     """Build the site from root's records into out_dir; on any problem nothing in out_dir changes. `jobs` caps
     the processes that render (default: one per core)."""
     timings = timings or Timings()
@@ -121,12 +122,20 @@ def build_site(root: Path, out_dir: Path, as_of: str | None = None, timings: Tim
         secrets_key = cache.digest(pickle.dumps(secrets))
         # Everything a page's bytes depend on besides the records and figures its task reads (registry/engine/
         # depends.py): the code, the templates, the schemas (labels), the settings, the as-of date, the shared values.
-        salt = cache.digest(cache.code_version("*").encode(), cache.folder_digest(root / TEMPLATES).encode(),
-                            cache.folder_digest(root / "schemas").encode(), pickle.dumps(settings), as_of.encode(),
-                            *(pickle.dumps(shared[name]) for name in ("site", "nav", "downloads")))
+        salt = cache.digest(
+            cache.code_version("*").encode(),
+            cache.folder_digest(root / TEMPLATES).encode(),
+            cache.folder_digest(root / "schemas").encode(),
+            pickle.dumps(settings),
+            as_of.encode(),
+            *(pickle.dumps(shared[name]) for name in ("site", "nav", "downloads")),
+        )
         same = manifest.get("salt") == salt
-        previous = Previous(manifest.get("files", {}) if same else {}, manifest.get("secrets") == secrets_key,
-                            manifest.get("tasks", {}) if same else {})
+        previous = Previous(
+            manifest.get("files", {}) if same else {},
+            manifest.get("secrets") == secrets_key,
+            manifest.get("tasks", {}) if same else {},
+        )
         scanner = Scanner(secrets)
 
     assets = root / TEMPLATES / "assets"
@@ -137,8 +146,11 @@ def build_site(root: Path, out_dir: Path, as_of: str | None = None, timings: Tim
         extras = {
             "search": lambda: build_index(public, cat),
             "exports": lambda: export_files(public, figures.progress, cat, as_of, cat.text(settings.get("title"))),
-            "assets": lambda: {f"assets/{p.relative_to(assets).as_posix()}": p.read_bytes()
-                               for p in sorted(assets.rglob("*")) if p.is_file()},
+            "assets": lambda: {
+                f"assets/{p.relative_to(assets).as_posix()}": p.read_bytes()
+                for p in sorted(assets.rglob("*"))
+                if p.is_file()
+            },
         }
         job = Job(plan, tracker, Fingerprints(public, figures), renderer, output, salt.encode(), extras)
         workers = min(jobs or fork.cores(), fork.cores()) if may_fork and len(public) >= MIN_RECORDS_FOR_WORKERS else 1
@@ -168,6 +180,15 @@ def build_site(root: Path, out_dir: Path, as_of: str | None = None, timings: Tim
 def _leak(out_path: str, where: str) -> Problem:
     """A private value found in a file of the output, as a problem: the file, and the record and field it is kept
     in (never the value)."""
-    return Problem(f"public/{out_path}", 1, 1, where, "private-value-published", "私密字段的值出现在公开输出中",
-                   "a private value appears in the public output", "删除公开文字中的电话或姓名",
-                   "remove the phone number or name from the public text", place=f"public/{out_path}: {where}")
+    return Problem(
+        f"public/{out_path}",
+        1,
+        1,
+        where,
+        "private-value-published",
+        "私密字段的值出现在公开输出中",
+        "a private value appears in the public output",
+        "删除公开文字中的电话或姓名",
+        "remove the phone number or name from the public text",
+        place=f"public/{out_path}: {where}",
+    )

@@ -24,9 +24,22 @@ MIN_FILES_FOR_WORKERS = 2000
 SPAN = 500
 """Files per task of the workers."""
 
-CHECK_CODE = ("records.check", "records.yamlload", "records.yaml_events", "records.document", "records.slips",
-              "records.validate", "records.value_messages", "records.schemas", "problems", "records.record",
-              "records.text", "records.encoding", "records.names", "records.duplicates")
+CHECK_CODE = (
+    "records.check",
+    "records.yamlload",
+    "records.yaml_events",
+    "records.document",
+    "records.slips",
+    "records.validate",
+    "records.value_messages",
+    "records.schemas",
+    "problems",
+    "records.record",
+    "records.text",
+    "records.encoding",
+    "records.names",
+    "records.duplicates",
+)
 """The modules a record's verdict depends on: a change in any of them empties the record cache."""
 
 
@@ -62,8 +75,13 @@ class _Loader:
     def __call__(self, schemas: SchemaSet, found: list[Found], timings: Timings) -> list[records.FileResult]:
         folder = cache.enabled(self.root)
         with timings.phase("load"):
-            salt = cache.digest(cache.code_version(*CHECK_CODE).encode(),
-                                cache.folder_digest(self.root / "schemas").encode()) if folder else ""
+            salt = (
+                cache.digest(
+                    cache.code_version(*CHECK_CODE).encode(), cache.folder_digest(self.root / "schemas").encode()
+                )
+                if folder
+                else ""
+            )
             store = cache.RecordCache(folder, salt)
             results: dict[str, records.FileResult] = {}
             misses: list[tuple[Found, str, bytes | None]] = []
@@ -92,8 +110,11 @@ def _check_files(schemas: SchemaSet, misses: list[tuple[Found, str, bytes | None
     if len(misses) < MIN_FILES_FOR_WORKERS or not fork.may_fork():
         return [records.check_file(schemas, item, data) for item, _key, data in misses]
     spans = [(start, min(start + SPAN, len(misses))) for start in range(0, len(misses), SPAN)]
-    parts = fork.each(spans, lambda span: [records.check_file(schemas, item, data)
-                                           for item, _key, data in misses[span[0]:span[1]]], fork.cores())
+    parts = fork.each(
+        spans,
+        lambda span: [records.check_file(schemas, item, data) for item, _key, data in misses[span[0] : span[1]]],
+        fork.cores(),
+    )
     return [result for part in parts for result in part]
 
 

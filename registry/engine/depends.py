@@ -120,9 +120,14 @@ def condense(deps: set[Dep]) -> set[Dep]:
         if dep[0] == "rec":
             per_kind[dep[1]] = per_kind.get(dep[1], 0) + 1
     kinds = {dep[1] for dep in deps if dep[0] == "kind"} | {kind for kind, count in per_kind.items() if count > MANY}
-    return {dep for dep in deps if not ((dep[0] in ("rec", "bucket") and dep[1] in kinds)
-                                        or (dep[0] == "refs" and dep[3] is not None and dep[3] in kinds))} | \
-        {("kind", kind) for kind in kinds}
+    return {
+        dep
+        for dep in deps
+        if not (
+            (dep[0] in ("rec", "bucket") and dep[1] in kinds)
+            or (dep[0] == "refs" and dep[3] is not None and dep[3] in kinds)
+        )
+    } | {("kind", kind) for kind in kinds}
 
 
 def _hash(*parts: bytes) -> int:

@@ -56,8 +56,9 @@ class Previous:
 class Output:
     """A staging folder beside out_dir; `commit` swaps it in, `discard` removes it."""
 
-    def __init__(self, out_dir: Path, previous: Previous | None = None,
-                 scan: Callable[[str, bytes], list[Leak]] | None = None):
+    def __init__(
+        self, out_dir: Path, previous: Previous | None = None, scan: Callable[[str, bytes], list[Leak]] | None = None
+    ):
         self.out_dir = out_dir
         self.dir = out_dir.with_name(f".{out_dir.name}.staging-{os.getpid()}")
         self.previous = previous or Previous()
@@ -124,8 +125,11 @@ class Output:
 
     def linked(self, out_path: str, key: str, reused: tuple[int, int], timings: Timings) -> Row:
         """The row of a linked file: scanned again only when the private values changed since it was written."""
-        leaks = [] if self.previous.secrets_same else self._scan(
-            out_path, safe_join(self.dir, out_path).read_bytes(), timings)
+        leaks = (
+            []
+            if self.previous.secrets_same
+            else self._scan(out_path, safe_join(self.dir, out_path).read_bytes(), timings)
+        )
         return (out_path, key, *reused, True, leaks)
 
     def write(self, out_path: str, data: bytes) -> None:

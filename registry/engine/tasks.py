@@ -46,8 +46,12 @@ class Job:
 
 def page_key(job: Job, page: Page) -> str:
     """The hash of everything a page's bytes depend on (pickle of a context is deterministic for one build's code)."""
-    return digest(job.salt, page.out_path.encode(), page.template.encode(),
-                  pickle.dumps(page.context, protocol=pickle.HIGHEST_PROTOCOL))
+    return digest(
+        job.salt,
+        page.out_path.encode(),
+        page.template.encode(),
+        pickle.dumps(page.context, protocol=pickle.HIGHEST_PROTOCOL),
+    )
 
 
 def extra_rows(job: Job, name: str, make: Callable[[], Files], timings: Timings) -> list[Row]:
@@ -90,8 +94,9 @@ def run_task(job: Job, task: tuple | str) -> tuple[list[Row], dict[str, float], 
     for page in pages:
         with timings.phase("work.reuse"):
             key = page_key(job, page)
-        out.append(job.output.put(page.out_path, key, lambda page=page: job.renderer.render(page), timings,
-                                  "work.render"))
+        out.append(
+            job.output.put(page.out_path, key, lambda page=page: job.renderer.render(page), timings, "work.render")
+        )
     return out, timings.phases, (read, [(row[0], row[1]) for row in out])
 
 

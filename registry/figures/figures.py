@@ -55,13 +55,17 @@ def compute_figures(registry: Registry, as_of: dt.date) -> Figures:
                 counted[(plan["id"], row, metric_id)] = records
                 series[(plan["id"], row, metric_id)] = series_of(plan, metrics[metric_id], records, cell)
         for goal in plan["city_goals"]:
-            counted[(plan["id"], "city", goal["metric"])] = _records(registry, metrics[goal["metric"]]["kind"],
-                                                                     goal["records"])
+            counted[(plan["id"], "city", goal["metric"])] = _records(
+                registry, metrics[goal["metric"]]["kind"], goal["records"]
+            )
     dated = Dated(registry)
-    halves = {half: period_report(registry, half.start, half.end, progress_at, dated)
-              for half in plan_halves(registry, as_of)}
-    years = {year: period_report(registry, dt.date(year, 1, 1), dt.date(year, 12, 31), progress_at, dated)
-             for year in plan_years(registry, as_of)}
+    halves = {
+        half: period_report(registry, half.start, half.end, progress_at, dated) for half in plan_halves(registry, as_of)
+    }
+    years = {
+        year: period_report(registry, dt.date(year, 1, 1), dt.date(year, 12, 31), progress_at, dated)
+        for year in plan_years(registry, as_of)
+    }
     return Figures(as_of.isoformat(), progress, partner_indicator(registry, as_of), counted, series, halves, years)
 
 

@@ -86,22 +86,27 @@ def partner_indicator(registry: Registry, as_of: dt.date) -> list[dict]:
     out = []
     for district in _by_order(r for r in registry.all("district") if r.get("kind") == "district"):
         entries = [
-            {"institute": entry["institute"], "since": entry["since"],
-             "sample": entry.get("sample") is True or district.sample}
+            {
+                "institute": entry["institute"],
+                "since": entry["since"],
+                "sample": entry.get("sample") is True or district.sample,
+            }
             for entry in district.get("partners") or []
             if isinstance(entry, dict) and isinstance(entry.get("since"), int) and entry["since"] <= as_of.year
         ]
         entries.sort(key=lambda entry: (entry["since"], entry["institute"]))
         count = sum(not entry["sample"] for entry in entries)
-        out.append({
-            "district": district.id,
-            "name": district.get("name"),
-            "partners": entries,
-            "count": count,
-            "samples": len(entries) - count,
-            "required": PARTNERS_REQUIRED,
-            "met": count >= PARTNERS_REQUIRED,
-        })
+        out.append(
+            {
+                "district": district.id,
+                "name": district.get("name"),
+                "partners": entries,
+                "count": count,
+                "samples": len(entries) - count,
+                "required": PARTNERS_REQUIRED,
+                "met": count >= PARTNERS_REQUIRED,
+            }
+        )
     return out
 
 
@@ -111,8 +116,10 @@ def _plan_progress(registry: Registry, plan: Record, as_of: dt.date) -> dict:
     started, closed = as_of >= start, as_of >= end
     metrics = [m for m in plan.get("metrics") or [] if isinstance(m, dict)]
     outside = set(plan.get("outside_totals") or [])
-    target_rows = sorted((row for row in plan.get("targets") or [] if isinstance(row, dict)),
-                         key=lambda row: _order_key(registry.get("district", row["district"]), row["district"]))
+    target_rows = sorted(
+        (row for row in plan.get("targets") or [] if isinstance(row, dict)),
+        key=lambda row: _order_key(registry.get("district", row["district"]), row["district"]),
+    )
     row_ids = {row["district"] for row in target_rows}
     window = (start, min(end, as_of))
 
@@ -126,24 +133,28 @@ def _plan_progress(registry: Registry, plan: Record, as_of: dt.date) -> dict:
         for metric in metrics:
             if metric["id"] in row["values"]:
                 amounts = counted[metric["id"]].get(row["district"], {})
-                samples = sum(amount for record_id, amount in amounts.items() if registry.get(metric["kind"], record_id).sample)
-                cells[metric["id"]] = _cell(row["values"][metric["id"]], sum(amounts.values()), sorted(amounts),
-                                            share, started, samples)
-        rows.append({
-            "district": row["district"],
-            "name": district.get("name") if district else None,
-            "kind": district.get("kind") if district else None,
-            "outside_totals": row["district"] in outside,
-            "note": row.get("note"),
-            "cells": cells,
-        })
+                samples = sum(
+                    amount for record_id, amount in amounts.items() if registry.get(metric["kind"], record_id).sample
+                )
+                cells[metric["id"]] = _cell(
+                    row["values"][metric["id"]], sum(amounts.values()), sorted(amounts), share, started, samples
+                )
+        rows.append(
+            {
+                "district": row["district"],
+                "name": district.get("name") if district else None,
+                "kind": district.get("kind") if district else None,
+                "outside_totals": row["district"] in outside,
+                "note": row.get("note"),
+                "cells": cells,
+            }
+        )
 
     declared_totals = plan.get("totals") or {}
     totals = {}
     for metric in metrics:
         metric_id = metric["id"]
-        in_totals = [row["cells"][metric_id] for row in rows
-                     if not row["outside_totals"] and metric_id in row["cells"]]
+        in_totals = [row["cells"][metric_id] for row in rows if not row["outside_totals"] and metric_id in row["cells"]]
         declared = metric_id in declared_totals
         if not in_totals and not declared:
             continue
@@ -162,8 +173,15 @@ def _plan_progress(registry: Registry, plan: Record, as_of: dt.date) -> dict:
         matching = list(_matching(registry, metric, window))
         amounts = {record.id: amount for record, amount in matching}
         samples = sum(amount for record, amount in matching if record.sample)
-        city_goals.append({**_cell(goal["min"], sum(amounts.values()), sorted(amounts), share, started, samples),
-                           "metric": metric["id"], "min": goal["min"], "max": goal.get("max"), "note": goal.get("note")})
+        city_goals.append(
+            {
+                **_cell(goal["min"], sum(amounts.values()), sorted(amounts), share, started, samples),
+                "metric": metric["id"],
+                "min": goal["min"],
+                "max": goal.get("max"),
+                "note": goal.get("note"),
+            }
+        )
 
     return {
         "id": plan.id,
@@ -177,10 +195,18 @@ def _plan_progress(registry: Registry, plan: Record, as_of: dt.date) -> dict:
         "final": closed,
         "elapsed": float(_round(share, "0.0001")),
         "metrics": [
-            {"id": m["id"], "name": m.get("name"), "unit": m.get("unit"), "kind": m["kind"],
-             "measure": m["measure"], "part_of": m.get("part_of"), "date_field": m["date_field"],
-             "owner_fields": list(m.get("owner_fields") or ["district"]), "where": m.get("where") or {},
-             "note": m.get("note")}
+            {
+                "id": m["id"],
+                "name": m.get("name"),
+                "unit": m.get("unit"),
+                "kind": m["kind"],
+                "measure": m["measure"],
+                "part_of": m.get("part_of"),
+                "date_field": m["date_field"],
+                "owner_fields": list(m.get("owner_fields") or ["district"]),
+                "where": m.get("where") or {},
+                "note": m.get("note"),
+            }
             for m in metrics
         ],
         "rows": rows,
@@ -189,8 +215,9 @@ def _plan_progress(registry: Registry, plan: Record, as_of: dt.date) -> dict:
     }
 
 
-def _count(registry: Registry, metric: dict, window: tuple[dt.date, dt.date],
-           row_ids: set[str]) -> dict[str, dict[str, int]]:
+def _count(
+    registry: Registry, metric: dict, window: tuple[dt.date, dt.date], row_ids: set[str]
+) -> dict[str, dict[str, int]]:
     """Return district id -> {record id: amount} for one metric, over the plan's rows only."""
     owner_fields = metric.get("owner_fields") or DEFAULT_OWNER_FIELDS
     by_district: dict[str, dict[str, int]] = {}
@@ -264,7 +291,6 @@ def _elapsed(start: dt.date, end: dt.date, as_of: dt.date) -> Fraction:
 def _round(value: Fraction, places: str) -> Decimal:
     """Round an exact fraction half up (not to the nearest binary float), so results never depend on float error."""
     return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal(places), rounding=ROUND_HALF_UP)
-
 
 
 def _order_key(district: Record | None, district_id: str) -> tuple:

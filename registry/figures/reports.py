@@ -73,8 +73,14 @@ def plan_halves(registry: Registry, as_of: dt.date) -> list[Half]:
 
 def plan_years(registry: Registry, as_of: dt.date) -> list[int]:
     """Every calendar year that overlaps a plan's period and has ended by as_of, oldest first."""
-    return sorted({year for start, end in _plan_periods(registry) for year in range(start.year, end.year + 1)
-                   if dt.date(year, 12, 31) <= as_of})
+    return sorted(
+        {
+            year
+            for start, end in _plan_periods(registry)
+            for year in range(start.year, end.year + 1)
+            if dt.date(year, 12, 31) <= as_of
+        }
+    )
 
 
 def retrospective(registry: Registry, first: dt.date, last: dt.date) -> dt.date | None:
@@ -83,9 +89,14 @@ def retrospective(registry: Registry, first: dt.date, last: dt.date) -> dt.date 
 
     None when any plan running in the period was issued by its last day, or does not say when it was issued
     (then nothing is claimed either way)."""
-    running = [plan for plan in _plans(registry)
-               if (start := as_date(plan.get("start"))) and (end := as_date(plan.get("end"))) and start <= last
-               and end >= first]
+    running = [
+        plan
+        for plan in _plans(registry)
+        if (start := as_date(plan.get("start")))
+        and (end := as_date(plan.get("end")))
+        and start <= last
+        and end >= first
+    ]
     issued = [as_date(plan.get("issued")) for plan in running]
     if not issued or None in issued or min(issued) <= last:
         return None
@@ -102,15 +113,21 @@ def added_rules(registry: Registry) -> dict[str, tuple[str, tuple[str, ...]]]:
     for plan in _plans(registry):
         for metric in plan.get("metrics") or []:
             if isinstance(metric, dict) and metric.get("kind") in ADDED_KINDS:
-                rules.setdefault(metric["kind"], (metric["date_field"],
-                                                  tuple(metric.get("owner_fields") or DEFAULT_OWNER_FIELDS)))
+                rules.setdefault(
+                    metric["kind"], (metric["date_field"], tuple(metric.get("owner_fields") or DEFAULT_OWNER_FIELDS))
+                )
     for kind in ADDED_KINDS:
         rules.setdefault(kind, (DATE_FIELD[kind], DEFAULT_OWNER_FIELDS))
     return rules
 
 
-def period_report(registry: Registry, first: dt.date, last: dt.date,
-                  progress_at: Callable[[dt.date], list[dict]] | None = None, dated: Dated | None = None) -> dict:
+def period_report(
+    registry: Registry,
+    first: dt.date,
+    last: dt.date,
+    progress_at: Callable[[dt.date], list[dict]] | None = None,
+    dated: Dated | None = None,
+) -> dict:
     """What every district did in [first, last] and where it stood at `last`; the registry is expected to pass check.
 
     {
@@ -141,8 +158,11 @@ def period_report(registry: Registry, first: dt.date, last: dt.date,
     """
     progress_at = progress_at or (lambda day: compute_progress(registry, day))
     before = {plan["id"]: plan for plan in progress_at(first - dt.timedelta(days=1))}
-    at_end = [_with_added(plan, before[plan["id"]]) for plan in progress_at(last)
-              if plan["start"] <= last.isoformat() and plan["end"] >= first.isoformat()]
+    at_end = [
+        _with_added(plan, before[plan["id"]])
+        for plan in progress_at(last)
+        if plan["start"] <= last.isoformat() and plan["end"] >= first.isoformat()
+    ]
 
     dated = dated or Dated(registry)
     partners = {entry["district"]: entry for entry in partner_indicator(registry, last)}
@@ -153,21 +173,31 @@ def period_report(registry: Registry, first: dt.date, last: dt.date,
     for district in sorted(registry.all("district"), key=_order_key):
         rows = [(plan, row) for plan in at_end for row in plan["rows"] if row["district"] == district.id]
         mine = added.get(district.id, {})
-        districts.append({
-            "district": district.id,
-            "name": district.get("name"),
-            "kind": district.get("kind"),
-            "behind": any(cell["status"] == "behind" for _plan, row in rows for cell in row["cells"].values()),
-            "plans": [{"plan": plan["id"], "note": row.get("note"), "cells": row["cells"]} for plan, row in rows],
-            "added": {kind: [record.id for record in mine.get(kind, [])] for kind in ADDED_KINDS},
-            "partners": partners.get(district.id),
-            "quality": {"missing": _missing(mine), "undated": undated.get(district.id, []),
-                        "stale": stale.get(district.id, [])},
-        })
+        districts.append(
+            {
+                "district": district.id,
+                "name": district.get("name"),
+                "kind": district.get("kind"),
+                "behind": any(cell["status"] == "behind" for _plan, row in rows for cell in row["cells"].values()),
+                "plans": [{"plan": plan["id"], "note": row.get("note"), "cells": row["cells"]} for plan, row in rows],
+                "added": {kind: [record.id for record in mine.get(kind, [])] for kind in ADDED_KINDS},
+                "partners": partners.get(district.id),
+                "quality": {
+                    "missing": _missing(mine),
+                    "undated": undated.get(district.id, []),
+                    "stale": stale.get(district.id, []),
+                },
+            }
+        )
     districts.sort(key=lambda entry: not entry["behind"])  # stable: by order within each group
     issued = retrospective(registry, first, last)
-    return {"start": first.isoformat(), "end": last.isoformat(), "retrospective": issued and issued.isoformat(),
-            "plans": at_end, "districts": districts}
+    return {
+        "start": first.isoformat(),
+        "end": last.isoformat(),
+        "retrospective": issued and issued.isoformat(),
+        "plans": at_end,
+        "districts": districts,
+    }
 
 
 def _with_added(plan: dict, opening: dict) -> dict:
@@ -176,9 +206,13 @@ def _with_added(plan: dict, opening: dict) -> dict:
     def added(cell: dict, old: dict) -> dict:
         return {**cell, "added": cell["actual"] - old["actual"], "added_samples": cell["samples"] - old["samples"]}
 
-    rows = [{**row, "cells": {metric_id: added(cell, old_row["cells"][metric_id])
-                              for metric_id, cell in row["cells"].items()}}
-            for row, old_row in zip(plan["rows"], opening["rows"], strict=True)]
+    rows = [
+        {
+            **row,
+            "cells": {metric_id: added(cell, old_row["cells"][metric_id]) for metric_id, cell in row["cells"].items()},
+        }
+        for row, old_row in zip(plan["rows"], opening["rows"], strict=True)
+    ]
     totals = {metric_id: added(cell, opening["totals"][metric_id]) for metric_id, cell in plan["totals"].items()}
     return {**plan, "rows": rows, "totals": totals}
 
@@ -270,7 +304,6 @@ def _owners(record: Record, owner_fields: tuple[str, ...]) -> set[str]:
         value = record.get(field)
         owners.update(item for item in (value if isinstance(value, list) else [value]) if isinstance(item, str))
     return owners
-
 
 
 def _order_key(district: Record) -> tuple:

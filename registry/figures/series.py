@@ -76,5 +76,13 @@ def series_of(plan: dict, metric: dict, records: list[Record], cell: dict) -> di
         actual = sum(amount for when, amount in amounts if when <= date) if date <= as_of else None
         expected = float(_round(cell["target"] * _elapsed(start, end, date), "0.01"))
         points.append({"date": date.isoformat(), "actual": actual, "expected": expected})
-    return {"plan": plan["id"], "metric": metric["id"], "start": plan["start"], "end": plan["end"],
-            "as_of": plan["as_of"], "step_months": step_months(start, end), "target": cell["target"], "points": points}
+    return {
+        "plan": plan["id"],
+        "metric": metric["id"],
+        "start": plan["start"],
+        "end": plan["end"],
+        "as_of": plan["as_of"],
+        "step_months": step_months(start, end),
+        "target": cell["target"],
+        "points": points,
+    }

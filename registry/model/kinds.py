@@ -3,5 +3,11 @@
 TITLE_FIELD = {"event": "title"}
 """The field that names a record; `name` unless listed here."""
 
-DATE_FIELD = {"achievement": "reported", "event": "start", "project": "signed", "talent": "date", "carrier": "established"}
+DATE_FIELD = {
+    "achievement": "reported",
+    "event": "start",
+    "project": "signed",
+    "talent": "date",
+    "carrier": "established",
+}
 """The date a record is listed and sorted by."""

@@ -61,13 +61,17 @@ def _public_schema(node: Any) -> Any:
     if not isinstance(node, dict):
         return node
     out = {}
-    private = {name for name, sub in node.get("properties", {}).items() if isinstance(sub, dict) and sub.get("x-private")}
+    private = {
+        name for name, sub in node.get("properties", {}).items() if isinstance(sub, dict) and sub.get("x-private")
+    }
     for key, value in node.items():
         if key in ("$schema", "$defs"):
             continue
         if key == "$ref":
             file_name, _, pointer = value.partition("#")
-            out[key] = "#/$defs/common-" + pointer.rsplit("/", 1)[1] if file_name or pointer.startswith("/$defs/") else value
+            out[key] = (
+                "#/$defs/common-" + pointer.rsplit("/", 1)[1] if file_name or pointer.startswith("/$defs/") else value
+            )
         elif key == "properties" and isinstance(value, dict):
             out[key] = {k: _public_schema(v) for k, v in value.items() if k not in private}
         elif key == "required" and isinstance(value, list):
@@ -85,49 +89,117 @@ def export_schema(schemas: SchemaSet) -> dict:
     version = {"const": EXPORT_VERSION}
     date = {"$ref": "#/$defs/common-date"}
     defs["kind-export"] = {
-        "type": "object", "required": ["version", "kind", "as_of", "count", "records"], "additionalProperties": False,
-        "properties": {"version": version, "kind": {"enum": list(KINDS)}, "as_of": date,
-                       "count": {"type": "integer", "minimum": 0}, "records": {"type": "array"}},
-        "allOf": [{"if": {"properties": {"kind": {"const": k}}},
-                   "then": {"properties": {"records": {"items": {"$ref": f"#/$defs/{k}"}}}}} for k in KINDS],
+        "type": "object",
+        "required": ["version", "kind", "as_of", "count", "records"],
+        "additionalProperties": False,
+        "properties": {
+            "version": version,
+            "kind": {"enum": list(KINDS)},
+            "as_of": date,
+            "count": {"type": "integer", "minimum": 0},
+            "records": {"type": "array"},
+        },
+        "allOf": [
+            {
+                "if": {"properties": {"kind": {"const": k}}},
+                "then": {"properties": {"records": {"items": {"$ref": f"#/$defs/{k}"}}}},
+            }
+            for k in KINDS
+        ],
     }
     defs["registry-export"] = {
-        "type": "object", "required": ["version", "as_of", "counts", "records"], "additionalProperties": False,
+        "type": "object",
+        "required": ["version", "as_of", "counts", "records"],
+        "additionalProperties": False,
         "properties": {
-            "version": version, "as_of": date,
-            "counts": {"type": "object", "required": list(KINDS), "additionalProperties": False,
-                       "properties": {k: {"type": "integer", "minimum": 0} for k in KINDS}},
-            "records": {"type": "object", "required": list(KINDS), "additionalProperties": False,
-                        "properties": {k: {"type": "array", "items": {"$ref": f"#/$defs/{k}"}} for k in KINDS}}},
+            "version": version,
+            "as_of": date,
+            "counts": {
+                "type": "object",
+                "required": list(KINDS),
+                "additionalProperties": False,
+                "properties": {k: {"type": "integer", "minimum": 0} for k in KINDS},
+            },
+            "records": {
+                "type": "object",
+                "required": list(KINDS),
+                "additionalProperties": False,
+                "properties": {k: {"type": "array", "items": {"$ref": f"#/$defs/{k}"}} for k in KINDS},
+            },
+        },
     }
     number_or_null = {"type": ["integer", "null"]}
     defs["progress-export"] = {
-        "type": "object", "required": ["version", "plan", "name", "start", "end", "as_of", "elapsed", "rows"],
+        "type": "object",
+        "required": ["version", "plan", "name", "start", "end", "as_of", "elapsed", "rows"],
         "additionalProperties": False,
         "properties": {
-            "version": version, "plan": {"$ref": "#/$defs/common-id"}, "name": {"$ref": "#/$defs/common-text"},
-            "start": date, "end": date, "as_of": date, "elapsed": {"type": "number", "minimum": 0, "maximum": 1},
-            "rows": {"type": "array", "items": {
-                "type": "object", "additionalProperties": False,
-                "required": ["district", "district_name", "metric", "metric_name", "target", "actual", "samples",
-                             "percent", "expected", "status"],
-                "properties": {"district": {"type": "string"}, "district_name": {"type": "string"},
-                               "metric": {"type": "string"}, "metric_name": {"type": "string"},
-                               "target": {"type": "integer"}, "actual": {"type": "integer"},
-                               "samples": {"type": "integer", "minimum": 0}, "percent": number_or_null,
-                               "expected": {"type": "number"},
-                               "status": {"enum": ["not-started", "achieved", "on-track", "behind"]}}}}},
+            "version": version,
+            "plan": {"$ref": "#/$defs/common-id"},
+            "name": {"$ref": "#/$defs/common-text"},
+            "start": date,
+            "end": date,
+            "as_of": date,
+            "elapsed": {"type": "number", "minimum": 0, "maximum": 1},
+            "rows": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": [
+                        "district",
+                        "district_name",
+                        "metric",
+                        "metric_name",
+                        "target",
+                        "actual",
+                        "samples",
+                        "percent",
+                        "expected",
+                        "status",
+                    ],
+                    "properties": {
+                        "district": {"type": "string"},
+                        "district_name": {"type": "string"},
+                        "metric": {"type": "string"},
+                        "metric_name": {"type": "string"},
+                        "target": {"type": "integer"},
+                        "actual": {"type": "integer"},
+                        "samples": {"type": "integer", "minimum": 0},
+                        "percent": number_or_null,
+                        "expected": {"type": "number"},
+                        "status": {"enum": ["not-started", "achieved", "on-track", "behind"]},
+                    },
+                },
+            },
+        },
     }
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "大院大所登记簿开放数据 / Registry open data",
-            "description": "data/*.json 的结构 / The shape of every data/*.json file (export version 1).",
-            "oneOf": [{"$ref": "#/$defs/kind-export"}, {"$ref": "#/$defs/registry-export"},
-                      {"$ref": "#/$defs/progress-export"}],
-            "$defs": defs}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "大院大所登记簿开放数据 / Registry open data",
+        "description": "data/*.json 的结构 / The shape of every data/*.json file (export version 1).",
+        "oneOf": [
+            {"$ref": "#/$defs/kind-export"},
+            {"$ref": "#/$defs/registry-export"},
+            {"$ref": "#/$defs/progress-export"},
+        ],
+        "$defs": defs,
+    }
 
 
 # -- progress ---------------------------------------------------------------------------------------------------
-PROGRESS_FIELDS = ("district", "district_name", "metric", "metric_name", "target", "actual", "samples", "percent", "expected",
-                   "status")
+PROGRESS_FIELDS = (
+    "district",
+    "district_name",
+    "metric",
+    "metric_name",
+    "target",
+    "actual",
+    "samples",
+    "percent",
+    "expected",
+    "status",
+)
 """The columns of a progress download; `samples` is the part of `actual` that sample (fictional) records make."""
 
 
@@ -138,8 +210,15 @@ def progress_rows(plan: dict, cat: Catalogue) -> list[dict]:
     for row in plan["rows"]:
         for metric in plan["metrics"]:
             if metric["id"] in row["cells"]:
-                rows.append(_progress_row(row["district"], cat.text(row.get("name")) or row["district"], metric,
-                                          row["cells"][metric["id"]], cat))
+                rows.append(
+                    _progress_row(
+                        row["district"],
+                        cat.text(row.get("name")) or row["district"],
+                        metric,
+                        row["cells"][metric["id"]],
+                        cat,
+                    )
+                )
     for metric in plan["metrics"]:
         if metric["id"] in plan["totals"]:
             rows.append(_progress_row("total", cat.t("progress.total"), metric, plan["totals"][metric["id"]], cat))
@@ -150,9 +229,18 @@ def progress_rows(plan: dict, cat: Catalogue) -> list[dict]:
 
 
 def _progress_row(district: str, name: str, metric: dict, cell: dict, cat: Catalogue) -> dict:
-    return {"district": district, "district_name": name, "metric": metric["id"], "metric_name": cat.text(metric["name"]),
-            "target": cell["target"], "actual": cell["actual"], "samples": cell["samples"], "percent": cell["percent"],
-            "expected": cell["expected"], "status": cell["status"]}
+    return {
+        "district": district,
+        "district_name": name,
+        "metric": metric["id"],
+        "metric_name": cat.text(metric["name"]),
+        "target": cell["target"],
+        "actual": cell["actual"],
+        "samples": cell["samples"],
+        "percent": cell["percent"],
+        "expected": cell["expected"],
+        "status": cell["status"],
+    }
 
 
 def progress_table(plan: dict, cat: Catalogue) -> tuple[list[str], list[list]]:
@@ -166,7 +254,9 @@ def progress_table(plan: dict, cat: Catalogue) -> tuple[list[str], list[list]]:
 
 
 # -- everything -------------------------------------------------------------------------------------------------
-def export_files(public: PublicRegistry, progress: list[dict], cat: Catalogue, as_of: str, title: str) -> Iterator[tuple[str, bytes]]:
+def export_files(
+    public: PublicRegistry, progress: list[dict], cat: Catalogue, as_of: str, title: str
+) -> Iterator[tuple[str, bytes]]:
     """Every data/ download as (out_path, bytes), from the public registry and the computed progress.
 
     Made one file at a time, so the writer can write each and let it go (at 100,000 records the downloads are
@@ -179,8 +269,10 @@ def export_files(public: PublicRegistry, progress: list[dict], cat: Catalogue, a
         records = [r.data for r in public.all(kind)]
         everything[kind] = records
         paths = kind_downloads(kind)
-        yield paths["json"], dumps({"version": EXPORT_VERSION, "kind": kind, "as_of": as_of, "count": len(records),
-                                    "records": records})
+        yield (
+            paths["json"],
+            dumps({"version": EXPORT_VERSION, "kind": kind, "as_of": as_of, "count": len(records), "records": records}),
+        )
         cols = columns(public.schemas, kind)
         zh_row, en_row = tables["zh"].row_maker(kind, cols), tables["en"].row_maker(kind, cols)
         zh_csv, en_csv = CsvFile([c.zh for c in cols]), CsvFile([c.en for c in cols])
@@ -192,14 +284,35 @@ def export_files(public: PublicRegistry, progress: list[dict], cat: Catalogue, a
             en_csv.add(en_row(data))
         yield paths["csv"], zh_csv.close()
         yield paths["csv_en"], en_csv.close()
-    yield f"{DATA}/registry.json", dumps({"version": EXPORT_VERSION, "as_of": as_of,
-                                          "counts": {k: len(v) for k, v in everything.items()}, "records": everything})
+    yield (
+        f"{DATA}/registry.json",
+        dumps(
+            {
+                "version": EXPORT_VERSION,
+                "as_of": as_of,
+                "counts": {k: len(v) for k, v in everything.items()},
+                "records": everything,
+            }
+        ),
+    )
     yield f"{DATA}/registry.xlsx", book.close()
     yield f"{DATA}/export.schema.json", dumps(export_schema(public.schemas))
     for plan in progress:
         paths = progress_downloads(plan["id"])
-        yield paths["json"], dumps({"version": EXPORT_VERSION, "plan": plan["id"], "name": plan["name"],
-                                     "start": plan["start"], "end": plan["end"], "as_of": plan["as_of"],
-                                     "elapsed": plan["elapsed"], "rows": progress_rows(plan, cats["zh"])})
+        yield (
+            paths["json"],
+            dumps(
+                {
+                    "version": EXPORT_VERSION,
+                    "plan": plan["id"],
+                    "name": plan["name"],
+                    "start": plan["start"],
+                    "end": plan["end"],
+                    "as_of": plan["as_of"],
+                    "elapsed": plan["elapsed"],
+                    "rows": progress_rows(plan, cats["zh"]),
+                }
+            ),
+        )
         for lang, path in (("zh", paths["csv"]), ("en", paths["csv_en"])):
             yield path, csv_bytes(*progress_table(plan, cats[lang]))

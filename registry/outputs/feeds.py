@@ -66,30 +66,34 @@ def atom(public: PublicRegistry, cat: Catalogue, site: dict, base_url: str | Non
     entries = dated[:FEED_ENTRIES]
     updated = atom_time(entries[0][0]) if entries else atom_time("2000-01-01")
     title = cat.text(site.get("title"))
-    lines = ['<?xml version="1.0" encoding="utf-8"?>',
-             f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{"zh-CN" if cat.lang == "zh" else "en"}">',
-             f"<title>{escape(title)}</title>",
-             f"<subtitle>{escape(cat.t('feed.subtitle'))}</subtitle>",
-             f"<id>urn:uuid:{uuid.uuid5(NAMESPACE, 'feed/' + cat.lang)}</id>",
-             f"<updated>{updated}</updated>",
-             f"<author><name>{escape(cat.text(site.get('organiser')))}</name></author>",
-             f"<link rel=\"alternate\" type=\"text/html\" href={quoteattr(absolute(base_url, 'index.html'))}/>"]
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{"zh-CN" if cat.lang == "zh" else "en"}">',
+        f"<title>{escape(title)}</title>",
+        f"<subtitle>{escape(cat.t('feed.subtitle'))}</subtitle>",
+        f"<id>urn:uuid:{uuid.uuid5(NAMESPACE, 'feed/' + cat.lang)}</id>",
+        f"<updated>{updated}</updated>",
+        f"<author><name>{escape(cat.text(site.get('organiser')))}</name></author>",
+        f'<link rel="alternate" type="text/html" href={quoteattr(absolute(base_url, "index.html"))}/>',
+    ]
     if base_url:
-        lines.append(f"<link rel=\"self\" type=\"application/atom+xml\" href={quoteattr(absolute(base_url, FEED_PATH))}/>")
+        lines.append(f'<link rel="self" type="application/atom+xml" href={quoteattr(absolute(base_url, FEED_PATH))}/>')
     for date, record in entries:
         summary = cat.text(record.get("summary"))
         kind_label = cat.t(f"kind_one.{record.kind}")
         sample = cat.t("sample.feed") if record.sample else ""  # a reader shows the title: fiction says so there
-        lines += ["<entry>",
-                  f"<title>{escape(sample + kind_label + '：' + views.name(record))}</title>",
-                  f"<id>urn:uuid:{record_uuid(record)}</id>",
-                  f"<updated>{atom_time(date)}</updated>",
-                  f"<published>{atom_time(date)}</published>",
-                  f"<link rel=\"alternate\" type=\"text/html\" href={quoteattr(absolute(base_url, record_url(record.kind, record.id)))}/>",
-                  f"<category term=\"{record.kind}\" label={quoteattr(kind_label)}/>",
-                  f"<category term=\"sample\" label={quoteattr(cat.t('badge.sample'))}/>" if record.sample else "",
-                  f"<summary type=\"text\">{escape(summary)}</summary>" if summary else "",
-                  "</entry>"]
+        lines += [
+            "<entry>",
+            f"<title>{escape(sample + kind_label + '：' + views.name(record))}</title>",
+            f"<id>urn:uuid:{record_uuid(record)}</id>",
+            f"<updated>{atom_time(date)}</updated>",
+            f"<published>{atom_time(date)}</published>",
+            f'<link rel="alternate" type="text/html" href={quoteattr(absolute(base_url, record_url(record.kind, record.id)))}/>',
+            f'<category term="{record.kind}" label={quoteattr(kind_label)}/>',
+            f'<category term="sample" label={quoteattr(cat.t("badge.sample"))}/>' if record.sample else "",
+            f'<summary type="text">{escape(summary)}</summary>' if summary else "",
+            "</entry>",
+        ]
     lines.append("</feed>")
     return ("\n".join(line for line in lines if line) + "\n").encode("utf-8")
 
@@ -97,7 +101,9 @@ def atom(public: PublicRegistry, cat: Catalogue, site: dict, base_url: str | Non
 # -- iCalendar (RFC 5545) --------------------------------------------------------------------------------------
 def ics_text(value: str) -> str:
     """Escape a TEXT value: backslash, semicolon, comma and line breaks."""
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
+    return (
+        value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
+    )
 
 
 _ICS_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
@@ -122,22 +128,35 @@ def fold(line: str) -> str:
 def calendar(public: PublicRegistry, cat: Catalogue, site: dict, base_url: str | None) -> bytes:
     """Every event as an all-day VEVENT (DTEND is the day after the last day, as RFC 5545 counts it)."""
     views = Views(public, cat)
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Kunshan registry of cooperation with institutes//ZH",
-             "CALSCALE:GREGORIAN", "METHOD:PUBLISH", f"X-WR-CALNAME:{ics_text(cat.text(site.get('title')))}"]
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Kunshan registry of cooperation with institutes//ZH",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{ics_text(cat.text(site.get('title')))}",
+    ]
     for record in sorted(public.all("event"), key=lambda r: (r.get("start") or "", r.id)):
         start = dt.date.fromisoformat(record.get("start"))
         end = dt.date.fromisoformat(record.get("end") or record.get("start")) + dt.timedelta(days=1)
         district = views.link("district", record.get("district"))["text"] if record.get("district") else ""
         venue = "，".join(p for p in (district, cat.text(record.get("venue"))) if p)
-        lines += ["BEGIN:VEVENT", f"UID:{record_uuid(record)}",
-                  f"DTSTAMP:{start:%Y%m%d}T000000Z",
-                  f"DTSTART;VALUE=DATE:{start:%Y%m%d}", f"DTEND;VALUE=DATE:{end:%Y%m%d}",
-                  f"SUMMARY:{ics_text((cat.t('sample.feed') if record.sample else '') + views.name(record))}",
-                  f"CATEGORIES:{ics_text(views.enum(record, 'type'))}"]
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{record_uuid(record)}",
+            f"DTSTAMP:{start:%Y%m%d}T000000Z",
+            f"DTSTART;VALUE=DATE:{start:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{end:%Y%m%d}",
+            f"SUMMARY:{ics_text((cat.t('sample.feed') if record.sample else '') + views.name(record))}",
+            f"CATEGORIES:{ics_text(views.enum(record, 'type'))}",
+        ]
         if venue:
             lines.append(f"LOCATION:{ics_text(venue)}")
-        description = "\n".join(text for text in (cat.t("sample.calendar") if record.sample else "",
-                                                   cat.text(record.get("summary"))) if text)
+        description = "\n".join(
+            text
+            for text in (cat.t("sample.calendar") if record.sample else "", cat.text(record.get("summary")))
+            if text
+        )
         if description:
             lines.append(f"DESCRIPTION:{ics_text(description)}")
         if base_url:
@@ -155,16 +174,22 @@ def sitemaps(page_paths: list[str], base_url: str) -> dict[str, bytes]:
 
     def urlset(chunk: list[str]) -> bytes:
         body = "".join(f"<url><loc>{escape(u)}</loc></url>\n" for u in chunk)
-        return (head + '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + body + "</urlset>\n").encode("utf-8")
+        return (head + '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + body + "</urlset>\n").encode(
+            "utf-8"
+        )
 
     if len(urls) <= SITEMAP_MAX:
         return {SITEMAP_PATH: urlset(urls)}
     files, index = {}, []
     for n, start in enumerate(range(0, len(urls), SITEMAP_MAX), start=1):
-        files[f"sitemap-{n}.xml"] = urlset(urls[start:start + SITEMAP_MAX])
+        files[f"sitemap-{n}.xml"] = urlset(urls[start : start + SITEMAP_MAX])
         index.append(f"<sitemap><loc>{escape(absolute(base_url, f'sitemap-{n}.xml'))}</loc></sitemap>\n")
-    files[SITEMAP_PATH] = (head + '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' +
-                            "".join(index) + "</sitemapindex>\n").encode("utf-8")
+    files[SITEMAP_PATH] = (
+        head
+        + '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        + "".join(index)
+        + "</sitemapindex>\n"
+    ).encode("utf-8")
     return files
 
 

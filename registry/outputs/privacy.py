@@ -106,7 +106,7 @@ class Scanner:
         for run in map(bytes.decode, self.digit_runs(data) if self.lengths else ()):
             for size in self.lengths:
                 for start in range(len(run) - size + 1):
-                    where = self.digit_needles.get(run[start:start + size])
+                    where = self.digit_needles.get(run[start : start + size])
                     if where is not None:
                         return where
         return None
@@ -125,7 +125,7 @@ class Scanner:
         while (at := mask.find(b"0L", pos)) >= 0:
             between = WIDE_BETWEEN_DIGITS.match(text, at + 1)
             if between:
-                pieces.append(text[kept:at + 1])
+                pieces.append(text[kept : at + 1])
                 kept = pos = between.end()
             else:
                 pos = at + 2
@@ -160,8 +160,9 @@ def _trie_regex(node: dict) -> str:
     return "(?:" + "|".join(branches) + ")" + ("?" if optional else "")
 
 
-def scan_private(folder: Path, secrets: dict[str, str] | Scanner,
-                 paths: list[str] | None = None) -> list[tuple[str, str]]:
+def scan_private(
+    folder: Path, secrets: dict[str, str] | Scanner, paths: list[str] | None = None
+) -> list[tuple[str, str]]:
     """Return (file, description) for every file under folder (or only `paths` in it) holding a private value.
 
     `secrets` maps each private value to a description naming its record and field.
@@ -170,8 +171,11 @@ def scan_private(folder: Path, secrets: dict[str, str] | Scanner,
     if not scanner:
         return []
     found = []
-    rels = sorted(paths) if paths is not None else sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
-                                                          if p.is_file())
+    rels = (
+        sorted(paths)
+        if paths is not None
+        else sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    )
     for rel in rels:
         where = scanner.find_bytes((folder / rel).read_bytes())
         if where is not None:

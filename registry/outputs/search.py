@@ -147,7 +147,8 @@ class SearchDocs:
             labels = self._labels.get((kind, pattern, value))
             if labels is None:
                 labels = self._labels[(kind, pattern, value)] = list(
-                    self.schemas.labels(kind, pattern).get(value, {}).values())
+                    self.schemas.labels(kind, pattern).get(value, {}).values()
+                )
             linked += labels
         elif isinstance(value, dict):
             for key, item in value.items():
@@ -191,8 +192,14 @@ class Postings:
         if max(counts.values()) < LARGE // 2:
             # The hot path (650 postings per achievement), all in C: append 2 × count | base to each token's array.
             values = counts.values()
-            deque(map(array.append, map(lists.__getitem__, counts), map(operator.or_, map(operator.add, values, values),
-                                                                        repeat(base))), maxlen=0)
+            deque(
+                map(
+                    array.append,
+                    map(lists.__getitem__, counts),
+                    map(operator.or_, map(operator.add, values, values), repeat(base)),
+                ),
+                maxlen=0,
+            )
             for token in title:
                 lists[token][-1] += 1
             return
@@ -236,8 +243,9 @@ class IndexFiles(Mapping[str, bytes]):
         self.fields = list(public.schemas.at("achievement", ("field",))["enum"])
         self.stages = list(public.schemas.at("achievement", ("stage",))["enum"])
         self.districts = [d.id for d in sorted(public.all("district"), key=lambda d: (d.get("order", 999), d.id))]
-        kind_no, field_no, stage_no, district_no = ({v: n for n, v in enumerate(values)} for values in
-                                                    (SEARCH_KINDS, self.fields, self.stages, self.districts))
+        kind_no, field_no, stage_no, district_no = (
+            {v: n for n, v in enumerate(values)} for values in (SEARCH_KINDS, self.fields, self.stages, self.districts)
+        )
         self.meta: list[list] = []
         self.postings = Postings()
         for number, record in enumerate(self.records):
@@ -246,15 +254,24 @@ class IndexFiles(Mapping[str, bytes]):
             if counts:
                 self.postings.add(number, counts, list(count_tokens(title)))
             field, stage, where = docs.facets(record)
-            self.meta.append([kind_no[record.kind], field_no.get(field, -1), stage_no.get(stage, -1),
-                              [district_no[d] for d in where if d in district_no]])
+            self.meta.append(
+                [
+                    kind_no[record.kind],
+                    field_no.get(field, -1),
+                    stage_no.get(stage, -1),
+                    [district_no[d] for d in where if d in district_no],
+                ]
+            )
         lists = self.postings.finish()
         self.shard_count = shards_for(sum(map(len, lists.values())))
         self.shards: list[list[str]] = [[] for _ in range(self.shard_count)]
         for token in sorted(lists):
             self.shards[ord(token[0]) % self.shard_count].append(token)
-        self.paths = ["search/index.json", *(f"search/t-{n}.json" for n in range(self.shard_count)),
-                      *(f"search/d-{n}.json" for n in range(-(-len(self.records) // CHUNK)))]
+        self.paths = [
+            "search/index.json",
+            *(f"search/t-{n}.json" for n in range(self.shard_count)),
+            *(f"search/d-{n}.json" for n in range(-(-len(self.records) // CHUNK))),
+        ]
         self.known = set(self.paths)
 
     def __iter__(self) -> Iterator[str]:
@@ -268,19 +285,35 @@ class IndexFiles(Mapping[str, bytes]):
             raise KeyError(path)
         name = path.removeprefix("search/").removesuffix(".json")
         if name == "index":
-            return _json({"version": INDEX_VERSION, "shards": self.shard_count, "chunk": CHUNK,
-                          "count": len(self.records), "kinds": list(SEARCH_KINDS), "fields": self.fields,
-                          "stages": self.stages, "districts": self.districts, "meta": self.meta})
+            return _json(
+                {
+                    "version": INDEX_VERSION,
+                    "shards": self.shard_count,
+                    "chunk": CHUNK,
+                    "count": len(self.records),
+                    "kinds": list(SEARCH_KINDS),
+                    "fields": self.fields,
+                    "stages": self.stages,
+                    "districts": self.districts,
+                    "meta": self.meta,
+                }
+            )
         number = int(name[2:])
         if name.startswith("t-"):
             return _json({token: self.postings.flat(token) for token in self.shards[number]})
-        return _json([self._stored(record) for record in self.records[number * CHUNK:(number + 1) * CHUNK]])
+        return _json([self._stored(record) for record in self.records[number * CHUNK : (number + 1) * CHUNK]])
 
     def _stored(self, record: Record) -> list[str | int]:
         """A doc in the text store: [url, title, title extras, body, date, sample (1 for a sample record, else 0)]."""
         names, title = self.docs.names(record), self.docs.views.name(record)
-        return [record_url(record.kind, record.id), title, "\n".join(n for n in names if n != title),
-                "\n".join(self.docs.body(record)), self.docs.date(record), int(record.sample)]
+        return [
+            record_url(record.kind, record.id),
+            title,
+            "\n".join(n for n in names if n != title),
+            "\n".join(self.docs.body(record)),
+            self.docs.date(record),
+            int(record.sample),
+        ]
 
 
 def build_index(public: PublicRegistry, cat: Catalogue) -> Mapping[str, bytes]:

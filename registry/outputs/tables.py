@@ -42,7 +42,9 @@ def columns(schemas: SchemaSet, kind: str) -> list[Column]:
     return out
 
 
-def _columns(schemas: SchemaSet, kind: str, path: tuple, node: dict, pre_zh: str, pre_en: str, out: list[Column]) -> None:
+def _columns(
+    schemas: SchemaSet, kind: str, path: tuple, node: dict, pre_zh: str, pre_en: str, out: list[Column]
+) -> None:
     if node.get("x-private"):
         return
     zh = pre_zh + node.get("title", path[-1])
@@ -121,6 +123,7 @@ class Table:
             def ref(value: Any) -> str:
                 ids = value if isinstance(value, list) else [value]
                 return sep.join(ids if how == "id" else [self.name(target, i) for i in ids])
+
             return ref
         if how == "label":
             return lambda value: cat.label(kind, column.path, value)
@@ -149,7 +152,9 @@ class CsvFile:
         self.writer.writerow(header)
 
     def add(self, row: list) -> None:
-        self.writer.writerow([("'" + v if v.startswith(FORMULA_START) else v) if isinstance(v, str) else v for v in row])
+        self.writer.writerow(
+            [("'" + v if v.startswith(FORMULA_START) else v) if isinstance(v, str) else v for v in row]
+        )
 
     def close(self) -> bytes:
         self.buf.flush()
@@ -178,8 +183,15 @@ class Workbook:
     def __init__(self, title: str, as_of: str):
         self.buf = io.BytesIO()
         # Strings stay strings: nothing typed into a record becomes a formula, a number or a link in Excel.
-        self.book = xlsxwriter.Workbook(self.buf, {"constant_memory": True, "strings_to_formulas": False,
-                                                   "strings_to_numbers": False, "strings_to_urls": False})
+        self.book = xlsxwriter.Workbook(
+            self.buf,
+            {
+                "constant_memory": True,
+                "strings_to_formulas": False,
+                "strings_to_numbers": False,
+                "strings_to_urls": False,
+            },
+        )
         # `created` replaces the clock in docProps/core.xml.
         created = dt.datetime.combine(dt.date.fromisoformat(as_of), dt.time(), tzinfo=dt.UTC)
         self.book.set_properties({"title": printable(title), "created": created})

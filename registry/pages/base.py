@@ -36,8 +36,9 @@ class Site:
     def page(self, out_path: str, template: str, title: str, crumbs: list[tuple[str, str]], **context: Any) -> Page:
         """A page; crumbs are (url, text) pairs above it, home first."""
         breadcrumbs = [{"url": url, "text": text} for url, text in crumbs] + [{"url": None, "text": title}]
-        return Page(out_path, template, {"title": title, "breadcrumbs": breadcrumbs, "section": section_of(out_path),
-                                         **context})
+        return Page(
+            out_path, template, {"title": title, "breadcrumbs": breadcrumbs, "section": section_of(out_path), **context}
+        )
 
     def plural(self, kind: str) -> str:
         return self.cat.t(f"kind.{kind}")
@@ -59,25 +60,40 @@ class Site:
         police = s.get("police_filing")
         police_code = "".join(ch for ch in police if ch.isdigit()) if police else ""
         return {
-            "title": t.text(s.get("title")), "organiser": t.text(s.get("organiser")),
-            "office": t.text(contact.get("office")), "email": contact.get("email", ""),
-            "phone": contact.get("phone", ""), "address": t.text(contact.get("address")),
-            "hours": t.text(contact.get("hours")), "contact_example": example and self.with_examples,
+            "title": t.text(s.get("title")),
+            "organiser": t.text(s.get("organiser")),
+            "office": t.text(contact.get("office")),
+            "email": contact.get("email", ""),
+            "phone": contact.get("phone", ""),
+            "address": t.text(contact.get("address")),
+            "hours": t.text(contact.get("hours")),
+            "contact_example": example and self.with_examples,
             "samples": self.samples_shown(),
-            "site_code": s.get("site_code", ""), "icp": s.get("icp", ""), "police_filing": police or "",
-            "police_url": f"https://www.beian.gov.cn/portal/registerSystemInfo?recordcode={police_code}" if police_code else "",
-            "licence": t.text(s.get("licence")), "as_of": t.date(self.as_of), "lang": "zh-CN" if t.lang == "zh" else "en",
+            "site_code": s.get("site_code", ""),
+            "icp": s.get("icp", ""),
+            "police_filing": police or "",
+            "police_url": f"https://www.beian.gov.cn/portal/registerSystemInfo?recordcode={police_code}"
+            if police_code
+            else "",
+            "licence": t.text(s.get("licence")),
+            "as_of": t.date(self.as_of),
+            "lang": "zh-CN" if t.lang == "zh" else "en",
         }
 
     def samples_shown(self) -> bool:
         """Whether any page counts or lists a sample: a sample record or sample partner entry in the public view."""
         registry = self.registry
         return any(r.sample for kind in PAGE_KINDS for r in registry.all(kind)) or any(
-            p.get("sample") for d in registry.all("district") for p in d.get("partners", []))
+            p.get("sample") for d in registry.all("district") for p in d.get("partners", [])
+        )
 
     def nav(self) -> list[dict[str, str]]:
         """The main navigation: each item's url, text and the section (first path segment) it marks current."""
         items = [(kind_url(k), self.plural(k)) for k in PAGE_KINDS]
-        items += [("progress/index.html", self.cat.t("nav.progress")), ("reports/index.html", self.cat.t("nav.reports")),
-                  ("data/index.html", self.cat.t("nav.data")), ("about.html", self.cat.t("nav.about"))]
+        items += [
+            ("progress/index.html", self.cat.t("nav.progress")),
+            ("reports/index.html", self.cat.t("nav.reports")),
+            ("data/index.html", self.cat.t("nav.data")),
+            ("about.html", self.cat.t("nav.about")),
+        ]
         return [{"url": url, "text": text, "section": section_of(url)} for url, text in items]

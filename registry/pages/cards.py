@@ -11,8 +11,22 @@ from registry.pages.display import field_label
 from registry.pages.urls import record_url
 from registry.records.record import Record
 
-HIDDEN_FACTS = {"id", "sample", "order", "name", "title", "field_other", "stage_other", "type_other", "mode_other",
-                "planned_institutes", "planned_open", "planned_notes", "implementation_plan", "office"}
+HIDDEN_FACTS = {
+    "id",
+    "sample",
+    "order",
+    "name",
+    "title",
+    "field_other",
+    "stage_other",
+    "type_other",
+    "mode_other",
+    "planned_institutes",
+    "planned_open",
+    "planned_notes",
+    "implementation_plan",
+    "office",
+}
 """Fields a record page does not list among its facts: the title, codes shown with their label, what a district
 page shows in sections of its own (registry/pages/districts.py), and the office (the page's contact box)."""
 
@@ -53,24 +67,43 @@ class Views:
         meta: list[str] = []
         kind, get = record.kind, record.get
         if kind == "institute":
-            meta = [self.enum(record, "type"), self.cat.label(kind, "country", get("country")),
-                    "、".join(get("aliases", []))]
+            meta = [
+                self.enum(record, "type"),
+                self.cat.label(kind, "country", get("country")),
+                "、".join(get("aliases", [])),
+            ]
         elif kind == "achievement":
-            meta = [self.link("institute", get("institute"))["text"], self.enum(record, "field"),
-                    self.enum(record, "stage"), self.enum(record, "status")]
+            meta = [
+                self.link("institute", get("institute"))["text"],
+                self.enum(record, "field"),
+                self.enum(record, "stage"),
+                self.enum(record, "status"),
+            ]
         elif kind == "event":
-            meta = [self.enum(record, "type"), self.link("district", get("district"))["text"],
-                    self.cat.text(get("venue"))]
+            meta = [
+                self.enum(record, "type"),
+                self.link("district", get("district"))["text"],
+                self.cat.text(get("venue")),
+            ]
         elif kind == "project":
-            meta = [self.cat.text(get("enterprise")), self.enum(record, "mode"),
-                    self.link("district", get("district"))["text"]]
+            meta = [
+                self.cat.text(get("enterprise")),
+                self.enum(record, "mode"),
+                self.link("district", get("district"))["text"],
+            ]
         elif kind == "talent":
-            meta = [self.enum(record, "form") + self.cat.t("unit.people", n=get("people")),
-                    self.link("institute", get("institute"))["text"], self.cat.text(get("role")),
-                    self.link("district", get("district"))["text"]]
+            meta = [
+                self.enum(record, "form") + self.cat.t("unit.people", n=get("people")),
+                self.link("institute", get("institute"))["text"],
+                self.cat.text(get("role")),
+                self.link("district", get("district"))["text"],
+            ]
         elif kind == "carrier":
-            meta = [self.enum(record, "type"), self.enum(record, "level"),
-                    self.link("district", get("district"))["text"] if get("district") else ""]
+            meta = [
+                self.enum(record, "type"),
+                self.enum(record, "level"),
+                self.link("district", get("district"))["text"] if get("district") else "",
+            ]
         elif kind == "district":
             meta = ["、".join(self.cat.text(t) for t in get("industries", []))]
         elif kind == "plan":
@@ -79,8 +112,14 @@ class Views:
             date = self.cat.date_range(get("start"), get("end"))
         else:
             date = self.cat.date(self.date_of(record))
-        return {"url": record_url(kind, record.id), "title": self.name(record), "meta": [m for m in meta if m],
-                "date": date, "sample": record.sample, "id": record.id}
+        return {
+            "url": record_url(kind, record.id),
+            "title": self.name(record),
+            "meta": [m for m in meta if m],
+            "date": date,
+            "sample": record.sample,
+            "id": record.id,
+        }
 
     def cards(self, records: list[Record]) -> list[dict[str, Any]]:
         """Cards of many records; each record's card is made once and shared (a record is listed on many pages)."""

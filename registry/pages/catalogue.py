@@ -11,8 +11,20 @@ from registry.records.schemas import SchemaSet
 from registry.records.yamlload import load
 
 LANGS = ("zh", "en")
-_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-              "November", "December")
+_MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def load_messages(path: Path) -> dict[str, dict[str, str]]:

@@ -81,22 +81,27 @@ def ticks(start: dt.date, end: dt.date) -> list[dt.date]:
     return out
 
 
-def render_svg(series: dict, *, chart_id: str, title: str, desc: str, labels: dict[str, str],
-               tick_label: Callable[[dt.date], str]) -> Markup:
+def render_svg(
+    series: dict, *, chart_id: str, title: str, desc: str, labels: dict[str, str], tick_label: Callable[[dt.date], str]
+) -> Markup:
     """The chart as an <svg role="img"> named by its <title> and <desc>; labels: actual, target, expected → text."""
     scale = scale_for(series)
     _top, step = nice_top(scale.top)
     points = [(dt.date.fromisoformat(p["date"]), p) for p in series["points"]]
-    actual = [(scale.x0(), scale.y(0))] + [(scale.x(d), scale.y(p["actual"])) for d, p in points if p["actual"] is not None]
+    actual = [(scale.x0(), scale.y(0))] + [
+        (scale.x(d), scale.y(p["actual"])) for d, p in points if p["actual"] is not None
+    ]
     expected = [(scale.x0(), scale.y(0))] + [(scale.x(d), scale.y(p["expected"])) for d, p in points]
     target_y = scale.y(series["target"])
     right = WIDTH - RIGHT
-    out = [f'<svg class="chart" id="{chart_id}" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
-           f'viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" xmlns="http://www.w3.org/2000/svg" '
-           f'font-size="{FONT}" font-family="sans-serif" style="max-width: 100%; height: auto">',
-           f'<title id="{chart_id}-title">{escape(title)}</title>',
-           f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
-           f'<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>']
+    out = [
+        f'<svg class="chart" id="{chart_id}" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
+        f'viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" xmlns="http://www.w3.org/2000/svg" '
+        f'font-size="{FONT}" font-family="sans-serif" style="max-width: 100%; height: auto">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
+        f'<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
+    ]
     # gridlines and the value axis
     for value in range(0, scale.top + 1, step):
         y = scale.y(value)
@@ -114,12 +119,16 @@ def render_svg(series: dict, *, chart_id: str, title: str, desc: str, labels: di
     out.extend(f'<circle cx="{x}" cy="{y}" r="3" fill="{LINES["actual"]["stroke"]}"/>' for x, y in actual[1:])
     # direct labels at the lines' ends, pushed apart where they would overlap
     last = next((p for _d, p in reversed(points) if p["actual"] is not None), None)
-    ends = [("target", target_y, f'{labels["target"]} {series["target"]}'),
-            ("expected", expected[-1][1], f'{labels["expected"]} {_number(points[-1][1]["expected"])}')]
+    ends = [
+        ("target", target_y, f"{labels['target']} {series['target']}"),
+        ("expected", expected[-1][1], f"{labels['expected']} {_number(points[-1][1]['expected'])}"),
+    ]
     if last is not None:
-        ends.append(("actual", actual[-1][1], f'{labels["actual"]} {last["actual"]}'))
+        ends.append(("actual", actual[-1][1], f"{labels['actual']} {last['actual']}"))
     for name, y, text in _spread(ends):
-        out.append(f'<text x="{right + 6}" y="{y + 4}" fill="{LINES[name]["stroke"]}" font-weight="bold">{escape(text)}</text>')
+        out.append(
+            f'<text x="{right + 6}" y="{y + 4}" fill="{LINES[name]["stroke"]}" font-weight="bold">{escape(text)}</text>'
+        )
     # the legend shows each line's pattern beside its name
     x = LEFT
     for name in ("actual", "target", "expected"):
@@ -134,8 +143,10 @@ def _line(name: str, coords: list[tuple[float, float]], role: str = "line") -> s
     style = LINES[name]
     dash = f' stroke-dasharray="{style["dash"]}"' if style["dash"] else ""
     points = " ".join(f"{x},{y}" for x, y in coords)
-    return (f'<polyline class="{role}-{name}" points="{points}" fill="none" stroke="{style["stroke"]}" '
-            f'stroke-width="{style["width"]}"{dash} stroke-linecap="round" stroke-linejoin="round"/>')
+    return (
+        f'<polyline class="{role}-{name}" points="{points}" fill="none" stroke="{style["stroke"]}" '
+        f'stroke-width="{style["width"]}"{dash} stroke-linecap="round" stroke-linejoin="round"/>'
+    )
 
 
 def _spread(ends: list[tuple[str, float, str]]) -> list[tuple[str, float, str]]:
@@ -160,23 +171,43 @@ def _number(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
-def chart_view(cat: Catalogue, plan: dict, metric: dict, cell: dict, series: dict, who: str,
-               chart_id: str) -> dict:
+def chart_view(cat: Catalogue, plan: dict, metric: dict, cell: dict, series: dict, who: str, chart_id: str) -> dict:
     """A chart of one progress cell from its series (registry/figures/series.py): the SVG, a caption and a table."""
     name, unit = cat.text(metric["name"]), cat.text(metric["unit"])
     labels = {"actual": cat.t("chart.actual"), "target": cat.t("chart.target"), "expected": cat.t("chart.expected")}
     title = cat.t("chart.title", who=who, metric=name)
-    desc = cat.t("chart.desc", date=cat.date(plan["as_of"]) if plan["as_of"] < plan["end"] else cat.date(plan["end"]),
-                 actual=cell["actual"], target=cell["target"], expected=cat.number(cell["expected"]), unit=unit)
+    desc = cat.t(
+        "chart.desc",
+        date=cat.date(plan["as_of"]) if plan["as_of"] < plan["end"] else cat.date(plan["end"]),
+        actual=cell["actual"],
+        target=cell["target"],
+        expected=cat.number(cell["expected"]),
+        unit=unit,
+    )
     long_plan = series["step_months"] > 1
 
     def tick(day: dt.date) -> str:
         return cat.t("chart.tick_year", year=day.year) if long_plan else cat.t("chart.tick_month", month=day.month)
 
     svg = render_svg(series, chart_id=chart_id, title=title, desc=desc, labels=labels, tick_label=tick)
-    rows = [{"date": cat.date(p["date"]), "actual": "—" if p["actual"] is None else str(p["actual"]),
-             "expected": cat.number(p["expected"]), "target": str(series["target"])} for p in series["points"]]
-    return {"id": chart_id, "svg": svg, "title": title, "metric": name, "unit": unit, "rows": rows,
-            "sample_text": cat.t("sample.chart", n=cell["samples"], unit=unit) if cell["samples"] else "",
-            "caption": cat.t("chart.caption", metric=name, unit=unit),
-            "table_caption": cat.t("chart.table_caption", who=who, metric=name), "series": series}
+    rows = [
+        {
+            "date": cat.date(p["date"]),
+            "actual": "—" if p["actual"] is None else str(p["actual"]),
+            "expected": cat.number(p["expected"]),
+            "target": str(series["target"]),
+        }
+        for p in series["points"]
+    ]
+    return {
+        "id": chart_id,
+        "svg": svg,
+        "title": title,
+        "metric": name,
+        "unit": unit,
+        "rows": rows,
+        "sample_text": cat.t("sample.chart", n=cell["samples"], unit=unit) if cell["samples"] else "",
+        "caption": cat.t("chart.caption", metric=name, unit=unit),
+        "table_caption": cat.t("chart.table_caption", who=who, metric=name),
+        "series": series,
+    }

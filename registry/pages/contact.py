@@ -17,7 +17,9 @@ def tel_href(phone: str) -> str:
     return "tel:" + ("+86" + digits[1:] if digits.startswith("0") else digits)
 
 
-def contact_view(record: Record, registry: Registry, settings: dict, cat: Catalogue, with_examples: bool) -> dict[str, Any]:
+def contact_view(
+    record: Record, registry: Registry, settings: dict, cat: Catalogue, with_examples: bool
+) -> dict[str, Any]:
     """A record page's contact box as finished values (cat: the page's Catalogue)."""
     source = contact_source(record, registry, settings, with_examples)
     district_id = record.id if record.kind == "district" else record.get("district")
@@ -39,6 +41,12 @@ def contact_view(record: Record, registry: Registry, settings: dict, cat: Catalo
     fallback = ""
     if where == "municipal" and district is not None and district.get("kind") == "district":
         fallback = cat.t("contact.fallback", district=cat.text(district.get("name")))
-    return {"found": True, "intro": cat.t(key, office=name), "office": name, "lines": lines,
-            "example": office.get("example") is True, "fallback": fallback,
-            "private_lead": private_lead}
+    return {
+        "found": True,
+        "intro": cat.t(key, office=name),
+        "office": name,
+        "lines": lines,
+        "example": office.get("example") is True,
+        "fallback": fallback,
+        "private_lead": private_lead,
+    }

@@ -25,9 +25,13 @@ def download_links(cat: Catalogue) -> dict[str, list[dict[str, str]]]:
     out = {}
     for kind in EXPORT_KINDS:
         paths = kind_downloads(kind)
-        out[kind] = [{"url": paths["json"], "text": "JSON"}, {"url": paths["csv"], "text": cat.t("data.csv_zh")},
-                     {"url": paths["csv_en"], "text": cat.t("data.csv_en")}, {"url": paths["xlsx"], "text": "Excel (XLSX)"},
-                     {"url": "data/index.html", "text": cat.t("data.all")}]
+        out[kind] = [
+            {"url": paths["json"], "text": "JSON"},
+            {"url": paths["csv"], "text": cat.t("data.csv_zh")},
+            {"url": paths["csv_en"], "text": cat.t("data.csv_en")},
+            {"url": paths["xlsx"], "text": "Excel (XLSX)"},
+            {"url": "data/index.html", "text": cat.t("data.all")},
+        ]
     return out
 
 
@@ -39,32 +43,82 @@ def plan(site: Site) -> list[Page]:
     kinds = []
     for kind in EXPORT_KINDS:
         paths = kind_downloads(kind)
-        kinds.append({"label": site.plural(kind), "count": len(registry.all(kind)), "json": paths["json"],
-                      "csv": paths["csv"], "csv_en": paths["csv_en"]})
+        kinds.append(
+            {
+                "label": site.plural(kind),
+                "count": len(registry.all(kind)),
+                "json": paths["json"],
+                "csv": paths["csv"],
+                "csv_en": paths["csv_en"],
+            }
+        )
     progress = [{"title": cat.text(p["name"]), **progress_downloads(p["id"])} for p in site.figures.progress]
     has_sitemap = bool(site.settings.get("base_url"))
-    pages = [site.page("data/index.html", "data.html", cat.t("data.title"), [home], kinds=kinds, progress=progress,
-                       whole={"json": f"{DATA}/registry.json", "xlsx": f"{DATA}/registry.xlsx",
-                              "schema": f"{DATA}/export.schema.json"},
-                       feeds={"atom": FEED_PATH, "ics": CALENDAR_PATH, "sitemap": SITEMAP_PATH if has_sitemap else None},
-                       dictionary_url="data/dictionary.html", licence=cat.text(site.settings.get("licence"))),
-             site.page("data/dictionary.html", "dictionary.html", cat.t("data.dictionary"), [home, data_crumb],
-                       sections=dictionary(registry.schemas, cat))]
+    pages = [
+        site.page(
+            "data/index.html",
+            "data.html",
+            cat.t("data.title"),
+            [home],
+            kinds=kinds,
+            progress=progress,
+            whole={
+                "json": f"{DATA}/registry.json",
+                "xlsx": f"{DATA}/registry.xlsx",
+                "schema": f"{DATA}/export.schema.json",
+            },
+            feeds={"atom": FEED_PATH, "ics": CALENDAR_PATH, "sitemap": SITEMAP_PATH if has_sitemap else None},
+            dictionary_url="data/dictionary.html",
+            licence=cat.text(site.settings.get("licence")),
+        ),
+        site.page(
+            "data/dictionary.html",
+            "dictionary.html",
+            cat.t("data.dictionary"),
+            [home, data_crumb],
+            sections=dictionary(registry.schemas, cat),
+        ),
+    ]
     schemas = registry.schemas
     selects = [
-        {"name": "kind", "label": cat.t("search.kind"),
-         "options": [{"value": k, "text": site.plural(k)} for k in PAGE_KINDS]},
-        {"name": "field", "label": facet_title(site, "achievement", "field"),
-         "options": [{"value": c, "text": cat.label("achievement", "field", c)}
-                     for c in schemas.at("achievement", ("field",))["enum"]]},
-        {"name": "stage", "label": facet_title(site, "achievement", "stage"),
-         "options": [{"value": c, "text": cat.label("achievement", "stage", c)}
-                     for c in schemas.at("achievement", ("stage",))["enum"]]},
-        {"name": "district", "label": cat.t("kind_one.district"),
-         "options": [{"value": d.id, "text": site.views.name(d)} for d in ordered(site, "district")]},
+        {
+            "name": "kind",
+            "label": cat.t("search.kind"),
+            "options": [{"value": k, "text": site.plural(k)} for k in PAGE_KINDS],
+        },
+        {
+            "name": "field",
+            "label": facet_title(site, "achievement", "field"),
+            "options": [
+                {"value": c, "text": cat.label("achievement", "field", c)}
+                for c in schemas.at("achievement", ("field",))["enum"]
+            ],
+        },
+        {
+            "name": "stage",
+            "label": facet_title(site, "achievement", "stage"),
+            "options": [
+                {"value": c, "text": cat.label("achievement", "stage", c)}
+                for c in schemas.at("achievement", ("stage",))["enum"]
+            ],
+        },
+        {
+            "name": "district",
+            "label": cat.t("kind_one.district"),
+            "options": [{"value": d.id, "text": site.views.name(d)} for d in ordered(site, "district")],
+        },
     ]
     browse = [{"url": kind_url(k), "text": site.plural(k)} for k in PAGE_KINDS]
     facets = directory(site, "achievement")[1]
-    pages.append(site.page("search.html", "search.html", cat.t("search.title"), [home], selects=selects, browse=browse,
-                           facets=[f for f in facets if f["name"] in ("field", "stage", "district")]))
+    pages.append(
+        site.page(
+            "search.html",
+            "search.html",
+            cat.t("search.title"),
+            [home],
+            selects=selects,
+            browse=browse,
+            facets=[f for f in facets if f["name"] in ("field", "stage", "district")],
+        )
+    )
     return pages

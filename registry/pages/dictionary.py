@@ -24,7 +24,9 @@ def field_type(schemas: SchemaSet, kind: str, path: tuple, node: dict) -> str:
     if node.get("type") == "array":
         items = schemas.at(kind, path + ("*",)) or {}
         return "list_" + field_type(schemas, kind, path + ("*",), items)
-    return {"object": "group", "integer": "integer", "number": "number", "boolean": "boolean"}.get(node.get("type"), "string")
+    return {"object": "group", "integer": "integer", "number": "number", "boolean": "boolean"}.get(
+        node.get("type"), "string"
+    )
 
 
 def limits(schemas: SchemaSet, kind: str, path: tuple, node: dict, cat: Catalogue) -> list[str]:
@@ -71,16 +73,32 @@ def dictionary(schemas: SchemaSet, cat: Catalogue) -> list[dict[str, Any]]:
             kind_key = field_type(schemas, kind, path, node)
             target = node.get("x-ref") or (schemas.at(kind, path + ("*",)) or {}).get("x-ref")
             labels = schemas.labels(kind, path)
-            rows.append({
-                "name": ".".join(p if p != "*" else "[]" for p in path).replace(".[]", "[]"),
-                "title": node.get("title", ""), "title_en": node.get("x-title-en", ""),
-                "type": cat.t(f"dict.type.{kind_key}") + (f"（{cat.t(f'kind_one.{target}')}）" if target else ""),
-                "required": path[-1] in ((parent or {}).get("required") or []),
-                "allowed": [{"code": code, "zh": labels.get(code, {}).get("zh", ""), "en": labels.get(code, {}).get("en", "")}
-                           for code in node.get("enum", [])],
-                "limits": limits(schemas, kind, path, node, cat),
-                "description": node.get("description", ""),
-            })
-        sections.append({"kind": kind, "title": top.get("title", kind), "title_en": top.get("x-title-en", kind),
-                         "description": top.get("description", ""), "rows": rows})
+            rows.append(
+                {
+                    "name": ".".join(p if p != "*" else "[]" for p in path).replace(".[]", "[]"),
+                    "title": node.get("title", ""),
+                    "title_en": node.get("x-title-en", ""),
+                    "type": cat.t(f"dict.type.{kind_key}") + (f"（{cat.t(f'kind_one.{target}')}）" if target else ""),
+                    "required": path[-1] in ((parent or {}).get("required") or []),
+                    "allowed": [
+                        {
+                            "code": code,
+                            "zh": labels.get(code, {}).get("zh", ""),
+                            "en": labels.get(code, {}).get("en", ""),
+                        }
+                        for code in node.get("enum", [])
+                    ],
+                    "limits": limits(schemas, kind, path, node, cat),
+                    "description": node.get("description", ""),
+                }
+            )
+        sections.append(
+            {
+                "kind": kind,
+                "title": top.get("title", kind),
+                "title_en": top.get("x-title-en", kind),
+                "description": top.get("description", ""),
+                "rows": rows,
+            }
+        )
     return sections

@@ -72,9 +72,14 @@ def facet_values(site: Site, record: Record, facet: str) -> list[str]:
         date = site.views.date_of(record)
         return [date[:4]] if date else []
     if record.kind == "institute" and facet == "district":
-        return sorted({d.id for d in site.registry.all("district")
-                       if record.id in d.get("planned_institutes", [])
-                       or any(p.get("institute") == record.id for p in d.get("partners", []))})
+        return sorted(
+            {
+                d.id
+                for d in site.registry.all("district")
+                if record.id in d.get("planned_institutes", [])
+                or any(p.get("institute") == record.id for p in d.get("partners", []))
+            }
+        )
     value = record.get(facet)
     return [value] if isinstance(value, str) else []
 
@@ -115,9 +120,15 @@ def facets(site: Site, kind: str, records: list[Record]) -> list[dict[str, Any]]
         for record in records:
             for value in facet_values(site, record, facet):
                 counts[value] = counts.get(value, 0) + 1
-        options = [{"url": facet_url(kind, facet, value), "text": facet_label(site, kind, facet, value),
-                    "count": counts[value], "active": False}
-                   for value in facet_order(site, kind, facet, list(counts))]
+        options = [
+            {
+                "url": facet_url(kind, facet, value),
+                "text": facet_label(site, kind, facet, value),
+                "count": counts[value],
+                "active": False,
+            }
+            for value in facet_order(site, kind, facet, list(counts))
+        ]
         out.append({"name": facet, "title": facet_title(site, kind, facet), "options": options})
     return out
 
@@ -154,14 +165,32 @@ def plan(site: Site, kind: str, facet: str | None) -> list[Page]:
     records, groups, sidebar = directory(site, kind)
     home, clear = site.home_crumb(), kind_url(kind)
     if facet is None:
-        return paginate(site, clear.removesuffix(".html"), site.plural(kind), [home], records, kind=kind,
-                        facets=sidebar.page(), intro=site.cat.t(f"intro.{kind}"), facet=None, clear_url=clear)
+        return paginate(
+            site,
+            clear.removesuffix(".html"),
+            site.plural(kind),
+            [home],
+            records,
+            kind=kind,
+            facets=sidebar.page(),
+            intro=site.cat.t(f"intro.{kind}"),
+            facet=None,
+            clear_url=clear,
+        )
     pages = []
     group = next(group for group in groups if group["name"] == facet)
     if len(group["options"]) > FACET_SHOWN:  # the sidebar shows the top values; this page lists all
         title = f"{site.plural(kind)} · {group['title']}"
-        pages.append(site.page(facet_index_url(group["options"][0]["url"]), "facet_index.html", title,
-                               [home, site.kind_crumb(kind)], options=group["options"], count=len(group["options"])))
+        pages.append(
+            site.page(
+                facet_index_url(group["options"][0]["url"]),
+                "facet_index.html",
+                title,
+                [home, site.kind_crumb(kind)],
+                options=group["options"],
+                count=len(group["options"]),
+            )
+        )
     # One pass over the records per facet, not one per value (a 10,000-record kind has ~1,000 values).
     subsets: dict[str, list[Record]] = {}
     for record in records:
@@ -170,7 +199,16 @@ def plan(site: Site, kind: str, facet: str | None) -> list[Page]:
     for option in group["options"]:
         value = option["url"].rsplit("/", 1)[1].removesuffix(".html")
         title = f"{site.plural(kind)} · {group['title']}：{option['text']}"
-        pages += paginate(site, option["url"].removesuffix(".html"), title, [home, site.kind_crumb(kind)],
-                          subsets.get(value, []), kind=kind, facets=sidebar.page(facet, option["url"]), intro="",
-                          facet={"title": group["title"], "text": option["text"]}, clear_url=clear)
+        pages += paginate(
+            site,
+            option["url"].removesuffix(".html"),
+            title,
+            [home, site.kind_crumb(kind)],
+            subsets.get(value, []),
+            kind=kind,
+            facets=sidebar.page(facet, option["url"]),
+            intro="",
+            facet={"title": group["title"], "text": option["text"]},
+            clear_url=clear,
+        )
     return pages

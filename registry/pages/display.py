@@ -32,11 +32,18 @@ def sample_text(cat: Catalogue, samples: int) -> str:
 def cell(cat: Catalogue, plan: dict, metric: dict, cell: dict, url: str) -> dict[str, Any]:
     """A progress cell as the status-cell macro shows it."""
     status = cell["status"]
-    return {**cell, "url": url, "metric": cat.text(metric["name"]), "unit": cat.text(metric["unit"]),
-            "status_label": status_label(cat, status, bool(plan.get("closed"))),
-            "symbol": STATUS_SYMBOL.get(status, ""), "part_of": metric.get("part_of"),
-            "percent_text": percent_text(cell["percent"]), "sample_text": sample_text(cat, cell["samples"]),
-            "bar": min(100, cell["percent"] or 0) if cell["percent"] is not None else 0}
+    return {
+        **cell,
+        "url": url,
+        "metric": cat.text(metric["name"]),
+        "unit": cat.text(metric["unit"]),
+        "status_label": status_label(cat, status, bool(plan.get("closed"))),
+        "symbol": STATUS_SYMBOL.get(status, ""),
+        "part_of": metric.get("part_of"),
+        "percent_text": percent_text(cell["percent"]),
+        "sample_text": sample_text(cat, cell["samples"]),
+        "bar": min(100, cell["percent"] or 0) if cell["percent"] is not None else 0,
+    }
 
 
 def partner_text(cat: Catalogue, entry: dict) -> str:
@@ -54,10 +61,15 @@ def partner_view(cat: Catalogue, entry: dict | None) -> dict[str, Any] | None:
     """A partner_indicator entry with its sentence, symbol and verdict, for district pages, reports and cards."""
     if entry is None:
         return None
-    return {**entry, "text": partner_text(cat, entry), "symbol": MET_SYMBOL[entry["met"]],
-            "state": "met" if entry["met"] else "unmet", "status": "achieved" if entry["met"] else "behind",
-            "verdict": cat.t("partners.yes" if entry["met"] else "partners.no"),
-            "samples_text": cat.t("partners.samples_short", n=entry["samples"]) if entry.get("samples") else ""}
+    return {
+        **entry,
+        "text": partner_text(cat, entry),
+        "symbol": MET_SYMBOL[entry["met"]],
+        "state": "met" if entry["met"] else "unmet",
+        "status": "achieved" if entry["met"] else "behind",
+        "verdict": cat.t("partners.yes" if entry["met"] else "partners.no"),
+        "samples_text": cat.t("partners.samples_short", n=entry["samples"]) if entry.get("samples") else "",
+    }
 
 
 def field_label(node: dict, lang: str, default: str) -> str:

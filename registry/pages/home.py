@@ -18,12 +18,33 @@ def plan(site: Site) -> list[Page]:
         if kind != "district":
             records = site.registry.all(kind)
             samples = sum(r.sample for r in records)
-            counts.append({"kind": kind, "label": site.plural(kind), "count": len(records), "url": kind_url(kind),
-                           "sample_text": cat.t("sample.of", n=samples) if samples else ""})
-    glance = [{"plan": p, "url": plan_url(p["id"]), "title": cat.text(p["name"]), "cells": total_cells(site, p)}
-              for p in site.figures.progress]
+            counts.append(
+                {
+                    "kind": kind,
+                    "label": site.plural(kind),
+                    "count": len(records),
+                    "url": kind_url(kind),
+                    "sample_text": cat.t("sample.of", n=samples) if samples else "",
+                }
+            )
+    glance = [
+        {"plan": p, "url": plan_url(p["id"]), "title": cat.text(p["name"]), "cells": total_cells(site, p)}
+        for p in site.figures.progress
+    ]
     events = views.cards(views.sorted_latest(site.registry.all("event"))[:LATEST])
     achievements = views.cards(views.sorted_latest(site.registry.all("achievement"))[:LATEST])
-    return [Page("index.html", "home.html", {"title": cat.t("nav.home"), "breadcrumbs": [], "section": "",
-                                             "counts": counts, "glance": glance, "events": events,
-                                             "achievements": achievements})]
+    return [
+        Page(
+            "index.html",
+            "home.html",
+            {
+                "title": cat.t("nav.home"),
+                "breadcrumbs": [],
+                "section": "",
+                "counts": counts,
+                "glance": glance,
+                "events": events,
+                "achievements": achievements,
+            },
+        )
+    ]

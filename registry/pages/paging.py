@@ -27,19 +27,34 @@ def page_window(current: int, total: int, radius: int = 2) -> list[int]:
     return out
 
 
-def paginate(site: Site, stem: str, title: str, crumbs: list[tuple[str, str]], records: list[Record],
-             **context: Any) -> list[Page]:
+def paginate(
+    site: Site, stem: str, title: str, crumbs: list[tuple[str, str]], records: list[Record], **context: Any
+) -> list[Page]:
     """A list of records as pages of PAGE_SIZE cards (list.html)."""
     total = max(1, math.ceil(len(records) / PAGE_SIZE))
     urls = [f"{stem}.html" if n == 1 else f"{stem}-p{n}.html" for n in range(1, total + 1)]
     pages = []
     for n in range(1, total + 1):
-        chunk = records[(n - 1) * PAGE_SIZE: n * PAGE_SIZE]
+        chunk = records[(n - 1) * PAGE_SIZE : n * PAGE_SIZE]
         links = [{"n": i, "url": urls[i - 1] if i else None} for i in page_window(n, total)]
-        pagination = {"current": n, "total": total, "count": len(records),
-                      "prev": urls[n - 2] if n > 1 else None, "next": urls[n] if n < total else None,
-                      "pages": links}
+        pagination = {
+            "current": n,
+            "total": total,
+            "count": len(records),
+            "prev": urls[n - 2] if n > 1 else None,
+            "next": urls[n] if n < total else None,
+            "pages": links,
+        }
         page_title = title if n == 1 else f"{title}（{site.cat.t('page.nth', n=n)}）"
-        pages.append(site.page(urls[n - 1], "list.html", page_title, crumbs, cards=site.views.cards(chunk),
-                               pagination=pagination, **context))
+        pages.append(
+            site.page(
+                urls[n - 1],
+                "list.html",
+                page_title,
+                crumbs,
+                cards=site.views.cards(chunk),
+                pagination=pagination,
+                **context,
+            )
+        )
     return pages

@@ -27,11 +27,14 @@ def plan(site: Site, kind: str, bucket: int, buckets: int) -> list[Page]:
 def record_page(site: Site, record: Record) -> Page:
     views, kind = site.views, record.kind
     crumbs = [site.home_crumb(), site.kind_crumb(kind)]
-    context: dict[str, Any] = {"record": views.card(record), "facts": views.facts(record),
-                               "related": related(site, record), "kind": kind,
-                               "kind_label": site.cat.t(f"kind_one.{kind}"),
-                               "contact": contact_view(record, site.registry, site.settings, site.cat,
-                                                       site.with_examples)}
+    context: dict[str, Any] = {
+        "record": views.card(record),
+        "facts": views.facts(record),
+        "related": related(site, record),
+        "kind": kind,
+        "kind_label": site.cat.t(f"kind_one.{kind}"),
+        "contact": contact_view(record, site.registry, site.settings, site.cat, site.with_examples),
+    }
     template, extra = LAYOUTS.get(kind, ("record.html", None))
     if extra is not None:
         context.update(extra(site, record))
@@ -71,9 +74,11 @@ def institute(site: Site, record: Record) -> dict[str, Any]:
     views, all_districts = site.views, ordered(site, "district")
     partner_of = [d for d in all_districts if any(p.get("institute") == record.id for p in d.get("partners", []))]
     planned_by = [d for d in all_districts if record.id in d.get("planned_institutes", [])]
-    return {"partner_of": [views.link("district", d.id) for d in partner_of],
-            "planned_by": [views.link("district", d.id) for d in planned_by],
-            "planned_notes": districts.institute_notes(views, planned_by, record.id)}
+    return {
+        "partner_of": [views.link("district", d.id) for d in partner_of],
+        "planned_by": [views.link("district", d.id) for d in planned_by],
+        "planned_notes": districts.institute_notes(views, planned_by, record.id),
+    }
 
 
 def achievement(site: Site, record: Record) -> dict[str, Any]:
@@ -84,12 +89,19 @@ def achievement(site: Site, record: Record) -> dict[str, Any]:
         "name": views.name(record),
         "institute": views.link("institute", get("institute")),
         "department": cat.text(get("department")),
-        "lead": cat.text(lead.get("name")), "lead_title": cat.text(lead.get("title")),
-        "field": views.enum(record, "field"), "stage": views.enum(record, "stage"),
-        "summary": cat.text(get("summary")), "fit": cat.text(get("fit")), "promotion": cat.text(get("promotion")),
-        "district": views.link("district", get("district")), "reported": cat.date(get("reported")),
-        "status": views.enum(record, "status"), "status_updated": cat.date(get("status_updated")),
-        "field_codes": checkboxes(site, record, "field"), "stage_codes": checkboxes(site, record, "stage"),
+        "lead": cat.text(lead.get("name")),
+        "lead_title": cat.text(lead.get("title")),
+        "field": views.enum(record, "field"),
+        "stage": views.enum(record, "stage"),
+        "summary": cat.text(get("summary")),
+        "fit": cat.text(get("fit")),
+        "promotion": cat.text(get("promotion")),
+        "district": views.link("district", get("district")),
+        "reported": cat.date(get("reported")),
+        "status": views.enum(record, "status"),
+        "status_updated": cat.date(get("status_updated")),
+        "field_codes": checkboxes(site, record, "field"),
+        "stage_codes": checkboxes(site, record, "stage"),
     }
     return {"form": form, "facts_by_name": field_labels(site.registry.schemas, record.kind, site.cat.lang)}
 
@@ -97,8 +109,15 @@ def achievement(site: Site, record: Record) -> dict[str, Any]:
 def checkboxes(site: Site, record: Record, field: str) -> list[dict[str, Any]]:
     """An enumeration as the form's row of boxes, the record's own value ticked (with its 'other' text)."""
     codes = site.registry.schemas.at(record.kind, (field,))["enum"]
-    return [{"text": site.views.enum(record, field) if code == record.get(field)
-             else site.cat.label(record.kind, field, code), "checked": code == record.get(field)} for code in codes]
+    return [
+        {
+            "text": site.views.enum(record, field)
+            if code == record.get(field)
+            else site.cat.label(record.kind, field, code),
+            "checked": code == record.get(field),
+        }
+        for code in codes
+    ]
 
 
 LAYOUTS: dict[str, tuple[str, Callable[[Site, Record], dict[str, Any]] | None]] = {

@@ -47,31 +47,50 @@ class ReportViews:
             if cell is None:
                 continue
             status = cell["status"]
-            rows.append({
-                "metric": self.cat.text(metric["name"]), "unit": self.cat.text(metric["unit"]),
-                "sub": bool(metric.get("part_of")),
-                "target": cell["target"], "actual": cell["actual"], "added": cell["added"],
-                "sample_text": self.sample_text(cell["samples"]), "added_sample_text": self.sample_text(cell["added_samples"]),
-                "percent_text": display.percent_text(cell["percent"]),
-                "expected": self.cat.number(cell["expected"]), "status": status,
-                "status_label": display.status_label(self.cat, status, plan["closed"]),
-                "symbol": display.STATUS_SYMBOL[status], "url": cell_url(plan["id"], district_id or "totals", metric["id"]),
-            })
+            rows.append(
+                {
+                    "metric": self.cat.text(metric["name"]),
+                    "unit": self.cat.text(metric["unit"]),
+                    "sub": bool(metric.get("part_of")),
+                    "target": cell["target"],
+                    "actual": cell["actual"],
+                    "added": cell["added"],
+                    "sample_text": self.sample_text(cell["samples"]),
+                    "added_sample_text": self.sample_text(cell["added_samples"]),
+                    "percent_text": display.percent_text(cell["percent"]),
+                    "expected": self.cat.number(cell["expected"]),
+                    "status": status,
+                    "status_label": display.status_label(self.cat, status, plan["closed"]),
+                    "symbol": display.STATUS_SYMBOL[status],
+                    "url": cell_url(plan["id"], district_id or "totals", metric["id"]),
+                }
+            )
         return rows
 
     def sample_text(self, samples: int) -> str:
         return display.sample_text(self.cat, samples)
 
-    def plan_table(self, plan: dict, cells: dict, district_id: str | None, table_id: str,
-                   note: Any = None) -> dict[str, Any]:
-        return {"id": plan["id"], "table_id": table_id, "title": self.cat.text(plan["name"]), "url": plan_url(plan["id"]),
-                "period": self.cat.date_range(plan["start"], plan["end"]), "note": self.cat.text(note),
-                "rows": self.metric_rows(plan, cells, district_id)}
+    def plan_table(
+        self, plan: dict, cells: dict, district_id: str | None, table_id: str, note: Any = None
+    ) -> dict[str, Any]:
+        return {
+            "id": plan["id"],
+            "table_id": table_id,
+            "title": self.cat.text(plan["name"]),
+            "url": plan_url(plan["id"]),
+            "period": self.cat.date_range(plan["start"], plan["end"]),
+            "note": self.cat.text(note),
+            "rows": self.metric_rows(plan, cells, district_id),
+        }
 
     def item(self, kind: str, record_id: str) -> dict[str, Any]:
         record = self.registry.get(kind, record_id)
-        return {"url": record_url(kind, record_id), "text": self.views.name(record),
-                "date": self.cat.date(record.get(DATE_FIELD[kind])), "sample": record.sample}
+        return {
+            "url": record_url(kind, record_id),
+            "text": self.views.name(record),
+            "date": self.cat.date(record.get(DATE_FIELD[kind])),
+            "sample": record.sample,
+        }
 
     def partners(self, entry: dict | None) -> dict[str, Any] | None:
         view = display.partner_view(self.cat, entry)
@@ -82,10 +101,19 @@ class ReportViews:
         cat, items = self.cat, []
         for entry in quality["missing"]:
             labels = field_labels(self.registry.schemas, entry["kind"], cat.lang)
-            items.append(self.sentence(entry["kind"], entry["id"], "report.missing", kind=cat.t(f"kind_one.{entry['kind']}"),
-                                       fields="、".join(labels.get(f, f) for f in entry["fields"])))
+            items.append(
+                self.sentence(
+                    entry["kind"],
+                    entry["id"],
+                    "report.missing",
+                    kind=cat.t(f"kind_one.{entry['kind']}"),
+                    fields="、".join(labels.get(f, f) for f in entry["fields"]),
+                )
+            )
         for entry in quality["undated"]:
-            items.append(self.sentence(entry["kind"], entry["id"], "report.undated", kind=cat.t(f"kind_one.{entry['kind']}")))
+            items.append(
+                self.sentence(entry["kind"], entry["id"], "report.undated", kind=cat.t(f"kind_one.{entry['kind']}"))
+            )
         for entry in quality["stale"]:
             items.append(self.sentence("achievement", entry["id"], "report.stale", date=cat.date(entry["updated"])))
         return {"findings": items, "empty": not items}
@@ -103,28 +131,55 @@ class ReportViews:
         districts = []
         for entry in data["districts"]:
             link = self.views.link("district", entry["district"])
-            added = [{"kind": kind, "label": cat.t(f"kind.{kind}"), "count": len(entry["added"][kind]),
-                      "records": [self.item(kind, rid) for rid in entry["added"][kind]]}
-                     for kind in ADDED_KINDS if entry["added"][kind]]
-            districts.append({
-                "id": entry["district"], "name": link["text"], "url": link["url"], "behind": entry["behind"],
-                "plans": [self.plan_table(plans[p["plan"]], p["cells"], entry["district"], f"p-{entry['district']}-{p['plan']}",
-                                          p["note"]) for p in entry["plans"]],
-                "partners": self.partners(entry["partners"]), "added": added,
-                "added_count": sum(group["count"] for group in added),
-                "quality": self.quality(entry["quality"]),
-                "card_url": report_card_url(entry["district"], half.year),
-            })
+            added = [
+                {
+                    "kind": kind,
+                    "label": cat.t(f"kind.{kind}"),
+                    "count": len(entry["added"][kind]),
+                    "records": [self.item(kind, rid) for rid in entry["added"][kind]],
+                }
+                for kind in ADDED_KINDS
+                if entry["added"][kind]
+            ]
+            districts.append(
+                {
+                    "id": entry["district"],
+                    "name": link["text"],
+                    "url": link["url"],
+                    "behind": entry["behind"],
+                    "plans": [
+                        self.plan_table(
+                            plans[p["plan"]],
+                            p["cells"],
+                            entry["district"],
+                            f"p-{entry['district']}-{p['plan']}",
+                            p["note"],
+                        )
+                        for p in entry["plans"]
+                    ],
+                    "partners": self.partners(entry["partners"]),
+                    "added": added,
+                    "added_count": sum(group["count"] for group in added),
+                    "quality": self.quality(entry["quality"]),
+                    "card_url": report_card_url(entry["district"], half.year),
+                }
+            )
         behind = [{"url": d["url"], "text": d["name"], "anchor": f"d-{d['id']}"} for d in districts if d["behind"]]
         return {
-            "period": half.period, "year": half.year, "label": label,
+            "period": half.period,
+            "year": half.year,
+            "label": label,
             "title": cat.t("report.title_retro" if data["retrospective"] else "report.title", period=label),
             "retro_note": self.retro_note(data["retrospective"]),
-            "range": cat.date_range(data["start"], data["end"]), "as_of": cat.date(data["end"]),
+            "range": cat.date_range(data["start"], data["end"]),
+            "as_of": cat.date(data["end"]),
             "totals": [self.plan_table(plan, plan["totals"], None, f"total-{plan['id']}") for plan in data["plans"]],
-            "behind": behind, "districts": districts,
-            "added_totals": [self.added_total(kind, {rid for e in data["districts"] for rid in e["added"][kind]})
-                             for kind in ADDED_KINDS],
+            "behind": behind,
+            "districts": districts,
+            "added_totals": [
+                self.added_total(kind, {rid for e in data["districts"] for rid in e["added"][kind]})
+                for kind in ADDED_KINDS
+            ],
         }
 
     def added_total(self, kind: str, ids: set[str]) -> dict[str, Any]:
@@ -138,21 +193,37 @@ class ReportViews:
         entry = next(e for e in data["districts"] if e["district"] == district_id)
         link = self.views.link("district", district_id)
         by_half = {h: next(e for e in d["districts"] if e["district"] == district_id) for h, d in halves.items()}
-        added = [{"label": cat.t(f"kind.{kind}"),  # a count per half, then the year's
-                  "cells": [*(self.count(kind, by_half[h]["added"][kind]) for h in sorted(by_half)),
-                            self.count(kind, entry["added"][kind])]} for kind in ADDED_KINDS]
+        added = [
+            {
+                "label": cat.t(f"kind.{kind}"),  # a count per half, then the year's
+                "cells": [
+                    *(self.count(kind, by_half[h]["added"][kind]) for h in sorted(by_half)),
+                    self.count(kind, entry["added"][kind]),
+                ],
+            }
+            for kind in ADDED_KINDS
+        ]
         return {
-            "district": district_id, "name": link["text"], "url": link["url"], "year": year,
+            "district": district_id,
+            "name": link["text"],
+            "url": link["url"],
+            "year": year,
             "title": cat.t("report.card_title", district=link["text"], year=year)
-                     + (cat.t("report.retro_mark") if data["retrospective"] else ""),
+            + (cat.t("report.retro_mark") if data["retrospective"] else ""),
             "retro_note": self.retro_note(data["retrospective"]),
-            "range": cat.date_range(data["start"], data["end"]), "as_of": cat.date(data["end"]),
+            "range": cat.date_range(data["start"], data["end"]),
+            "as_of": cat.date(data["end"]),
             "behind": entry["behind"],
-            "plans": [self.plan_table(plans[p["plan"]], p["cells"], district_id, f"p-{p['plan']}", p["note"])
-                      for p in entry["plans"]],
+            "plans": [
+                self.plan_table(plans[p["plan"]], p["cells"], district_id, f"p-{p['plan']}", p["note"])
+                for p in entry["plans"]
+            ],
             "partners": self.partners(entry["partners"]),
-            "halves": [{"label": self.half_link(h, halves[h])["text"], "url": half_url(h.period)} for h in sorted(by_half)],
-            "added": added, "quality": self.quality(entry["quality"]),
+            "halves": [
+                {"label": self.half_link(h, halves[h])["text"], "url": half_url(h.period)} for h in sorted(by_half)
+            ],
+            "added": added,
+            "quality": self.quality(entry["quality"]),
         }
 
     def count(self, kind: str, ids: list[str]) -> dict[str, Any]:
@@ -168,14 +239,25 @@ def plan(site: Site) -> list[Page]:
     districts = sorted(site.registry.all("district"), key=lambda d: (d.get("order", 999), d.id))
     index_years = []
     for year in sorted({h.year for h in figures.halves} | set(figures.years)):
-        index_years.append({
-            "year": year,
-            "halves": [half_link(site, h, data) for h, data in figures.halves.items() if h.year == year],
-            "cards": [{"url": report_card_url(d.id, year), "text": site.views.name(d)} for d in districts]
-            if year in figures.years else [],
-        })
-    pages = [site.page("reports/index.html", "report_index.html", cat.t("nav.reports"), [home], years=index_years,
-                       empty=not figures.halves)]
+        index_years.append(
+            {
+                "year": year,
+                "halves": [half_link(site, h, data) for h, data in figures.halves.items() if h.year == year],
+                "cards": [{"url": report_card_url(d.id, year), "text": site.views.name(d)} for d in districts]
+                if year in figures.years
+                else [],
+            }
+        )
+    pages = [
+        site.page(
+            "reports/index.html",
+            "report_index.html",
+            cat.t("nav.reports"),
+            [home],
+            years=index_years,
+            empty=not figures.halves,
+        )
+    ]
     for half, data in figures.halves.items():
         report = rv.half_report(half, data)
         pages.append(site.page(half_url(half.period), "report.html", report["title"], [home, crumb], report=report))
@@ -183,6 +265,9 @@ def plan(site: Site) -> list[Page]:
         in_year = {h: d for h, d in figures.halves.items() if h.year == year}
         for district in districts:
             card = rv.card(district.id, year, data, in_year)
-            pages.append(site.page(report_card_url(district.id, year), "report_card.html", card["title"], [home, crumb],
-                                   card=card))
+            pages.append(
+                site.page(
+                    report_card_url(district.id, year), "report_card.html", card["title"], [home, crumb], card=card
+                )
+            )
     return pages

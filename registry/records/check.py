@@ -48,8 +48,9 @@ class CheckResult:
         return not any(p.level == "error" for p in self.problems)
 
 
-def check(root: Path, schemas: SchemaSet | None = None, timings: Timings | None = None,
-          load_files: LoadFiles | None = None) -> CheckResult:
+def check(
+    root: Path, schemas: SchemaSet | None = None, timings: Timings | None = None, load_files: LoadFiles | None = None
+) -> CheckResult:
     """Gather and check everything under root; nothing is written."""
     timings = timings or Timings()
     with timings.phase("load"):

@@ -21,8 +21,11 @@ REACHABLE = ("phone", "email", "address")
 
 def usable(office: Any, with_examples: bool) -> bool:
     """Whether an office can be shown as a way to get in touch."""
-    return (isinstance(office, dict) and any(office.get(field) for field in REACHABLE)
-            and (with_examples or office.get("example") is not True))
+    return (
+        isinstance(office, dict)
+        and any(office.get(field) for field in REACHABLE)
+        and (with_examples or office.get("example") is not True)
+    )
 
 
 def contact_source(record: Record, registry: Registry, settings: dict, with_examples: bool) -> tuple[str, dict] | None:
@@ -55,11 +58,19 @@ def contact_warnings(registry: Registry, settings: dict) -> list[Problem]:
                 fix_en = f"give the office in records/districts/{district_id}.yaml, or contact in site.yaml,"
             else:
                 fix_zh, fix_en = "在 site.yaml 的 contact 中", "give contact in site.yaml"
-            warnings.append(Problem(
-                record.src_path, line, column, "district" if isinstance(district_id, str) else "", "no-contact",
-                "发布后这条记录的页面没有任何联系方式（区镇和市级办公室都没有真实的电话、邮箱或地址）",
-                "once published, this record's page shows no way to get in touch (no real phone, e-mail or address "
-                "for its district or the municipal office)",
-                f"{fix_zh}填写真实的电话、邮箱或地址，并删除 example: true",
-                f"{fix_en} a real phone, e-mail or address, without example: true", level="warning"))
+            warnings.append(
+                Problem(
+                    record.src_path,
+                    line,
+                    column,
+                    "district" if isinstance(district_id, str) else "",
+                    "no-contact",
+                    "发布后这条记录的页面没有任何联系方式（区镇和市级办公室都没有真实的电话、邮箱或地址）",
+                    "once published, this record's page shows no way to get in touch (no real phone, e-mail or address "
+                    "for its district or the municipal office)",
+                    f"{fix_zh}填写真实的电话、邮箱或地址，并删除 example: true",
+                    f"{fix_en} a real phone, e-mail or address, without example: true",
+                    level="warning",
+                )
+            )
     return warnings

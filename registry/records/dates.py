@@ -46,8 +46,7 @@ def years_after(day: dt.date, years: int) -> dt.date:
 @cache  # asked for every record: walk each kind's schema once
 def _bounded_fields(schemas: SchemaSet, kind: str) -> list[tuple[tuple, dict]]:
     """(path pattern, subschema) of every field of a kind whose schema bounds its dates."""
-    return [(path, node) for path, node in schemas.walk(kind)
-            if node.get("x-date") or "x-latest-years-ahead" in node]
+    return [(path, node) for path, node in schemas.walk(kind) if node.get("x-date") or "x-latest-years-ahead" in node]
 
 
 def date_problems(schemas: SchemaSet, kind: str, doc: Document, day: dt.date) -> list[Problem]:
@@ -61,19 +60,37 @@ def date_problems(schemas: SchemaSet, kind: str, doc: Document, day: dt.date) ->
                 if not node.get("minimum", value) <= value <= node.get("maximum", value):
                     continue  # outside the schema's own range: the schema says so
                 if floor is not None and value < floor.year:
-                    problems.append(_problem(doc, path, "date-too-early", f"年份 {value} 早于本字段最早可填的 {floor.year} 年",
-                                             f"the year {value} is before {floor.year}, the earliest this field allows",
-                                             "检查年份是否输错", "check the year for a typo"))
+                    problems.append(
+                        _problem(
+                            doc,
+                            path,
+                            "date-too-early",
+                            f"年份 {value} 早于本字段最早可填的 {floor.year} 年",
+                            f"the year {value} is before {floor.year}, the earliest this field allows",
+                            "检查年份是否输错",
+                            "check the year for a typo",
+                        )
+                    )
                 elif ahead is not None and value > day.year + ahead:
-                    problems.append(_late(doc, path, str(value), str(years_after(day, ahead).year), day, ahead, year=True))
+                    problems.append(
+                        _late(doc, path, str(value), str(years_after(day, ahead).year), day, ahead, year=True)
+                    )
                 continue
             when = as_date(value)
             if when is None:
                 continue  # not a date at all: the schema says so
             if floor is not None and when < floor:
-                problems.append(_problem(doc, path, "date-too-early", f"日期 {value} 早于本字段最早可填的 {floor}",
-                                         f"the date {value} is before {floor}, the earliest this field allows",
-                                         "检查年份是否输错", "check the year for a typo"))
+                problems.append(
+                    _problem(
+                        doc,
+                        path,
+                        "date-too-early",
+                        f"日期 {value} 早于本字段最早可填的 {floor}",
+                        f"the date {value} is before {floor}, the earliest this field allows",
+                        "检查年份是否输错",
+                        "check the year for a typo",
+                    )
+                )
             elif ahead is not None and when > years_after(day, ahead):
                 problems.append(_late(doc, path, value, str(years_after(day, ahead)), day, ahead))
     return problems
@@ -82,12 +99,24 @@ def date_problems(schemas: SchemaSet, kind: str, doc: Document, day: dt.date) ->
 def _late(doc: Document, path: tuple, value: str, limit: str, day: dt.date, ahead: int, year: bool = False) -> Problem:
     noun_zh, noun_en = ("年份", "year") if year else ("日期", "date")
     if ahead == 0:
-        return _problem(doc, path, "date-in-future", f"{noun_zh} {value} 晚于今天（{day}）：这里记录的是已经发生的事",
-                        f"the {noun_en} {value} is after today ({day}): this field records something already done",
-                        "检查年份是否输错；还没发生的事，等发生后再登记", "check the year for a typo; enter it once it has happened")
-    return _problem(doc, path, "date-too-far-ahead", f"{noun_zh} {value} 晚于 {limit}（今天 {day} 之后 {ahead} 年）",
-                    f"the {noun_en} {value} is after {limit} ({ahead} years after today, {day})",
-                    f"最多提前 {ahead} 年登记：检查年份是否输错", f"enter it at most {ahead} years ahead: check the year for a typo")
+        return _problem(
+            doc,
+            path,
+            "date-in-future",
+            f"{noun_zh} {value} 晚于今天（{day}）：这里记录的是已经发生的事",
+            f"the {noun_en} {value} is after today ({day}): this field records something already done",
+            "检查年份是否输错；还没发生的事，等发生后再登记",
+            "check the year for a typo; enter it once it has happened",
+        )
+    return _problem(
+        doc,
+        path,
+        "date-too-far-ahead",
+        f"{noun_zh} {value} 晚于 {limit}（今天 {day} 之后 {ahead} 年）",
+        f"the {noun_en} {value} is after {limit} ({ahead} years after today, {day})",
+        f"最多提前 {ahead} 年登记：检查年份是否输错",
+        f"enter it at most {ahead} years ahead: check the year for a typo",
+    )
 
 
 def _problem(doc: Document, path: tuple, code: str, zh: str, en: str, hint_zh: str, hint_en: str) -> Problem:

@@ -53,11 +53,29 @@ def duplicates(registry: Registry) -> list[Problem]:
                 other, _other_path, other_value = next(e for e in entries if e[0] is not record)
                 how_zh, how_en = how_alike(value, other_value)
                 same = value == other_value
-                zh = (f"“{shown(value)}”与 {other.src_path} 的" + (how_zh if same else f"“{shown(other_value)}”{how_zh}")
-                      + "，可能是重复记录")
-                en = f"“{shown(value)}” {how_en} " + ("" if same else f"“{shown(other_value)}” in ") + f"{other.src_path}: likely a duplicate"
-                problems.append(_warning(problem_at(record, path, "likely-duplicate", zh, en,
-                                             "如是同一条请合并，否则把名称写得能区分", "merge them, or make the names distinct")))
+                zh = (
+                    f"“{shown(value)}”与 {other.src_path} 的"
+                    + (how_zh if same else f"“{shown(other_value)}”{how_zh}")
+                    + "，可能是重复记录"
+                )
+                en = (
+                    f"“{shown(value)}” {how_en} "
+                    + ("" if same else f"“{shown(other_value)}” in ")
+                    + f"{other.src_path}: likely a duplicate"
+                )
+                problems.append(
+                    _warning(
+                        problem_at(
+                            record,
+                            path,
+                            "likely-duplicate",
+                            zh,
+                            en,
+                            "如是同一条请合并，否则把名称写得能区分",
+                            "merge them, or make the names distinct",
+                        )
+                    )
+                )
     return problems
 
 

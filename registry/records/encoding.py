@@ -27,11 +27,18 @@ def raw_character(src_path: str, text: str, offset: int) -> Problem:
     column = len(before) - (before.rfind("\n") + 1) + 1
     ch = text[len(before)] if len(before) < len(text) else "\x00"
     control = ch < "\xa0" or "\x7f" <= ch <= "\x9f"
-    return Problem(src_path, line, column, "", "text-control" if control else "text-noncharacter",
-                   f"第 {line} 行第 {column} 列有{'控制字符' if control else '非字符'} {describe(ch)}",
-                   f"line {line}, column {column} holds the {'control character' if control else 'noncharacter'} "
-                   f"{describe(ch, 'en')}", "删除它：它看不见，常见于从其他程序复制的文字或损坏的文件",
-                   "delete it: it is invisible, and comes with text copied from other programs or a damaged file")
+    return Problem(
+        src_path,
+        line,
+        column,
+        "",
+        "text-control" if control else "text-noncharacter",
+        f"第 {line} 行第 {column} 列有{'控制字符' if control else '非字符'} {describe(ch)}",
+        f"line {line}, column {column} holds the {'control character' if control else 'noncharacter'} "
+        f"{describe(ch, 'en')}",
+        "删除它：它看不见，常见于从其他程序复制的文字或损坏的文件",
+        "delete it: it is invisible, and comes with text copied from other programs or a damaged file",
+    )
 
 
 def decode(src_path: str, data: bytes) -> tuple[str | None, list[Problem]]:
@@ -39,10 +46,19 @@ def decode(src_path: str, data: bytes) -> tuple[str | None, list[Problem]]:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if _utf16(data):
-        return None, [Problem(src_path, 1, 1, "", "not-utf8", "文件是 UTF-16（Unicode）编码，不是 UTF-8",
-                              "the file is UTF-16 (\"Unicode\"), not UTF-8",
-                              "用 UTF-8 编码另存（记事本“另存为 → 编码”选 UTF-8，不要选 Unicode）",
-                              "save it as UTF-8 (Notepad: Save as → Encoding UTF-8, not Unicode)")]
+        return None, [
+            Problem(
+                src_path,
+                1,
+                1,
+                "",
+                "not-utf8",
+                "文件是 UTF-16（Unicode）编码，不是 UTF-8",
+                'the file is UTF-16 ("Unicode"), not UTF-8',
+                "用 UTF-8 编码另存（记事本“另存为 → 编码”选 UTF-8，不要选 Unicode）",
+                "save it as UTF-8 (Notepad: Save as → Encoding UTF-8, not Unicode)",
+            )
+        ]
     try:
         text = data.decode("utf-8")
         if b"\xc2\x85" in data:  # U+0085, the one C1 control YAML reads as a line break instead of refusing it
@@ -52,8 +68,16 @@ def decode(src_path: str, data: bytes) -> tuple[str | None, list[Problem]]:
         before = data[: error.start]
         line = before.count(b"\n") + 1
         column = error.start - (before.rfind(b"\n") + 1) + 1
-        return None, [Problem(src_path, line, column, "", "not-utf8",
-                              f"文件不是 UTF-8 编码（第 {line} 行有第一个无法识别的字节，可能是 GBK 编码）",
-                              f"the file is not UTF-8 (the first bad byte is on line {line}; GBK perhaps)",
-                              "用 UTF-8 编码另存（例如记事本“另存为 → 编码 UTF-8”）",
-                              "save it as UTF-8 (e.g. Notepad: Save as → Encoding UTF-8)")]
+        return None, [
+            Problem(
+                src_path,
+                line,
+                column,
+                "",
+                "not-utf8",
+                f"文件不是 UTF-8 编码（第 {line} 行有第一个无法识别的字节，可能是 GBK 编码）",
+                f"the file is not UTF-8 (the first bad byte is on line {line}; GBK perhaps)",
+                "用 UTF-8 编码另存（例如记事本“另存为 → 编码 UTF-8”）",
+                "save it as UTF-8 (e.g. Notepad: Save as → Encoding UTF-8)",
+            )
+        ]

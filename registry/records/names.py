@@ -131,5 +131,7 @@ def how_alike(one: str, other: str) -> tuple[str, str]:
     if pair is None or len(simplified(one)) != len(simplified(other)):
         return "只差外形相近的字符", "differs only in characters that look alike from"
     (mine, theirs) = pair
-    return (f"只差外形相近的字符：{mine}（U+{ord(mine):04X}）与 {theirs}（U+{ord(theirs):04X}）",
-            f"differs only in characters that look alike, {mine} (U+{ord(mine):04X}) for {theirs} (U+{ord(theirs):04X}), from")
+    return (
+        f"只差外形相近的字符：{mine}（U+{ord(mine):04X}）与 {theirs}（U+{ord(theirs):04X}）",
+        f"differs only in characters that look alike, {mine} (U+{ord(mine):04X}) for {theirs} (U+{ord(theirs):04X}), from",
+    )

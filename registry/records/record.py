@@ -81,8 +81,9 @@ class Registry:
         return sum(len(records) for records in self._by_kind.values())
 
 
-def problem_at(record: Record, path: tuple, code: str, zh: str, en: str, hint_zh: str = "", hint_en: str = "",
-               key: bool = False) -> Problem:
+def problem_at(
+    record: Record, path: tuple, code: str, zh: str, en: str, hint_zh: str = "", hint_en: str = "", key: bool = False
+) -> Problem:
     """A problem at a path of a record (or at its key), with the line and column it stands at."""
     line, column = record.doc.where(path, key=key)
     return Problem(record.src_path, line, column, field_path(path), code, zh, en, hint_zh, hint_en)

@@ -17,8 +17,19 @@ def load_settings(root: Path, schemas: SchemaSet) -> tuple[dict, list[Problem]]:
     """Load and validate site.yaml."""
     path = root / SETTINGS_FILE
     if not path.is_file():
-        return {}, [Problem(SETTINGS_FILE, 1, 1, "", "no-settings", "找不到站点设置 site.yaml", "site.yaml is missing",
-                            "在项目根目录添加 site.yaml（见 README）", "add site.yaml at the project's root (see README)")]
+        return {}, [
+            Problem(
+                SETTINGS_FILE,
+                1,
+                1,
+                "",
+                "no-settings",
+                "找不到站点设置 site.yaml",
+                "site.yaml is missing",
+                "在项目根目录添加 site.yaml（见 README）",
+                "add site.yaml at the project's root (see README)",
+            )
+        ]
     doc, problems = load(path, SETTINGS_FILE)
     if doc is None:
         return {}, problems

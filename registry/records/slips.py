@@ -35,17 +35,42 @@ def typing_slip(src_path: str, lines: list[str], line: int) -> Problem | None:
     near = near_error(lines, line)
     for number in near:
         if FULLWIDTH_KEY.match(lines[number - 1]):
-            return Problem(src_path, number, lines[number - 1].index("：") + 1, "", "yaml-fullwidth-colon",
-                           "字段名后面用了全角冒号“：”", "a full-width colon ： follows the field name",
-                           "改成英文冒号加空格，例如 stage: research", "use an ASCII colon and a space, e.g. stage: research")
+            return Problem(
+                src_path,
+                number,
+                lines[number - 1].index("：") + 1,
+                "",
+                "yaml-fullwidth-colon",
+                "字段名后面用了全角冒号“：”",
+                "a full-width colon ： follows the field name",
+                "改成英文冒号加空格，例如 stage: research",
+                "use an ASCII colon and a space, e.g. stage: research",
+            )
     for number in near:
         if match := NO_SPACE_KEY.match(lines[number - 1]):
-            return Problem(src_path, number, match.end() - 1, "", "yaml-colon-space",
-                           "冒号后面缺少空格", "a colon is not followed by a space",
-                           f"在冒号后加一个空格：{match.group('key')}: …", f"put a space after the colon: {match.group('key')}: …")
+            return Problem(
+                src_path,
+                number,
+                match.end() - 1,
+                "",
+                "yaml-colon-space",
+                "冒号后面缺少空格",
+                "a colon is not followed by a space",
+                f"在冒号后加一个空格：{match.group('key')}: …",
+                f"put a space after the colon: {match.group('key')}: …",
+            )
     for number in sorted(n for n in near if n <= line):
         content = lines[number - 1]
         if not content.lstrip().startswith("#") and len(OPEN_QUOTE.findall(content)) % 2:
-            return Problem(src_path, number, content.index('"') + 1, "", "yaml-syntax", "引号没有配对", "a quote is not closed",
-                           "在这个值的末尾补上同样的引号", "close the quote at the end of the value")
+            return Problem(
+                src_path,
+                number,
+                content.index('"') + 1,
+                "",
+                "yaml-syntax",
+                "引号没有配对",
+                "a quote is not closed",
+                "在这个值的末尾补上同样的引号",
+                "close the quote at the end of the value",
+            )
     return None

@@ -41,8 +41,15 @@ class _Translator(ValueMessages):
         path = tuple(error.absolute_path)
         method = getattr(self, "on_" + error.validator.replace("-", "_"), None)
         if method is None:
-            return [self.problem(path, "schema-" + error.validator, "取值不符合要求", f"invalid value: {error.message[:120]}",
-                                 *self.describe(path))]
+            return [
+                self.problem(
+                    path,
+                    "schema-" + error.validator,
+                    "取值不符合要求",
+                    f"invalid value: {error.message[:120]}",
+                    *self.describe(path),
+                )
+            ]
         return method(error, path)
 
     def condition(self, error: ValidationError) -> tuple[str, str] | None:
@@ -84,9 +91,19 @@ class _Translator(ValueMessages):
             if difflib.get_close_matches(name, unknown, n=1, cutoff=0.6):
                 continue  # a misspelt field: reported once, as an unknown field with "did you mean"
             line, column = self.doc.where(where, key=True)
-            problems.append(Problem(self.doc.src_path, line, column, field_path(path + (name,)), "required",
-                                    f"缺少必填字段 {name}（{title_zh}）{because_zh}",
-                                    f"missing required field {name} ({title_en}){because_en}", hint_zh, hint_en))
+            problems.append(
+                Problem(
+                    self.doc.src_path,
+                    line,
+                    column,
+                    field_path(path + (name,)),
+                    "required",
+                    f"缺少必填字段 {name}（{title_zh}）{because_zh}",
+                    f"missing required field {name} ({title_en}){because_en}",
+                    hint_zh,
+                    hint_en,
+                )
+            )
         return problems
 
     def on_additionalProperties(self, error, path):
@@ -99,55 +116,125 @@ class _Translator(ValueMessages):
             if close:
                 hint_zh, hint_en = f"是否应为 `{close[0]}`？", f"did you mean `{close[0]}`?"
             elif "：" in key:
-                hint_zh, hint_en = "字段名后面用了全角冒号“：”，请改成英文冒号加空格", "a full-width colon ： follows the field name: use `: `"
+                hint_zh, hint_en = (
+                    "字段名后面用了全角冒号“：”，请改成英文冒号加空格",
+                    "a full-width colon ： follows the field name: use `: `",
+                )
             else:
                 hint_zh = hint_en = ""
                 listed = listing(allowed)
                 hint_zh, hint_en = f"可用字段：{listed}", f"allowed fields: {listed}"
-            problems.append(self.problem(path + (key,), "unknown-field", f"未知字段 `{shown(key)}`",
-                                         f"unknown field `{shown(key)}`", hint_zh, hint_en, key=True))
+            problems.append(
+                self.problem(
+                    path + (key,),
+                    "unknown-field",
+                    f"未知字段 `{shown(key)}`",
+                    f"unknown field `{shown(key)}`",
+                    hint_zh,
+                    hint_en,
+                    key=True,
+                )
+            )
         return problems
 
     def on_minLength(self, error, path):
-        return [self.problem(path, "empty", "不能为空", "must not be empty", "填写内容，或删除这一行", "fill it in or delete the line")]
+        return [
+            self.problem(
+                path,
+                "empty",
+                "不能为空",
+                "must not be empty",
+                "填写内容，或删除这一行",
+                "fill it in or delete the line",
+            )
+        ]
 
     def on_maxLength(self, error, path):
         count, limit = len(error.instance), error.validator_value
         named = path[:-1] if path and path[-1] in ("zh", "en") else path  # a text's zh or en: the field's title
         title_zh, title_en = self.schemas.title(self.kind, named)
-        return [self.problem(path, "too-long", f"共 {count} 个字符，超过 {limit} 个字符的限制",
-                             f"{count} characters, longer than the limit of {limit}",
-                             f"删减 {count - limit} 个字符（{title_zh}最多 {limit} 个字符）",
-                             f"cut {count - limit} character{'s' if count - limit != 1 else ''} ({title_en}: at most {limit})")]
+        return [
+            self.problem(
+                path,
+                "too-long",
+                f"共 {count} 个字符，超过 {limit} 个字符的限制",
+                f"{count} characters, longer than the limit of {limit}",
+                f"删减 {count - limit} 个字符（{title_zh}最多 {limit} 个字符）",
+                f"cut {count - limit} character{'s' if count - limit != 1 else ''} ({title_en}: at most {limit})",
+            )
+        ]
 
     def on_x_max_chars(self, error, path):
         count, limit = reader_length(error.instance), error.validator_value
-        return [self.problem(path, "too-many-chars", f"共 {count} 字，超过 {limit} 字的限制",
-                             f"{count} characters, over the limit of {limit}",
-                             f"请删减 {count - limit} 字（限 {limit} 字出自附件1；不计空格和换行是本登记簿的计字办法）",
-                             f"cut {count - limit} character{'s' if count - limit != 1 else ''} (the limit of {limit} is Annex 1's; "
-                             "not counting spaces and line breaks is this registry's own rule)")]
+        return [
+            self.problem(
+                path,
+                "too-many-chars",
+                f"共 {count} 字，超过 {limit} 字的限制",
+                f"{count} characters, over the limit of {limit}",
+                f"请删减 {count - limit} 字（限 {limit} 字出自附件1；不计空格和换行是本登记簿的计字办法）",
+                f"cut {count - limit} character{'s' if count - limit != 1 else ''} (the limit of {limit} is Annex 1's; "
+                "not counting spaces and line breaks is this registry's own rule)",
+            )
+        ]
 
     def on_minimum(self, error, path):
         condition = self.condition(error)
         if condition and path:  # e.g. a team of one person
             name, value = condition
-            return [self.problem(path, "too-small", f"{name} 为 {value} 时，{field_path(path)} 不能小于 {error.validator_value}",
-                                 f"{field_path(path)} must be at least {error.validator_value} when {name} is {value}",
-                                 f"填写实际数字，或修改 {name}", f"write the real number, or change {name}")]
-        return [self.problem(path, "too-small", f"不能小于 {error.validator_value}", f"must be at least {error.validator_value}",
-                             *self.describe(path))]
+            return [
+                self.problem(
+                    path,
+                    "too-small",
+                    f"{name} 为 {value} 时，{field_path(path)} 不能小于 {error.validator_value}",
+                    f"{field_path(path)} must be at least {error.validator_value} when {name} is {value}",
+                    f"填写实际数字，或修改 {name}",
+                    f"write the real number, or change {name}",
+                )
+            ]
+        return [
+            self.problem(
+                path,
+                "too-small",
+                f"不能小于 {error.validator_value}",
+                f"must be at least {error.validator_value}",
+                *self.describe(path),
+            )
+        ]
 
     def on_maximum(self, error, path):
-        return [self.problem(path, "too-large", f"不能大于 {error.validator_value}", f"must be at most {error.validator_value}",
-                             *self.describe(path))]
+        return [
+            self.problem(
+                path,
+                "too-large",
+                f"不能大于 {error.validator_value}",
+                f"must be at most {error.validator_value}",
+                *self.describe(path),
+            )
+        ]
 
     def on_minItems(self, error, path):
-        return [self.problem(path, "too-few", f"至少需要 {error.validator_value} 项", f"needs at least {error.validator_value} item(s)",
-                             *self.describe(path))]
+        return [
+            self.problem(
+                path,
+                "too-few",
+                f"至少需要 {error.validator_value} 项",
+                f"needs at least {error.validator_value} item(s)",
+                *self.describe(path),
+            )
+        ]
 
     def on_uniqueItems(self, error, path):
-        return [self.problem(path, "duplicate-item", "列表中有重复项", "the list repeats an item", "删除重复的一项", "delete the repeated item")]
+        return [
+            self.problem(
+                path,
+                "duplicate-item",
+                "列表中有重复项",
+                "the list repeats an item",
+                "删除重复的一项",
+                "delete the repeated item",
+            )
+        ]
 
     def on_minProperties(self, error, path):
         return [self.problem(path, "too-few", "至少需要填写一项", "needs at least one entry", *self.describe(path))]
@@ -168,9 +255,16 @@ def _suspects(translator: _Translator) -> tuple[list[Problem], set[tuple]]:
             if "number" in wanted or "integer" in wanted:
                 raw = doc.raw.get(path, str(value))
                 paths.add(path)
-                problems.append(translator.problem(path, "not-finite", f"`{shown(raw)}` 不是一个具体的数",
-                                                   f"`{shown(raw)}` is not a finite number",
-                                                   "填写具体数字；不知道时删除这一行", "write the number, or delete the line if it is not known"))
+                problems.append(
+                    translator.problem(
+                        path,
+                        "not-finite",
+                        f"`{shown(raw)}` 不是一个具体的数",
+                        f"`{shown(raw)}` is not a finite number",
+                        "填写具体数字；不知道时删除这一行",
+                        "write the number, or delete the line if it is not known",
+                    )
+                )
             continue
         if node is not None and None not in wanted and "string" not in wanted:
             continue  # text where the schema wants another type: the schema's message says how to write it
@@ -188,7 +282,9 @@ def validate(schemas: SchemaSet, kind: str, doc: Document) -> list[Problem]:
     """Validate a document against its kind's schema; one problem per place, the most telling kept."""
     translator = _Translator(schemas, kind, doc)
     problems, faulty = _suspects(translator) if doc.suspect else ([], set())
-    errors = sorted(schemas.validate(kind, doc.data), key=lambda e: (_PRIORITY.get(e.validator, 9), list(map(str, e.absolute_path))))
+    errors = sorted(
+        schemas.validate(kind, doc.data), key=lambda e: (_PRIORITY.get(e.validator, 9), list(map(str, e.absolute_path)))
+    )
     seen: set[tuple] = set()
     for error in errors:
         path = tuple(error.absolute_path)

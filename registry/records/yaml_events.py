@@ -54,15 +54,36 @@ class _Builder:
         self.doc.marks[path] = _shared((mark.line + 1, mark.column + 1))
         if isinstance(event, AliasEvent):
             self.doc.refused.add(path)
-            self.problem(mark, path, "yaml-alias", "不允许使用别名（*名称）", "aliases (*name) are not allowed",
-                         "把内容直接写出来", "write the value out in full")
+            self.problem(
+                mark,
+                path,
+                "yaml-alias",
+                "不允许使用别名（*名称）",
+                "aliases (*name) are not allowed",
+                "把内容直接写出来",
+                "write the value out in full",
+            )
             return None
         if getattr(event, "anchor", None):
-            self.problem(mark, path, "yaml-anchor", f"不允许使用锚点（&{event.anchor}）",
-                         f"anchors (&{event.anchor}) are not allowed", "删除 &名称", "remove the &name")
+            self.problem(
+                mark,
+                path,
+                "yaml-anchor",
+                f"不允许使用锚点（&{event.anchor}）",
+                f"anchors (&{event.anchor}) are not allowed",
+                "删除 &名称",
+                "remove the &name",
+            )
         if depth > MAX_DEPTH:
-            self.problem(mark, path, "yaml-too-deep", "嵌套层级过深", f"nested deeper than {MAX_DEPTH} levels",
-                         "记录只需要几层缩进，请检查缩进", "records need only a few levels: check the indentation")
+            self.problem(
+                mark,
+                path,
+                "yaml-too-deep",
+                "嵌套层级过深",
+                f"nested deeper than {MAX_DEPTH} levels",
+                "记录只需要几层缩进，请检查缩进",
+                "records need only a few levels: check the indentation",
+            )
             self.doc.refused.add(path)
             self.skip(event)
             return None
@@ -91,9 +112,15 @@ class _Builder:
 
     def tag_problem(self, event, path):
         tag = event.tag.replace("tag:yaml.org,2002:", "!!")
-        self.problem(event.start_mark, path, "yaml-tag", f"不允许使用标签（{tag}）",
-                     f"tags ({tag}) are not allowed",
-                     "删除标签；要让值按文本处理，请给它加引号", "remove the tag; to keep a value as text, quote it")
+        self.problem(
+            event.start_mark,
+            path,
+            "yaml-tag",
+            f"不允许使用标签（{tag}）",
+            f"tags ({tag}) are not allowed",
+            "删除标签；要让值按文本处理，请给它加引号",
+            "remove the tag; to keep a value as text, quote it",
+        )
 
     def mapping(self, path: tuple, depth: int) -> dict:
         # The hot loop of a cold check (most of a record is `key: plain or quoted text`): such a value is
@@ -103,28 +130,54 @@ class _Builder:
         inline = depth + 1 <= MAX_DEPTH
         while (kind := type(event := next_event())) is not MappingEndEvent:
             if kind is not ScalarEvent:
-                self.problem(event.start_mark, path, "yaml-complex-key", "字段名必须是简单文本",
-                             "a field name must be plain text", "检查这一行的缩进和冒号", "check this line's indentation and colon")
+                self.problem(
+                    event.start_mark,
+                    path,
+                    "yaml-complex-key",
+                    "字段名必须是简单文本",
+                    "a field name must be plain text",
+                    "检查这一行的缩进和冒号",
+                    "check this line's indentation and colon",
+                )
                 self.skip(event)
                 self.skip(self.next())
                 continue
             if event.anchor:
-                self.problem(event.start_mark, path, "yaml-anchor", f"不允许使用锚点（&{event.anchor}）",
-                             f"anchors (&{event.anchor}) are not allowed", "删除 &名称", "remove the &name")
+                self.problem(
+                    event.start_mark,
+                    path,
+                    "yaml-anchor",
+                    f"不允许使用锚点（&{event.anchor}）",
+                    f"anchors (&{event.anchor}) are not allowed",
+                    "删除 &名称",
+                    "remove the &name",
+                )
             key = sys.intern(event.value) if len(event.value) <= MAX_SHARED_KEY else event.value
             key_path = path + (key,)
             key_path = _SHARED.get(key_path) or _shared(key_path)
             mark = (event.start_mark.line + 1, event.start_mark.column + 1)
             mark = _SHARED.get(mark) or _shared(mark)
             if key == "":
-                self.problem(event.start_mark, path, "yaml-empty-key", "字段名为空", "a field name is empty",
-                             "冒号前要写字段名", "write the field name before the colon")
+                self.problem(
+                    event.start_mark,
+                    path,
+                    "yaml-empty-key",
+                    "字段名为空",
+                    "a field name is empty",
+                    "冒号前要写字段名",
+                    "write the field name before the colon",
+                )
             if key in result:
                 first = self.doc.key_marks[key_path]
-                self.problem(event.start_mark, key_path, "yaml-duplicate-key",
-                             f"字段 {key} 重复出现（第一次在第 {first[0]} 行）",
-                             f"field {key} appears twice (first on line {first[0]})",
-                             "删除或合并其中一个", "delete or merge one of them")
+                self.problem(
+                    event.start_mark,
+                    key_path,
+                    "yaml-duplicate-key",
+                    f"字段 {key} 重复出现（第一次在第 {first[0]} 行）",
+                    f"field {key} appears twice (first on line {first[0]})",
+                    "删除或合并其中一个",
+                    "delete or merge one of them",
+                )
                 self.skip(self.next())
                 continue
             key_marks[key_path] = mark
@@ -137,8 +190,12 @@ class _Builder:
                 if event.style or (tag := _plain_tag(value) if event.implicit[0] else _STR) == _STR:
                     result[key] = value  # quoted or block text stays text
                     # needs_look(value), inlined (the hot loop of a cold check); a block (| or >) always has a look
-                    if (event.style in _BLOCK or not value.isprintable() or value[:1] in INVISIBLE_SET
-                            or value[-1:] in INVISIBLE_SET):
+                    if (
+                        event.style in _BLOCK
+                        or not value.isprintable()
+                        or value[:1] in INVISIBLE_SET
+                        or value[-1:] in INVISIBLE_SET
+                    ):
                         self.doc.suspect.append(key_path)
                 else:
                     result[key] = self.typed(value, tag, key_path)
@@ -177,17 +234,30 @@ class _Builder:
         event = self.next()  # StreamStartEvent
         event = self.next()
         if isinstance(event, StreamEndEvent):
-            self.problem(None, (), "file-empty", "文件为空（或只有注释）", "the file is empty (or only comments)",
-                         "填写记录内容，可用 build.py new 生成模板", "fill in the record; build.py new writes a template")
+            self.problem(
+                None,
+                (),
+                "file-empty",
+                "文件为空（或只有注释）",
+                "the file is empty (or only comments)",
+                "填写记录内容，可用 build.py new 生成模板",
+                "fill in the record; build.py new writes a template",
+            )
             return
         assert isinstance(event, DocumentStartEvent)
         self.doc.data = self.value(self.next(), (), 0)
         assert isinstance(self.next(), DocumentEndEvent)
         event = self.next()
         if not isinstance(event, StreamEndEvent):
-            self.problem(event.start_mark, (), "yaml-several-documents", "一个文件里有多条记录（多个 YAML 文档）",
-                         "the file holds several YAML documents", "每条记录单独一个文件；删除 --- 之后的内容",
-                         "one record per file: move what follows --- to its own file")
+            self.problem(
+                event.start_mark,
+                (),
+                "yaml-several-documents",
+                "一个文件里有多条记录（多个 YAML 文档）",
+                "the file holds several YAML documents",
+                "每条记录单独一个文件；删除 --- 之后的内容",
+                "one record per file: move what follows --- to its own file",
+            )
 
 
 def _plain_tag(value: str) -> str:

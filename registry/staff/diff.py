@@ -71,17 +71,22 @@ def tree_at(root: Path, ref: str, dest: Path) -> str:
     """Extract records/, schemas/ and site.yaml of the project at git ref REF into dest; return the commit id."""
     top = _git(root, "rev-parse", "--show-toplevel")
     if top.returncode != 0:
-        raise UsageError(f"{root} 不是 git 仓库，无法对比 / is not a git repository, so there is nothing to compare with — "
-                         "在仓库内运行，或用 --root 指定仓库中的项目 / run it inside a clone of the repository")
+        raise UsageError(
+            f"{root} 不是 git 仓库，无法对比 / is not a git repository, so there is nothing to compare with — "
+            "在仓库内运行，或用 --root 指定仓库中的项目 / run it inside a clone of the repository"
+        )
     commit = _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
     if commit.returncode != 0:
-        raise UsageError(f"找不到 git 版本 {ref} / unknown git ref {ref} — "
-                         "请写分支名、标签或提交编号，例如 origin/main / give a branch, tag or commit, e.g. origin/main "
-                         "(在 CI 中先 git fetch / in CI, fetch it first)")
+        raise UsageError(
+            f"找不到 git 版本 {ref} / unknown git ref {ref} — "
+            "请写分支名、标签或提交编号，例如 origin/main / give a branch, tag or commit, e.g. origin/main "
+            "(在 CI 中先 git fetch / in CI, fetch it first)"
+        )
     commit_id = commit.stdout.strip()
     prefix = _git(root, "rev-parse", "--show-prefix").stdout.strip()
-    present = [prefix + p for p in SNAPSHOT_PATHS
-               if _git(root, "cat-file", "-e", f"{commit_id}:{prefix}{p}").returncode == 0]
+    present = [
+        prefix + p for p in SNAPSHOT_PATHS if _git(root, "cat-file", "-e", f"{commit_id}:{prefix}{p}").returncode == 0
+    ]
     dest.mkdir(parents=True, exist_ok=True)
     if present:
         archive = _git(root, "archive", "--format=tar", commit_id, "--", *present, binary=True)
@@ -124,7 +129,9 @@ def _numbers(result: CheckResult, as_of: dt.date) -> dict[tuple, dict]:
         for order, (row_name, row_id, cells) in enumerate(rows):
             for metric_order, (metric_id, cell) in enumerate(cells.items()):
                 out[(plan["id"], row_id, metric_id)] = {
-                    "plan": period, "row": row_name, "metric": metrics.get(metric_id, metric_id),
+                    "plan": period,
+                    "row": row_name,
+                    "metric": metrics.get(metric_id, metric_id),
                     "value": (cell["actual"], cell["target"]),
                     "order": (plan["start"], plan["id"], order if row_id else 10**6, metric_order),
                 }
@@ -138,8 +145,10 @@ def compare(root: Path, ref: str, as_of: str | None = None) -> Diff:
         try:
             before = check(Path(tmp))
         except SchemaError as error:  # a maintainer's broken schema at REF: name the ref, not the temporary folder
-            raise RegistryError(f"{ref} 处的 schemas/ 无法使用，无法对比 / the schemas at {ref} cannot be used, "
-                                f"so there is nothing to compare with: {str(error).replace(tmp + '/', '')}") from None
+            raise RegistryError(
+                f"{ref} 处的 schemas/ 无法使用，无法对比 / the schemas at {ref} cannot be used, "
+                f"so there is nothing to compare with: {str(error).replace(tmp + '/', '')}"
+            ) from None
     after = check(root)
     as_of = as_of or after.settings.get("as_of") or before.settings.get("as_of")
     try:
@@ -166,10 +175,20 @@ def compare(root: Path, ref: str, as_of: str | None = None) -> Diff:
             a, b = old_numbers.get(key), new_numbers.get(key)
             if (a and a["value"]) != (b and b["value"]):
                 labels = b or a
-                moves.append(Move(labels["plan"], labels["row"], labels["metric"],
-                                  a["value"] if a else None, b["value"] if b else None))
-    problems = {label: sum(p.level == "error" for p in side.problems)
-                for label, side in ((ref, before), ("working tree", after)) if not side.ok}
+                moves.append(
+                    Move(
+                        labels["plan"],
+                        labels["row"],
+                        labels["metric"],
+                        a["value"] if a else None,
+                        b["value"] if b else None,
+                    )
+                )
+    problems = {
+        label: sum(p.level == "error" for p in side.problems)
+        for label, side in ((ref, before), ("working tree", after))
+        if not side.ok
+    }
     titles = {kind: _kind_title(after.schemas, kind) for kind in KINDS}
     return Diff(ref, commit, as_of_date.isoformat(), added, changed, removed, moves, problems, titles)
 
@@ -196,14 +215,18 @@ def _problem_lines(diff: Diff) -> list[str]:
     lines = []
     for label, count in diff.problems.items():
         where = "工作区 / the working tree" if label == "working tree" else f"{label} 处的记录 / the records at {label}"
-        lines.append(f"注意：{where} 未通过检查（{count} 个问题），进度变化未计算 / does not pass check "
-                     f"({count} problems), so progress is not compared — 运行 python build.py check 查看 / run check to see them")
+        lines.append(
+            f"注意：{where} 未通过检查（{count} 个问题），进度变化未计算 / does not pass check "
+            f"({count} problems), so progress is not compared — 运行 python build.py check 查看 / run check to see them"
+        )
     return lines
 
 
-SAMPLE_WARNING = ("示例数据：以下记录标有 sample: true，合并后会显示为“示例”（虚构），不发布示例数据时也不会出现；"
-                  "正式记录请删除这一行 / Sample data: these records are marked sample: true, so the site shows them as "
-                  "fictional and leaves them out when samples are not built; delete the line from a real record")
+SAMPLE_WARNING = (
+    "示例数据：以下记录标有 sample: true，合并后会显示为“示例”（虚构），不发布示例数据时也不会出现；"
+    "正式记录请删除这一行 / Sample data: these records are marked sample: true, so the site shows them as "
+    "fictional and leaves them out when samples are not built; delete the line from a real record"
+)
 
 
 def _samples(diff: Diff) -> list[RecordChange]:
@@ -216,20 +239,28 @@ def _path(item: RecordChange) -> str:
 
 def format_text(diff: Diff) -> str:
     """Render a diff for a terminal."""
-    lines = [f"对比 / comparing {diff.ref} ({diff.commit[:12]}) → 工作区 / working tree",
-             f"记录 / records: 新增 {len(diff.added)} / added, 修改 {len(diff.changed)} / changed, "
-             f"删除 {len(diff.removed)} / removed"]
+    lines = [
+        f"对比 / comparing {diff.ref} ({diff.commit[:12]}) → 工作区 / working tree",
+        f"记录 / records: 新增 {len(diff.added)} / added, 修改 {len(diff.changed)} / changed, "
+        f"删除 {len(diff.removed)} / removed",
+    ]
     lines += _problem_lines(diff)
     if _samples(diff):
         lines += ["", f"注意 / note — {SAMPLE_WARNING}:", *(f"  {_path(item)}  {item.name}" for item in _samples(diff))]
-    for heading, items in (("新增 / added", diff.added), ("修改 / changed", diff.changed), ("删除 / removed", diff.removed)):
+    for heading, items in (
+        ("新增 / added", diff.added),
+        ("修改 / changed", diff.changed),
+        ("删除 / removed", diff.removed),
+    ):
         if not items:
             continue
         lines += ["", heading]
         for item in items:
             zh, en = diff.titles[item.kind]
             fields = f"  [{', '.join(item.fields)}]" if item.fields else ""
-            lines.append(f"  {zh} / {en}  {item.id}  {item.name}{fields}" + ("  【示例 / sample】" if item.sample else ""))
+            lines.append(
+                f"  {zh} / {en}  {item.id}  {item.name}{fields}" + ("  【示例 / sample】" if item.sample else "")
+            )
     lines += ["", f"进度变化 / progress (统计截至 / as of {diff.as_of})"]
     lines += [f"  {move_text(m)}" for m in diff.moves] or ["  没有变化 / nothing moves"]
     return "\n".join(lines) + "\n"
@@ -241,21 +272,34 @@ def _cell(text: str) -> str:
 
 def format_markdown(diff: Diff) -> str:
     """Render a diff as Markdown, for a pull request's job summary."""
-    lines = ["### 本次修改 / What this pull request changes",
-             "",
-             f"对比 / compared with `{_cell(diff.ref)}` (`{diff.commit[:12]}`) · "
-             f"新增 **{len(diff.added)}** / added · 修改 **{len(diff.changed)}** / changed · "
-             f"删除 **{len(diff.removed)}** / removed"]
+    lines = [
+        "### 本次修改 / What this pull request changes",
+        "",
+        f"对比 / compared with `{_cell(diff.ref)}` (`{diff.commit[:12]}`) · "
+        f"新增 **{len(diff.added)}** / added · 修改 **{len(diff.changed)}** / changed · "
+        f"删除 **{len(diff.removed)}** / removed",
+    ]
     for line in _problem_lines(diff):
         lines += ["", f"> **{_cell(line)}**"]
     if _samples(diff):
-        lines += ["", "> [!WARNING]", f"> **{_cell(SAMPLE_WARNING)}**", ">",
-                  *(f"> - `{_path(item)}` {_cell(item.name)}" for item in _samples(diff))]
+        lines += [
+            "",
+            "> [!WARNING]",
+            f"> **{_cell(SAMPLE_WARNING)}**",
+            ">",
+            *(f"> - `{_path(item)}` {_cell(item.name)}" for item in _samples(diff)),
+        ]
     sections = (("新增 / Added", diff.added), ("修改 / Changed", diff.changed), ("删除 / Removed", diff.removed))
     for heading, items in sections:
         if not items:
             continue
-        lines += ["", f"#### {heading}", "", "| 类别 / kind | 编号 / id | 名称 / name | 字段 / fields |", "| --- | --- | --- | --- |"]
+        lines += [
+            "",
+            f"#### {heading}",
+            "",
+            "| 类别 / kind | 编号 / id | 名称 / name | 字段 / fields |",
+            "| --- | --- | --- | --- |",
+        ]
         for item in items:
             zh, en = diff.titles[item.kind]
             fields = ", ".join(f"`{f}`" for f in item.fields)
@@ -270,4 +314,3 @@ def format_markdown(diff: Diff) -> str:
     else:
         lines.append("没有变化 / nothing moves")
     return "\n".join(lines) + "\n"
-

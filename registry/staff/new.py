@@ -33,12 +33,16 @@ def _comment(node: dict, required: bool) -> str:
     if labels:
         text += " 可选 / one of: " + ", ".join(f"{code}={label['zh']}" for code, label in labels.items())
     if node.get("x-max-chars"):
-        text += (f" 附件1限 {node['x-max-chars']} 字，本登记簿计字时不计空格和换行 / Annex 1 allows {node['x-max-chars']}"
-                 " characters; this registry does not count spaces and line breaks")
+        text += (
+            f" 附件1限 {node['x-max-chars']} 字，本登记簿计字时不计空格和换行 / Annex 1 allows {node['x-max-chars']}"
+            " characters; this registry does not count spaces and line breaks"
+        )
     return text
 
 
-def _placeholder(schemas: SchemaSet, kind: str, path: tuple, node: dict, indent: str, record_id: str | None) -> list[str]:
+def _placeholder(
+    schemas: SchemaSet, kind: str, path: tuple, node: dict, indent: str, record_id: str | None
+) -> list[str]:
     """Lines for one field's value, starting on the key's line (returned first element is the inline part)."""
     if path == ("id",):
         return [f" {record_id}" if record_id else ' ""  # 与文件名相同（不含 .yaml）/ the file name without .yaml']
@@ -79,14 +83,17 @@ def template(schemas: SchemaSet, kind: str, record_id: str | None) -> str:
     required = schema.get("required", [])
     props = schemas.properties(kind)
     lines = [
-        f"# {schema.get('title')} / {schema.get('x-title-en')}：{record_id}" if record_id else
-        f"# {schema.get('title')} / {schema.get('x-title-en')}：新记录模板 / template for a new record",
+        f"# {schema.get('title')} / {schema.get('x-title-en')}：{record_id}"
+        if record_id
+        else f"# {schema.get('title')} / {schema.get('x-title-en')}：新记录模板 / template for a new record",
         "# 填写后运行 python build.py check 检查 / fill it in, then run: python build.py check",
         "",
     ]
     if not record_id:
-        lines[2:2] = [f"# 复制到 records/{folder_of(kind)}/编号.yaml，逐项填写；这是正式记录，不要加 sample: true",
-                      f"# copy it to records/{folder_of(kind)}/<id>.yaml and fill it in: a real record, never sample: true"]
+        lines[2:2] = [
+            f"# 复制到 records/{folder_of(kind)}/编号.yaml，逐项填写；这是正式记录，不要加 sample: true",
+            f"# copy it to records/{folder_of(kind)}/<id>.yaml and fill it in: a real record, never sample: true",
+        ]
     order = [n for n in required if n in props] + [n for n in props if n not in required and n != "sample"]
     for index, name in enumerate(order):
         node = props[name]
@@ -106,8 +113,10 @@ def new_record(root: Path, schemas: SchemaSet, kind: str, record_id: str) -> Pat
         hint = f"（是否应为 {plural[kind]}？/ did you mean {plural[kind]}?）" if kind in plural else ""
         raise UsageError(f"未知类别 {kind}{hint} / unknown kind {kind}; kinds: {', '.join(KINDS)}")
     if not ID_PATTERN.match(record_id) or len(record_id) > ID_MAX:
-        raise UsageError(f"编号 {json.dumps(record_id, ensure_ascii=False)} 格式不对 / malformed id — "
-                         f"只用小写英文字母、数字和连字符，最多 {ID_MAX} 个字符 / lower-case letters, digits and hyphens")
+        raise UsageError(
+            f"编号 {json.dumps(record_id, ensure_ascii=False)} 格式不对 / malformed id — "
+            f"只用小写英文字母、数字和连字符，最多 {ID_MAX} 个字符 / lower-case letters, digits and hyphens"
+        )
     path = root / "records" / folder_of(kind) / f"{record_id}.yaml"
     if path.exists():
         raise UsageError(f"{path.relative_to(root)} 已存在，不会覆盖 / already exists, not overwritten")

@@ -28,9 +28,12 @@ class _Dumper(yaml.SafeDumper):
 
 _Dumper.add_representer(_Quoted, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", str(v), style='"'))
 _Dumper.add_representer(_Date, lambda d, v: d.represent_scalar("tag:yaml.org,2002:timestamp", str(v)))
-_Dumper.add_representer(str, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", v, style="|" if "\n" in v else None))
-_Dumper.add_representer(list, lambda d, v: d.represent_sequence(
-    "tag:yaml.org,2002:seq", v, flow_style=all(isinstance(i, str) for i in v)))
+_Dumper.add_representer(
+    str, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", v, style="|" if "\n" in v else None)
+)
+_Dumper.add_representer(
+    list, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=all(isinstance(i, str) for i in v))
+)
 
 
 def to_yaml(data: dict, cols: list[Column]) -> str:
@@ -46,5 +49,6 @@ def to_yaml(data: dict, cols: list[Column]) -> str:
             return _Date(value)
         return value
 
-    return yaml.dump(mark(data, ()), Dumper=_Dumper, allow_unicode=True, sort_keys=False,
-                     default_flow_style=False, width=1_000_000)
+    return yaml.dump(
+        mark(data, ()), Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1_000_000
+    )

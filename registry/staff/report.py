@@ -41,8 +41,10 @@ def half_report(root: Path, period: str, as_of: str | None) -> HalfReport:
     half = Half.parse(period)
     if half is None or half not in available:
         choices = ", ".join(h.period for h in available) or "—"
-        raise UsageError(f"report {period}: 没有这一半年的报告 / no report for this half year — "
-                         f"可选 / available (as of {as_of_date.isoformat()}): {choices}")
+        raise UsageError(
+            f"report {period}: 没有这一半年的报告 / no report for this half year — "
+            f"可选 / available (as of {as_of_date.isoformat()}): {choices}"
+        )
     cat = Catalogue(load_messages(root / "site_templates" / "messages.yaml"), result.schemas, "zh")
     values = ReportViews(Views(public, cat), cat).half_report(half, period_report(public, half.start, half.end))
     return HalfReport(values, cat, cat.text(settings.get("title")))
@@ -70,11 +72,27 @@ def report_lines(report: dict[str, Any], fmt: str, cat: Catalogue, site_title: s
             out.extend([text, ("=" if level == 1 else "-") * _width(text), ""] if level < 3 else [f"【{text}】", ""])
 
     def table(plan: dict) -> None:
-        head = [cat.t("report.metric"), cat.t("report.target"), cat.t("report.actual"), cat.t("report.percent"),
-                cat.t("report.expected"), cat.t("report.added"), cat.t("report.status")]
-        rows = [[f"{r['metric']}（{r['unit']}）" + (f" {cat.t('progress.sub_target')}" if r["sub"] else ""), str(r["target"]),
-                 _with(r["actual"], r["sample_text"]), r["percent_text"], r["expected"], _with(r["added"], r["added_sample_text"]),
-                 r["status_label"]] for r in plan["rows"]]
+        head = [
+            cat.t("report.metric"),
+            cat.t("report.target"),
+            cat.t("report.actual"),
+            cat.t("report.percent"),
+            cat.t("report.expected"),
+            cat.t("report.added"),
+            cat.t("report.status"),
+        ]
+        rows = [
+            [
+                f"{r['metric']}（{r['unit']}）" + (f" {cat.t('progress.sub_target')}" if r["sub"] else ""),
+                str(r["target"]),
+                _with(r["actual"], r["sample_text"]),
+                r["percent_text"],
+                r["expected"],
+                _with(r["added"], r["added_sample_text"]),
+                r["status_label"],
+            ]
+            for r in plan["rows"]
+        ]
         out.append(f"{plan['title']}（{plan['period']}）" + (f" — {plan['note']}" if plan["note"] else ""))
         out.append("")
         if md:
@@ -90,16 +108,22 @@ def report_lines(report: dict[str, Any], fmt: str, cat: Catalogue, site_title: s
     bullet = "- " if md else "  · "
     heading(1, f"{site_title} · {report['title']}")
     hard_break = "  " if md else ""  # Markdown keeps the two lines apart only with a trailing double space
-    out.extend([f"{cat.t('report.range')}：{report['range']}{hard_break}", f"{cat.t('report.as_of')}：{report['as_of']}", ""])
+    out.extend(
+        [f"{cat.t('report.range')}：{report['range']}{hard_break}", f"{cat.t('report.as_of')}：{report['as_of']}", ""]
+    )
     if report["retro_note"]:
         out.extend([report["retro_note"], ""])
     heading(2, cat.t("report.summary"))
     for plan in report["totals"]:
         table(plan)
-    out.append(f"{cat.t('report.added_in_half')}：" + "，".join(f"{a['label']} {_with(a['count'], a['sample_text'])}"
-                                                                for a in report["added_totals"]))
+    out.append(
+        f"{cat.t('report.added_in_half')}："
+        + "，".join(f"{a['label']} {_with(a['count'], a['sample_text'])}" for a in report["added_totals"])
+    )
     out.append("")
-    out.append(f"{cat.t('report.behind_list')}：" + ("、".join(b["text"] for b in report["behind"]) or cat.t("report.none")))
+    out.append(
+        f"{cat.t('report.behind_list')}：" + ("、".join(b["text"] for b in report["behind"]) or cat.t("report.none"))
+    )
     out.append("")
     for district in report["districts"]:
         heading(2, district["name"] + (f"（{cat.t('status.behind')}）" if district["behind"] else ""))
@@ -112,8 +136,10 @@ def report_lines(report: dict[str, Any], fmt: str, cat: Catalogue, site_title: s
             out.extend([cat.t("report.none_added"), ""])
         for group in district["added"]:
             out.append(f"{group['label']}（{group['count']}）")
-            out.extend(f"{bullet}{item['date']} {item['text']}" + (f" 【{cat.t('badge.sample')}】" if item["sample"] else "")
-                       for item in group["records"])
+            out.extend(
+                f"{bullet}{item['date']} {item['text']}" + (f" 【{cat.t('badge.sample')}】" if item["sample"] else "")
+                for item in group["records"]
+            )
             out.append("")
         heading(3, cat.t("report.quality"))
         quality = district["quality"]

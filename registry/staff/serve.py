@@ -70,19 +70,34 @@ def serve(root: Path, port: int, say: Callable[[str], None], stop: threading.Eve
     try:  # take the port first: a busy port is reported before a build is spent
         server = http.server.ThreadingHTTPServer(("127.0.0.1", port), _handler(out_dir))
     except OSError as error:
-        raise UsageError(f"端口 {port} 无法使用（{error.strerror}）/ port {port} is not available — "
-                         "换一个端口，例如 --port 8001 / choose another, e.g. --port 8001") from None
+        raise UsageError(
+            f"端口 {port} 无法使用（{error.strerror}）/ port {port} is not available — "
+            "换一个端口，例如 --port 8001 / choose another, e.g. --port 8001"
+        ) from None
     rebuild(root, out_dir, say)
     out_dir.mkdir(exist_ok=True)  # serve an empty folder rather than fail while the first build has problems
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    say(f"预览地址 / serving at http://127.0.0.1:{server.server_address[1]}/ "
-         "（修改记录后自动重建，Ctrl+C 停止 / rebuilds on every change, Ctrl+C stops）")
+    say(
+        f"预览地址 / serving at http://127.0.0.1:{server.server_address[1]}/ "
+        "（修改记录后自动重建，Ctrl+C 停止 / rebuilds on every change, Ctrl+C stops）"
+    )
     try:
-        for changes in watch(*watch_paths(root), watch_filter=_relevant(root), stop_event=stop,
-                             raise_interrupt=False, rust_timeout=1000, yield_on_timeout=False):
-            names = sorted({Path(path).relative_to(root).as_posix() for _change, path in changes if
-                            Path(path).is_relative_to(root)})
+        for changes in watch(
+            *watch_paths(root),
+            watch_filter=_relevant(root),
+            stop_event=stop,
+            raise_interrupt=False,
+            rust_timeout=1000,
+            yield_on_timeout=False,
+        ):
+            names = sorted(
+                {
+                    Path(path).relative_to(root).as_posix()
+                    for _change, path in changes
+                    if Path(path).is_relative_to(root)
+                }
+            )
             say(f"已修改 / changed: {', '.join(names[:5])}{' …' if len(names) > 5 else ''}")
             rebuild(root, out_dir, say)
     finally:

@@ -61,8 +61,10 @@ def sheet_kind(name: str) -> str:
     """Accept `achievements` or `achievement`; refuse kinds that are not filled in as sheets."""
     kind = name[:-1] if name.endswith("s") and name[:-1] in SHEET_KINDS else name
     if kind not in SHEET_KINDS:
-        raise UsageError(f"类别 {name} 不能用表格填报 / kind {name} cannot be filled in as a sheet — "
-                         f"可用 / use one of: {', '.join(folder_of(k) for k in SHEET_KINDS)}")
+        raise UsageError(
+            f"类别 {name} 不能用表格填报 / kind {name} cannot be filled in as a sheet — "
+            f"可用 / use one of: {', '.join(folder_of(k) for k in SHEET_KINDS)}"
+        )
     return kind
 
 
@@ -100,8 +102,17 @@ def columns(schemas: SchemaSet, kind: str) -> list[Column]:
     return main + english + [ident]
 
 
-def _add(schemas: SchemaSet, kind: str, path: tuple, node: dict, required: bool, prefix: str,
-         main: list[Column], english: list[Column], former_prefixes: tuple[str, ...] = ()) -> None:
+def _add(
+    schemas: SchemaSet,
+    kind: str,
+    path: tuple,
+    node: dict,
+    required: bool,
+    prefix: str,
+    main: list[Column],
+    english: list[Column],
+    former_prefixes: tuple[str, ...] = (),
+) -> None:
     title = prefix + node.get("title", path[-1])
     titles = (node.get("title", path[-1]), *node.get("x-former-titles", ()))
     former = tuple(dict.fromkeys(p + t for p in (prefix, *former_prefixes) for t in titles if p + t != title))
@@ -109,23 +120,64 @@ def _add(schemas: SchemaSet, kind: str, path: tuple, node: dict, required: bool,
     description = node.get("description", "").partition(" / ")[0]
     if _is_text(node):
         zh = schemas.at(kind, path + ("zh",)) or {}
-        main.append(Column(path + ("zh",), title, "text", required, private, description, max_chars=zh.get("x-max-chars"),
-                           former=former))
+        main.append(
+            Column(
+                path + ("zh",),
+                title,
+                "text",
+                required,
+                private,
+                description,
+                max_chars=zh.get("x-max-chars"),
+                former=former,
+            )
+        )
         if len(path) == 1:
-            english.append(Column(path + ("en",), title + ENGLISH_SUFFIX, "text", False, private, description,
-                                  former=tuple(f + ENGLISH_SUFFIX for f in former)))
+            english.append(
+                Column(
+                    path + ("en",),
+                    title + ENGLISH_SUFFIX,
+                    "text",
+                    False,
+                    private,
+                    description,
+                    former=tuple(f + ENGLISH_SUFFIX for f in former),
+                )
+            )
         return
     if node.get("type") == "object":
         for name, sub in schemas.properties(kind, path).items():
-            _add(schemas, kind, path + (name,), sub, required and name in node.get("required", []), title + " · ",
-                 main, english, tuple(f + " · " for f in former))
+            _add(
+                schemas,
+                kind,
+                path + (name,),
+                sub,
+                required and name in node.get("required", []),
+                title + " · ",
+                main,
+                english,
+                tuple(f + " · " for f in former),
+            )
         return
     shape = _leaf_shape(node)
     if shape is None:
         raise SchemaError(f"{kind}.{field_path(path)}: 无法放入表格 / this field cannot be a spreadsheet column")
     ref = node.get("x-ref") or (schemas.at(kind, path + ("*",)) or {}).get("x-ref")
-    main.append(Column(path, title, shape, required, private, description, node.get("x-labels", {}), ref,
-                       minimum=node.get("minimum"), maximum=node.get("maximum"), former=former))
+    main.append(
+        Column(
+            path,
+            title,
+            shape,
+            required,
+            private,
+            description,
+            node.get("x-labels", {}),
+            ref,
+            minimum=node.get("minimum"),
+            maximum=node.get("maximum"),
+            former=former,
+        )
+    )
 
 
 def ref_choices(registry: Registry, kind: str) -> dict[str, str]:

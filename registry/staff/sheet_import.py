@@ -53,8 +53,11 @@ class Imported:
 
     def lines(self) -> list[str]:
         """A line per row: the file it becomes and whether that file is new."""
-        return [f"第 {row.number} 行 / row {row.number} → {row.src_path}  {_record_name(row.data)}  "
-                f"（{'覆盖 / replaces' if row.replaces else '新建 / new'}）" for row in self.rows]
+        return [
+            f"第 {row.number} 行 / row {row.number} → {row.src_path}  {_record_name(row.data)}  "
+            f"（{'覆盖 / replaces' if row.replaces else '新建 / new'}）"
+            for row in self.rows
+        ]
 
 
 def _set(data: dict, path: tuple, value: Any) -> None:
@@ -74,6 +77,7 @@ def _ordered(schemas, kind: str, data: Any, path: tuple = ()) -> Any:
 
 # -- ids --------------------------------------------------------------------------------------------------
 
+
 def make_id(name: str) -> str:
     """An id from a Chinese name through its pinyin: `石墨烯散热膜` → `shi-mo-xi-san-re-mo`."""
     syllables = lazy_pinyin(name)
@@ -91,6 +95,7 @@ def _record_name(data: dict) -> str:
 
 
 # -- the import ---------------------------------------------------------------------------------------------
+
 
 def _column_for(problem: Problem, by_field: dict[str, Column]) -> Column | None:
     """The column a check problem is about: its field, the field it sits in, or the first field below it."""
@@ -114,8 +119,9 @@ def _temp_project(root: Path, tmp: Path) -> Path:
     return tmp
 
 
-def import_sheet(root: Path, kind_name: str, sheet_path: Path, *, dry_run: bool = False,
-                 overwrite: bool = False) -> Imported:
+def import_sheet(
+    root: Path, kind_name: str, sheet_path: Path, *, dry_run: bool = False, overwrite: bool = False
+) -> Imported:
     """Import every row or none: write a record per row (unless dry_run), or raise ProblemsFound naming the row
     and column of every problem."""
     kind = sheet_kind(kind_name)
@@ -145,8 +151,17 @@ def import_sheet(root: Path, kind_name: str, sheet_path: Path, *, dry_run: bool 
             _set(row.data, column.path, converted)
         rows.append(row)
     if not rows and not problems:
-        problems.append(row_problem(HEADER_ROW + 1, None, "", "表格中没有要导入的行", "the sheet has no rows to import",
-                                   "从表头下一行开始填写", "fill in rows below the header"))
+        problems.append(
+            row_problem(
+                HEADER_ROW + 1,
+                None,
+                "",
+                "表格中没有要导入的行",
+                "the sheet has no rows to import",
+                "从表头下一行开始填写",
+                "fill in rows below the header",
+            )
+        )
 
     letters = {column.field: get_column_letter(index + 1) for index, column in header_map.items()}
     existing = {r.id: r for r in registry.all(kind)}
@@ -171,20 +186,44 @@ def import_sheet(root: Path, kind_name: str, sheet_path: Path, *, dry_run: bool 
     return Imported(rows, not dry_run)
 
 
-def _assign_id(row: Row, kind: str, existing: dict, taken: dict[str, int], overwrite: bool,
-               id_column: Column, letters: dict[str, str]) -> list[Problem]:
+def _assign_id(
+    row: Row,
+    kind: str,
+    existing: dict,
+    taken: dict[str, int],
+    overwrite: bool,
+    id_column: Column,
+    letters: dict[str, str],
+) -> list[Problem]:
     """Give a row its id: as written, or from the name's pinyin, unique in the sheet and the registry."""
     given = row.data.pop("id", None)
     name = _record_name(row.data)
     letter = letters.get("id", "")
     if given:
         if not ID_PATTERN.match(given) or len(given) > ID_MAX:
-            return [row_problem(row.number, id_column, letter, f"编号“{shown(given)}”格式不对", f"malformed id “{shown(given)}”",
-                               f"只用小写英文字母、数字和连字符，最多 {ID_MAX} 个字符，或留空自动生成",
-                               "lower-case letters, digits and hyphens, or leave it empty")]
+            return [
+                row_problem(
+                    row.number,
+                    id_column,
+                    letter,
+                    f"编号“{shown(given)}”格式不对",
+                    f"malformed id “{shown(given)}”",
+                    f"只用小写英文字母、数字和连字符，最多 {ID_MAX} 个字符，或留空自动生成",
+                    "lower-case letters, digits and hyphens, or leave it empty",
+                )
+            ]
         if given in taken:
-            return [row_problem(row.number, id_column, letter, f"编号 {given} 与第 {taken[given]} 行重复",
-                               f"id {given} is also used in row {taken[given]}", "换一个编号", "choose another id")]
+            return [
+                row_problem(
+                    row.number,
+                    id_column,
+                    letter,
+                    f"编号 {given} 与第 {taken[given]} 行重复",
+                    f"id {given} is also used in row {taken[given]}",
+                    "换一个编号",
+                    "choose another id",
+                )
+            ]
         record_id = given
     else:
         base = make_id(name) or f"{kind}-row-{row.number}"
@@ -199,16 +238,24 @@ def _assign_id(row: Row, kind: str, existing: dict, taken: dict[str, int], overw
     row.data = {"id": record_id, **row.data}
     if record_id in existing:
         if not overwrite:
-            return [row_problem(row.number, id_column if given else None, letter if given else "",
-                               f"{row.src_path} 已存在，未覆盖", f"{row.src_path} already exists and is not replaced",
-                               "如要更新这条记录，加 --overwrite 再运行；如是另一条记录，在编号列填写新编号",
-                               "to update it, run again with --overwrite; for a different record, write a new id")]
+            return [
+                row_problem(
+                    row.number,
+                    id_column if given else None,
+                    letter if given else "",
+                    f"{row.src_path} 已存在，未覆盖",
+                    f"{row.src_path} already exists and is not replaced",
+                    "如要更新这条记录，加 --overwrite 再运行；如是另一条记录，在编号列填写新编号",
+                    "to update it, run again with --overwrite; for a different record, write a new id",
+                )
+            ]
         row.replaces = True
     return []
 
 
-def _check_in_copy(root: Path, kind: str, rows: list[Row], cols: list[Column], baseline,
-                   letters: dict[str, str]) -> list[Problem]:
+def _check_in_copy(
+    root: Path, kind: str, rows: list[Row], cols: list[Column], baseline, letters: dict[str, str]
+) -> list[Problem]:
     """Write the rows into a copy of the project, run the real check there, and map new problems to rows and columns."""
     by_path = {}
     with tempfile.TemporaryDirectory(prefix="registry-import-") as tmp:
@@ -228,11 +275,30 @@ def _check_in_copy(root: Path, kind: str, rows: list[Row], cols: list[Column], b
             continue
         row = by_path.get(problem.src_path)
         if row is None:
-            out.append(row_problem(0, None, "", f"{problem.src_path}:{problem.line}: {problem.zh}", problem.en,
-                                   problem.hint_zh, problem.hint_en, problem.code))
+            out.append(
+                row_problem(
+                    0,
+                    None,
+                    "",
+                    f"{problem.src_path}:{problem.line}: {problem.zh}",
+                    problem.en,
+                    problem.hint_zh,
+                    problem.hint_en,
+                    problem.code,
+                )
+            )
             continue
         column = _column_for(problem, by_field)
-        out.append(row_problem(row.number, column, letters.get(column.field, "") if column else "",
-                               problem.zh, problem.en, problem.hint_zh, problem.hint_en, problem.code))
+        out.append(
+            row_problem(
+                row.number,
+                column,
+                letters.get(column.field, "") if column else "",
+                problem.zh,
+                problem.en,
+                problem.hint_zh,
+                problem.hint_en,
+                problem.code,
+            )
+        )
     return sorted(out, key=lambda p: (p.line, p.column))
-

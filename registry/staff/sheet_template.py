@@ -51,22 +51,51 @@ def _hint(column: Column) -> str:
 
 
 def _validation(column: Column, option_range: str | None) -> DataValidation | None:
-    common = {"allow_blank": True, "showErrorMessage": True, "showInputMessage": True,
-              "promptTitle": column.header[:32], "prompt": _hint(column)[:250]}
+    common = {
+        "allow_blank": True,
+        "showErrorMessage": True,
+        "showInputMessage": True,
+        "promptTitle": column.header[:32],
+        "prompt": _hint(column)[:250],
+    }
     if option_range and column.shape in ("enum", "ref"):
-        return DataValidation(type="list", formula1=option_range, errorTitle="请从列表中选择",
-                              error="请从下拉列表中选择一项 / pick one from the list", **common)
+        return DataValidation(
+            type="list",
+            formula1=option_range,
+            errorTitle="请从列表中选择",
+            error="请从下拉列表中选择一项 / pick one from the list",
+            **common,
+        )
     if column.max_chars:  # our count skips spaces, Excel's does not: warn, never refuse
-        return DataValidation(type="textLength", operator="lessThanOrEqual", formula1=str(column.max_chars),
-                              errorStyle="warning", errorTitle="超过字数限制",
-                              error=f"限 {column.max_chars} 字 / at most {column.max_chars} characters", **common)
+        return DataValidation(
+            type="textLength",
+            operator="lessThanOrEqual",
+            formula1=str(column.max_chars),
+            errorStyle="warning",
+            errorTitle="超过字数限制",
+            error=f"限 {column.max_chars} 字 / at most {column.max_chars} characters",
+            **common,
+        )
     if column.shape in ("integer", "number") and column.maximum is not None:
-        return DataValidation(type="whole" if column.shape == "integer" else "decimal", operator="between",
-                              formula1=f"{column.minimum or 0:g}", formula2=f"{column.maximum:g}",
-                              errorTitle="数字超出范围", error=_hint(column)[:250], **common)
+        return DataValidation(
+            type="whole" if column.shape == "integer" else "decimal",
+            operator="between",
+            formula1=f"{column.minimum or 0:g}",
+            formula2=f"{column.maximum:g}",
+            errorTitle="数字超出范围",
+            error=_hint(column)[:250],
+            **common,
+        )
     if column.shape == "date":
-        return DataValidation(type="date", operator="greaterThanOrEqual", formula1="DATE(1949,1,1)",
-                              errorStyle="warning", errorTitle="日期格式", error="例如 2017-11-08", **common)
+        return DataValidation(
+            type="date",
+            operator="greaterThanOrEqual",
+            formula1="DATE(1949,1,1)",
+            errorStyle="warning",
+            errorTitle="日期格式",
+            error="例如 2017-11-08",
+            **common,
+        )
     return None
 
 
@@ -74,7 +103,9 @@ def write_template(root: Path, kind_name: str, out: Path) -> Path:
     """Write an XLSX sheet for a kind: one row per record, Chinese headers, drop-downs, limits, help sheet."""
     kind = sheet_kind(kind_name)
     if out.exists():
-        raise UsageError(f"{out} 已存在，不会覆盖 / already exists, not overwritten — 换一个文件名 / choose another name")
+        raise UsageError(
+            f"{out} 已存在，不会覆盖 / already exists, not overwritten — 换一个文件名 / choose another name"
+        )
     if out.suffix.lower() != ".xlsx":
         raise UsageError(f"{out}: 文件名应以 .xlsx 结尾 / the file name must end in .xlsx")
     result = check(root)
@@ -89,8 +120,11 @@ def write_template(root: Path, kind_name: str, out: Path) -> Path:
     options = book.create_sheet(OPTIONS_SHEET)
     options.sheet_state = "hidden"
 
-    sheet.cell(TITLE_ROW, 1, f"{schema['title']}填报表（每行一条；带 * 的列必填；橙色列不公开）/ "
-                             f"{schema['x-title-en']}: one per row")
+    sheet.cell(
+        TITLE_ROW,
+        1,
+        f"{schema['title']}填报表（每行一条；带 * 的列必填；橙色列不公开）/ {schema['x-title-en']}: one per row",
+    )
     sheet.cell(TITLE_ROW, 1).font = Font(bold=True, size=14)
     sheet.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=len(cols))
     option_col = 0
@@ -103,8 +137,13 @@ def write_template(root: Path, kind_name: str, out: Path) -> Path:
         cell.comment = Comment(f"{column.description}\n{_hint(column)}".strip(), "build.py template")
         sheet.column_dimensions[letter].width = 40 if column.max_chars else 18
         option_range = None
-        labels = ([v["zh"] for v in column.labels.values()] if column.shape == "enum"
-                  else list(ref_choices(result.registry, column.ref)) if column.shape == "ref" else [])
+        labels = (
+            [v["zh"] for v in column.labels.values()]
+            if column.shape == "enum"
+            else list(ref_choices(result.registry, column.ref))
+            if column.shape == "ref"
+            else []
+        )
         if labels:
             option_col += 1
             option_letter = get_column_letter(option_col)
@@ -148,11 +187,28 @@ def _write_help(sheet, kind: str, schema: dict, cols: list[Column]) -> None:
     for line in lines:
         sheet.append([line])
     sheet.cell(1, 1).font = Font(bold=True, size=14)
-    sheet.append(["列 / column", "表头 / header", "必填 / required", "公开 / public", "说明 / description", "填写要求 / how to fill"])
+    sheet.append(
+        [
+            "列 / column",
+            "表头 / header",
+            "必填 / required",
+            "公开 / public",
+            "说明 / description",
+            "填写要求 / how to fill",
+        ]
+    )
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     for index, column in enumerate(cols, start=1):
-        sheet.append([get_column_letter(index), column.header, "是" if column.required else "否",
-                      "否" if column.private else "是", column.description, _hint(column)])
+        sheet.append(
+            [
+                get_column_letter(index),
+                column.header,
+                "是" if column.required else "否",
+                "否" if column.private else "是",
+                column.description,
+                _hint(column),
+            ]
+        )
     for letter, width in zip("ABCDEF", (10, 32, 10, 10, 60, 60), strict=True):
         sheet.column_dimensions[letter].width = width
