@@ -173,8 +173,10 @@ class Fingerprints:
             return self._buckets[(kind, buckets)].get(bucket, -1)
         if name == "figures":
             if dep[1] not in self._figures:
-                plain = self._plain(getattr(self.figures, dep[1]))
-                self._figures[dep[1]] = _hash(pickle.dumps(plain, protocol=pickle.HIGHEST_PROTOCOL))
+                value = getattr(self.figures, dep[1])
+                if dep[1] in Figures.CARRY_RECORDS:  # the others are plain data: pickled as they are
+                    value = self._plain(value)
+                self._figures[dep[1]] = _hash(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
             return self._figures[dep[1]]
         raise ValueError(f"unknown dependency {dep!r}")
 

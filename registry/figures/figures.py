@@ -39,6 +39,9 @@ class Figures:
     years: dict[int, dict]
     """period_report of every calendar year that overlaps a plan and has ended by the as-of date, oldest first."""
 
+    CARRY_RECORDS = ("counted",)
+    """The figures that hold records; every other one is plain data."""
+
 
 def compute_figures(registry: Registry, as_of: dt.date) -> Figures:
     """Every figure of the site, from the public registry, as of a date."""
