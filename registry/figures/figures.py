@@ -80,10 +80,11 @@ def _records(registry: Registry, kind: str, ids: list[str]) -> list[Record]:
 def _progress_memo(registry: Registry) -> Callable[[dt.date], list[dict]]:
     """compute_progress at a date, made once per date (the reports of consecutive periods share their bounds)."""
     made: dict[dt.date, list[dict]] = {}
+    matches: dict = {}  # each metric's dated records, read once for every date
 
     def progress_at(day: dt.date) -> list[dict]:
         if day not in made:
-            made[day] = compute_progress(registry, day)
+            made[day] = compute_progress(registry, day, matches)
         return made[day]
 
     return progress_at

@@ -13,7 +13,7 @@ PARTNERS_REQUIRED = 5
 """The policy asks for 5 or more long-term partner institutes per district."""
 
 
-def compute_progress(registry: Registry, as_of: dt.date) -> list[dict]:
+def compute_progress(registry: Registry, as_of: dt.date, matches: dict | None = None) -> list[dict]:
     """One entry per plan (sorted by plan start, then id), as plain data; the registry is expected to pass check.
 
     [{
@@ -62,9 +62,13 @@ def compute_progress(registry: Registry, as_of: dt.date) -> list[dict]:
     the sum of the targets of the rows not in `outside_totals`; actual is the sum of those rows'
     actuals and records the sorted union of their records. A metric that only rows outside the totals
     have a target for (the departments' scientist teams) has no total: a municipal 0 / 0 would say nothing.
+
+    `matches` keeps each metric's dated records for a caller that computes progress at many dates (the figures
+    of every period report): give the same dict to every call on one registry.
     """
     plans = sorted(registry.all("plan"), key=lambda plan: (as_date(plan.get("start")) or dt.date.max, plan.id))
-    return [_plan_progress(registry, plan, as_of) for plan in plans]
+    matches = {} if matches is None else matches
+    return [_plan_progress(registry, plan, as_of, matches) for plan in plans]
 
 
 def partner_indicator(registry: Registry, as_of: dt.date) -> list[dict]:
@@ -110,7 +114,7 @@ def partner_indicator(registry: Registry, as_of: dt.date) -> list[dict]:
     return out
 
 
-def _plan_progress(registry: Registry, plan: Record, as_of: dt.date) -> dict:
+def _plan_progress(registry: Registry, plan: Record, as_of: dt.date, matches: dict) -> dict:
     start, end = as_date(plan.get("start")), as_date(plan.get("end"))
     share = _elapsed(start, end, as_of)
     started, closed = as_of >= start, as_of >= end
@@ -124,7 +128,7 @@ def _plan_progress(registry: Registry, plan: Record, as_of: dt.date) -> dict:
     window = (start, min(end, as_of))
 
     # metric id -> district id -> {record id: amount}
-    counted = {metric["id"]: _count(registry, metric, window, row_ids) for metric in metrics}
+    counted = {metric["id"]: _count(registry, metric, window, row_ids, matches) for metric in metrics}
 
     rows = []
     for row in target_rows:
@@ -170,7 +174,7 @@ def _plan_progress(registry: Registry, plan: Record, as_of: dt.date) -> dict:
         metric = metrics_by_id.get(goal.get("metric")) if isinstance(goal, dict) else None
         if metric is None:
             continue
-        matching = list(_matching(registry, metric, window))
+        matching = _matching(registry, metric, window, matches)
         amounts = {record.id: amount for record, amount in matching}
         samples = sum(amount for record, amount in matching if record.sample)
         city_goals.append(
@@ -216,25 +220,35 @@ def _plan_progress(registry: Registry, plan: Record, as_of: dt.date) -> dict:
 
 
 def _count(
-    registry: Registry, metric: dict, window: tuple[dt.date, dt.date], row_ids: set[str]
+    registry: Registry, metric: dict, window: tuple[dt.date, dt.date], row_ids: set[str], matches: dict
 ) -> dict[str, dict[str, int]]:
     """Return district id -> {record id: amount} for one metric, over the plan's rows only."""
     owner_fields = metric.get("owner_fields") or DEFAULT_OWNER_FIELDS
     by_district: dict[str, dict[str, int]] = {}
-    for record, amount in _matching(registry, metric, window):
+    for record, amount in _matching(registry, metric, window, matches):
         for owner in _owners(record, owner_fields):
             if owner in row_ids:
                 by_district.setdefault(owner, {})[record.id] = amount
     return by_district
 
 
-def _matching(registry: Registry, metric: dict, window: tuple[dt.date, dt.date]):
-    """Yield (record, amount) for every record a metric counts in the window, whoever owns it."""
+def _matching(
+    registry: Registry, metric: dict, window: tuple[dt.date, dt.date], matches: dict
+) -> list[tuple[Record, int]]:
+    """(record, amount) for every record a metric counts in the window, whoever owns it."""
+    key = (metric["kind"], metric["date_field"], metric["measure"], repr(sorted((metric.get("where") or {}).items())))
+    if key not in matches:
+        matches[key] = list(_dated(registry, metric))
     first, last = window
+    return [(record, amount) for when, record, amount in matches[key] if first <= when <= last]
+
+
+def _dated(registry: Registry, metric: dict):
+    """Yield (date, record, amount) for every record a metric counts at some date, in registry order."""
     where = metric.get("where") or {}
     for record in registry.all(metric["kind"]):
         when = as_date(record.get(metric["date_field"]))
-        if when is None or not first <= when <= last:
+        if when is None:
             continue
         if any(record.get(field) not in allowed for field, allowed in where.items()):
             continue
@@ -244,7 +258,7 @@ def _matching(registry: Registry, metric: dict, window: tuple[dt.date, dt.date])
                 continue
         else:
             amount = 1
-        yield record, amount
+        yield when, record, amount
 
 
 def _owners(record: Record, owner_fields) -> set[str]:
