@@ -124,9 +124,22 @@ def test_pages_workflow():
     assert workflow["on"]["push"]["branches"] == ["main"]
     assert workflow["concurrency"] == {"group": "pages", "cancel-in-progress": False}
     build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
-    assert build["permissions"] == {"contents": "read"}
+    assert build["permissions"] == {"contents": "read", "pages": "read"}
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert deploy["needs"] == "build" and deploy["environment"]["name"] == "github-pages"
     assert [s["uses"].split("@")[0] for s in build["steps"] if "uses" in s][-1] == "actions/upload-pages-artifact"
     assert [s["uses"].split("@")[0] for s in deploy["steps"]] == ["actions/deploy-pages"]
     assert any(".venv/bin/python build.py build" in s.get("run", "") for s in build["steps"])
+
+
+def test_pages_passes_its_address_to_the_build():
+    """configure-pages (outputs documented in its action.yml: base_url, origin, host, base_path) runs before the build,
+    and the build step gets its base_url as REGISTRY_BASE_URL. actionlint does not know the action's outputs, so a
+    misspelt output name would pass it: hence the exact expression here."""
+    build = by_name("pages.yml")["jobs"]["build"]["steps"]
+    uses = [step.get("uses", "").split("@")[0] for step in build]
+    pages = uses.index("actions/configure-pages")
+    assert build[pages]["id"] == "pages"
+    run = next(i for i, step in enumerate(build) if step.get("run") == ".venv/bin/python build.py build")
+    assert pages < run
+    assert build[run]["env"] == {"REGISTRY_BASE_URL": "${{ steps.pages.outputs.base_url }}"}
