@@ -20,7 +20,7 @@ import yaml
 from conftest import REPO
 
 RUNTIME, DEV = "requirements.txt", "requirements-dev.txt"
-PUBLISHING = ["pages.yml"]
+PUBLISHING = ["pages.yml", "server.yml"]
 """The workflows that publish the site: they install the build's packages and nothing else."""
 TEST_TOOLS = {"pytest", "ruff", "playwright", "pytest-playwright", "lxml", "check-jsonschema", "feedparser", "pypdf"}
 """What a publish job must never install (about 200 MB of the test environment was these and what they pull in)."""

@@ -24,7 +24,7 @@ from doc_commands import quick_start
 AS_ROOT = os.geteuid() == 0
 USER = "nobody"
 SYSTEM_COMMANDS = {"chromium", "chromium-browser", "google-chrome", "java", "node", "nodejs", "npm", "npx", "fc-list",
-                   "apt-get", "apt", "sudo"}
+                   "rsync", "strace", "apt-get", "apt", "sudo"}
 """What a fresh machine lacks: the system packages' commands, and any way to become root."""
 
 
@@ -129,8 +129,8 @@ def test_the_test_command_without_root_names_the_missing_packages_and_skips(clon
     result = clone.run(TEST_COMMAND, user_env(clone.home, bare_path))
     assert result.returncode == 0, shown(result)
     out = result.stdout + result.stderr
-    assert "missing system packages: chromium fonts-noto-cjk openjdk-17-jre-headless nodejs npm" in out, out
-    assert "sudo apt-get install -y --no-install-recommends chromium fonts-noto-cjk openjdk-17-jre-headless nodejs npm" in out
+    assert "missing system packages: chromium fonts-noto-cjk openjdk-17-jre-headless nodejs npm rsync strace" in out, out
+    assert "sudo apt-get install -y --no-install-recommends chromium fonts-noto-cjk openjdk-17-jre-headless nodejs npm rsync strace" in out
     assert "1 skipped" in out
     assert "SKIPPED [1]" in out and "Chromium not found (set CHROMIUM to its path, or sudo apt-get install" in out
 
