@@ -327,7 +327,7 @@ def test_contributing_commands_run_in_the_order_staff_meet_them(tmp_path):
 # -- the workflows: the lines that call build.py ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize("workflow", ["pull-request.yml", "pages.yml"])
+@pytest.mark.parametrize("workflow", ["pull-request.yml", "pages.yml", "server.yml"])
 def test_workflow_steps_run_as_written(workflow, tmp_path):
     lines = workflow_commands(workflow)
     assert any("check --format github" in line for line in lines)

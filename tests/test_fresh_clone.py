@@ -33,6 +33,8 @@ SYSTEM_COMMANDS = {
     "npm",
     "npx",
     "fc-list",
+    "rsync",
+    "strace",
     "apt-get",
     "apt",
     "sudo",
@@ -155,9 +157,11 @@ def test_the_test_command_without_root_names_the_missing_packages_and_skips(clon
     result = clone.run(TEST_COMMAND, user_env(clone.home, bare_path))
     assert result.returncode == 0, shown(result)
     out = result.stdout + result.stderr
-    assert "missing system packages: chromium fonts-noto-cjk openjdk-17-jre-headless nodejs npm" in out, out
+    assert "missing system packages: chromium fonts-noto-cjk openjdk-17-jre-headless nodejs npm rsync strace" in out, (
+        out
+    )
     assert (
-        "sudo apt-get install -y --no-install-recommends chromium fonts-noto-cjk openjdk-17-jre-headless nodejs npm"
+        "sudo apt-get install -y --no-install-recommends chromium fonts-noto-cjk openjdk-17-jre-headless nodejs npm rsync strace"
         in out
     )
     assert "1 skipped" in out

@@ -42,7 +42,7 @@ def actionlint(cwd: Path) -> subprocess.CompletedProcess:
 
 
 def test_there_are_workflows():
-    assert [p.name for p in WORKFLOWS] == ["pages.yml", "pull-request.yml"]
+    assert [p.name for p in WORKFLOWS] == ["pages.yml", "pull-request.yml", "server.yml"]
 
 
 def test_workflows_match_githubs_schema():
@@ -111,11 +111,45 @@ def test_least_privilege(path):
             if scope not in ("pages", "id-token")
         ), name
     assert "pull_request_target" not in workflow["on"]
-    text = path.read_text(encoding="utf-8")
-    assert "${{ secrets." not in text
     for step in steps(workflow):
         if step.get("uses", "").startswith("actions/checkout@"):
             assert step["with"]["persist-credentials"] is False
+    assert secrets_misused(workflow) == []
+
+
+def secrets_misused(workflow: dict) -> list[str]:
+    """Where a workflow lets a secret out of its place: a secret is read only in the `env:` of a step (never spliced
+    into a script, where a quote in it would run), and only by a workflow that pull requests cannot start."""
+    found = []
+    for name, job in workflow["jobs"].items():
+        for key, value in job.items():
+            if key != "steps" and "secrets." in yaml.safe_dump(value):
+                found.append(f"{name}: secret in `{key}`")
+        for step in job.get("steps", []):
+            where = [key for key, value in step.items() if key != "env" and "secrets." in yaml.safe_dump(value)]
+            found += [f"{name}: secret in a step's `{key}`" for key in where]
+            if "secrets." in yaml.safe_dump(step.get("env", {})) and set(workflow["on"]) - {
+                "push",
+                "workflow_dispatch",
+            }:
+                found.append(f"{name}: secret in a workflow that {sorted(workflow['on'])} start")
+    return found
+
+
+def test_the_secrets_check_can_fail():
+    server = by_name("server.yml")
+    assert secrets_misused(server) == []
+    spliced = by_name("server.yml")
+    step = spliced["jobs"]["deploy"]["steps"][-2]
+    step["run"] = step["run"].replace('"$DEPLOY_TARGET"', '"${{ secrets.DEPLOY_TARGET }}"')
+    assert secrets_misused(spliced) == ["deploy: secret in a step's `run`"]
+    on_pull_requests = {**by_name("server.yml"), "on": {"pull_request": {}, "push": {}}}
+    assert secrets_misused(on_pull_requests) == [
+        "configured: secret in a workflow that ['pull_request', 'push'] start",
+        "deploy: secret in a workflow that ['pull_request', 'push'] start",
+        "deploy: secret in a workflow that ['pull_request', 'push'] start",
+    ]
+    assert "${{ secrets." not in (REPO / ".github/workflows/pull-request.yml").read_text(encoding="utf-8")
 
 
 def test_pull_request_workflow():
@@ -146,9 +180,51 @@ def test_pages_workflow():
     assert workflow["on"]["push"]["branches"] == ["main"]
     assert workflow["concurrency"] == {"group": "pages", "cancel-in-progress": False}
     build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
-    assert build["permissions"] == {"contents": "read"}
+    assert build["permissions"] == {"contents": "read", "pages": "read"}
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert deploy["needs"] == "build" and deploy["environment"]["name"] == "github-pages"
     assert [s["uses"].split("@")[0] for s in build["steps"] if "uses" in s][-1] == "actions/upload-pages-artifact"
     assert [s["uses"].split("@")[0] for s in deploy["steps"]] == ["actions/deploy-pages"]
     assert any(".venv/bin/python build.py build" in s.get("run", "") for s in build["steps"])
+
+
+def test_pages_passes_its_address_to_the_build():
+    """configure-pages (outputs documented in its action.yml: base_url, origin, host, base_path) runs before the build,
+    and the build step gets its base_url as REGISTRY_BASE_URL. actionlint does not know the action's outputs, so a
+    misspelt output name would pass it: hence the exact expression here."""
+    build = by_name("pages.yml")["jobs"]["build"]["steps"]
+    uses = [step.get("uses", "").split("@")[0] for step in build]
+    pages = uses.index("actions/configure-pages")
+    assert build[pages]["id"] == "pages"
+    run = next(i for i, step in enumerate(build) if step.get("run") == ".venv/bin/python build.py build")
+    assert pages < run
+    assert build[run]["env"] == {"REGISTRY_BASE_URL": "${{ steps.pages.outputs.base_url }}"}
+
+
+def test_server_workflow():
+    """The server route: a first job without any permission looks for the secrets and says so when they are missing;
+    the upload job runs only when they are all there, on main, installs the build's packages only, checks, builds and
+    runs deploy/deploy.sh with the secret target. (tests/test_deploy.py runs these steps.)"""
+    workflow = by_name("server.yml")
+    assert set(workflow["on"]) == {"push", "workflow_dispatch"} and workflow["on"]["push"]["branches"] == ["main"]
+    assert workflow["concurrency"] == {"group": "server", "cancel-in-progress": False}
+    configured, deploy = workflow["jobs"]["configured"], workflow["jobs"]["deploy"]
+    assert configured["permissions"] == {}
+    assert configured["outputs"] == {"ready": "${{ steps.look.outputs.ready }}"}
+    assert set(configured["steps"][0]["env"]) == {"DEPLOY_TARGET", "DEPLOY_SSH_KEY", "DEPLOY_KNOWN_HOSTS"}
+    assert deploy["needs"] == "configured" and deploy["if"] == "needs.configured.outputs.ready == 'true'"
+    assert deploy["permissions"] == {"contents": "read"}
+    runs = [step.get("run", "") for step in deploy["steps"]]
+    order = [
+        next(i for i, run in enumerate(runs) if needle in run)
+        for needle in (
+            "--require-hashes -r requirements.txt",
+            "build.py check --format github",
+            "build.py build",
+            "bash deploy/deploy.sh",
+            "rm -f ~/.ssh/deploy_key",
+        )
+    ]
+    assert order == sorted(order)
+    assert deploy["steps"][order[-1]]["if"] == "always()"
+    assert "StrictHostKeyChecking=yes" in runs[order[3]] and "BatchMode=yes" in runs[order[3]]
