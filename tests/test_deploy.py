@@ -202,7 +202,8 @@ def test_roll_back_to_a_kept_release(base):
 # -- the switch is one rename ---------------------------------------------------------------------------------
 
 CHANGES = ("unlink", "unlinkat", "rmdir", "symlink", "symlinkat", "mkdir", "mkdirat", "link", "linkat")
-CALL = re.compile(r"^\d+ (\w+)\((.*)\)\s+=\s+(-?\d+)", re.M)
+CALL = re.compile(r"^\d+\s+(\w+)\((.*)\)\s+=\s+(-?\d+)", re.M)
+"""One line of `strace -f -o`: the pid, padded to five columns (so one space or more), the call, its result."""
 
 
 def switch_findings(trace: str, name: str = "current") -> list[str]:
