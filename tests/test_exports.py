@@ -300,3 +300,51 @@ def test_directory_record_and_data_pages_link_to_the_downloads(out):
     ):
         assert target in data_links
         assert (out / "data" / target).resolve().exists()
+
+
+def test_csv_and_xlsx_cells_hold_markdown_as_plain_text_and_the_json_keeps_the_source(out):
+    rows = read_csv(out / "data" / "achievements.csv")
+    table = {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+    battery = table["lfp-battery-thermal-runaway-warning"]["科技成果及研发团队简介"]
+    assert "锂电池安全问题" in battery and "*" not in battery
+    bearings = table["precision-ceramic-bearing-balls"]["科技成果及研发团队简介"]
+    assert "新材料部件" in bearings and "**" not in bearings
+    records = json.loads((out / "data" / "achievements.json").read_text(encoding="utf-8"))["records"]
+    source = next(r for r in records if r["id"] == "lfp-battery-thermal-runaway-warning")["summary"]["zh"]
+    assert "**锂电池**" in source  # the JSON download is the record as written
+    book = openpyxl.load_workbook(out / "data" / "registry.xlsx", read_only=True)
+    cells = [str(v) for row in book["科技成果"].iter_rows(values_only=True) for v in row if v]
+    assert battery in cells and not any("**" in cell for cell in cells)
+
+
+def test_markdown_becomes_readable_text_with_link_targets_in_brackets(project, tmp_path):
+    summary = (
+        "**主要特点**：*耐高温*、`SiC`。详见[技术报告](https://example.org/report.pdf)，或写信 <office@example.org>。\\n\\n"
+        "- 寿命长\\n- 成本低\\n\\n1. 试制\\n2. 量产\\n\\n"
+        "| 指标 | 数值 |\\n| --- | --- |\\n| 导热 | 1500 |\\n\\n"
+        "See the [report](https://example.org/en) <b>now</b>."
+    )
+    institute = f"""\
+        id: x-uni
+        name: {{zh: 某大学, en: Some University}}
+        type: university
+        country: CN
+        summary: {{zh: "{summary}", en: "A **bold** [link](https://example.org/a) and _more_."}}
+        """
+    out = build_into(project({"records/institutes/x-uni.yaml": institute}), tmp_path / "out")
+    zh_rows, en_rows = read_csv(out / "data" / "institutes.csv"), read_csv(out / "data" / "institutes.en.csv")
+    zh = dict(zip(zh_rows[0], zh_rows[1], strict=True))
+    assert zh["简介"] == (
+        "主要特点：耐高温、SiC。详见技术报告（https://example.org/report.pdf），或写信 office@example.org。\n"
+        "• 寿命长\n• 成本低\n1. 试制\n2. 量产\n指标 | 数值\n导热 | 1500\n"
+        "See the report（https://example.org/en） now."
+    )
+    assert zh["简介（英文）"] == "A bold link (https://example.org/a) and more."
+    en = dict(zip(en_rows[0], en_rows[1], strict=True))
+    assert en["Profile"] == zh["简介（英文）"] and en["Profile (Chinese)"] == zh["简介"]
+    data = json.loads((out / "data" / "institutes.json").read_text(encoding="utf-8"))["records"][0]
+    assert data["summary"]["en"] == "A **bold** [link](https://example.org/a) and _more_."
+    # The data dictionary says which form each download holds.
+    page = lxml.html.fromstring((out / "data" / "dictionary.html").read_bytes())
+    row = page.xpath("//section[h2[@id='kind-institute']]//tr[th/code='summary']")[0]
+    assert "JSON 中为 Markdown 原文，CSV 和 Excel 中为纯文本" in row.text_content()

@@ -29,6 +29,7 @@ import orjson
 
 from registry import KINDS
 from registry.model.public import PublicRegistry
+from registry.outputs.plaintext import PlainText
 from registry.outputs.tables import CsvFile, Table, Workbook, columns, csv_bytes
 from registry.pages.catalogue import Catalogue
 from registry.pages.urls import DATA, kind_downloads, progress_downloads
@@ -262,7 +263,8 @@ def export_files(
     Made one file at a time, so the writer can write each and let it go (at 100,000 records the downloads are
     over 1 GB; holding them all at once was the exports worker's peak)."""
     cats = {"zh": Catalogue(cat.messages, public.schemas, "zh"), "en": Catalogue(cat.messages, public.schemas, "en")}
-    tables = {lang: Table(public, c) for lang, c in cats.items()}
+    plain = PlainText()  # shared: a record's Markdown is converted once for both CSV files
+    tables = {lang: Table(public, c, plain) for lang, c in cats.items()}
     everything: dict[str, list] = {}
     book = Workbook(title, as_of)
     for kind in KINDS:

@@ -15,6 +15,7 @@ import xlsxwriter
 
 from registry.model.kinds import TITLE_FIELD
 from registry.model.public import PublicRegistry
+from registry.outputs.plaintext import PlainText
 from registry.pages.catalogue import Catalogue
 from registry.records.schemas import SchemaSet
 from registry.records.text import REPLACE, printable
@@ -76,10 +77,12 @@ Cell = str | int | float
 
 
 class Table:
-    """Cells of a kind's records in one language: labels, referenced names, joined lists."""
+    """Cells of a kind's records in one language: labels, referenced names, joined lists, Markdown as plain text (one
+    converter may be shared by the tables of both languages)."""
 
-    def __init__(self, registry: PublicRegistry, cat: Catalogue):
+    def __init__(self, registry: PublicRegistry, cat: Catalogue, plain: PlainText | None = None):
         self.registry, self.cat = registry, cat
+        self.plain = plain or PlainText()
         self.names: dict[tuple[str, str], str] = {}
 
     def name(self, kind: str, record_id: str) -> str:
@@ -114,6 +117,9 @@ class Table:
     def _maker(self, kind: str, column: Column) -> Callable[[Any], Cell]:
         how, sep, cat = column.how, "、" if self.cat.lang == "zh" else "; ", self.cat
         if how in ("zh", "en"):
+            if (self.registry.schemas.at(kind, column.path) or {}).get("x-markdown"):  # the JSON keeps the Markdown
+                plain, zh = self.plain, how == "zh"
+                return lambda value: plain(value.get(how, ""), zh) if isinstance(value, dict) else str(value)
             return lambda value: value.get(how, "") if isinstance(value, dict) else str(value)
         if how in ("ref", "id"):
             schemas = self.registry.schemas
