@@ -348,3 +348,34 @@ def test_markdown_becomes_readable_text_with_link_targets_in_brackets(project, t
     page = lxml.html.fromstring((out / "data" / "dictionary.html").read_bytes())
     row = page.xpath("//section[h2[@id='kind-institute']]//tr[th/code='summary']")[0]
     assert "JSON 中为 Markdown 原文，CSV 和 Excel 中为纯文本" in row.text_content()
+
+
+LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+
+
+def test_the_licence_is_linked_from_every_footer_and_stated_in_registry_json_and_the_workbook(out):
+    pages = sorted(out.rglob("*.html"))
+    assert len(pages) > 400
+    for path in pages:
+        links = lxml.html.fromstring(path.read_bytes()).xpath("//footer//a[@rel='license']")
+        assert [(a.get("href"), a.text_content()) for a in links] == [(LICENCE_URL, "知识共享 署名 4.0（CC BY 4.0）")], path
+    data_page = lxml.html.fromstring((out / "data" / "index.html").read_bytes())
+    assert data_page.xpath("//main//a[@rel='license']/@href") == [LICENCE_URL]
+    whole = json.loads((out / "data" / "registry.json").read_text(encoding="utf-8"))
+    assert whole["licence"] == {
+        "id": "CC-BY-4.0",
+        "name": {"zh": "知识共享 署名 4.0（CC BY 4.0）", "en": "Creative Commons Attribution 4.0 (CC BY 4.0)"},
+        "url": LICENCE_URL,
+    }
+    book = openpyxl.load_workbook(out / "data" / "registry.xlsx")
+    assert LICENCE_URL in book.properties.description and "CC BY 4.0" in book.properties.description
+    assert book.properties.creator == "昆山市大院大所工作领导小组办公室（设在市科技局）"
+    custom = {prop.name: prop.value for prop in book.custom_doc_props.props}
+    assert custom["licence-url"] == LICENCE_URL and custom["licence-id"] == "CC-BY-4.0"
+
+
+def test_without_a_licence_in_site_yaml_none_is_claimed(project, tmp_path):
+    out = build_into(project(), tmp_path / "out")  # the minimal site.yaml sets no licence
+    assert lxml.html.fromstring((out / "index.html").read_bytes()).xpath("//a[@rel='license']") == []
+    assert "licence" not in json.loads((out / "data" / "registry.json").read_text(encoding="utf-8"))
+    assert openpyxl.load_workbook(out / "data" / "registry.xlsx").custom_doc_props.props == []

@@ -109,7 +109,8 @@ def test_csv_xlsx_and_json_downloads_stay_well_formed(checked, name):
     as_of = checked.settings["as_of"]
     progress = compute_progress(public, dt.date.fromisoformat(as_of))
 
-    files = dict(export_files(public, progress, catalogue(public), as_of, f"题{CLASSES[name]}名"))
+    site = {**checked.settings, "title": {"zh": f"题{CLASSES[name]}名"}}
+    files = dict(export_files(public, progress, catalogue(public), as_of, site))
 
     for path, data in files.items():
         if path.endswith(".json"):

@@ -145,7 +145,7 @@ def build_site(
         # the feeds (whose sitemap lists every page) by this process once the pages are known.
         extras = {
             "search": lambda: build_index(public, cat),
-            "exports": lambda: export_files(public, figures.progress, cat, as_of, cat.text(settings.get("title"))),
+            "exports": lambda: export_files(public, figures.progress, cat, as_of, settings),
             "assets": lambda: {
                 f"assets/{p.relative_to(assets).as_posix()}": p.read_bytes()
                 for p in sorted(assets.rglob("*"))

@@ -6,7 +6,8 @@ tables themselves (columns, CSV, the workbook) are registry/outputs/tables.py.
 
 Shapes (EXPORT_VERSION 1; keys sorted, UTF-8, no wall-clock time):
   data/<kinds>.json      {"version", "kind", "as_of", "count", "records": [public record, sorted by id]}
-  data/registry.json     {"version", "as_of", "counts": {kind: n}, "records": {kind: [record, …]}}
+  data/registry.json     {"version", "as_of", "counts": {kind: n}, "records": {kind: [record, …]},
+                          "licence": {"name": {"zh", "en"}, "url", "id"}}   # licence: as site.yaml sets it, if it does
   data/progress-<plan>.json {"version", "plan", "name", "start", "end", "as_of", "elapsed",
                           "rows": [{"district", "district_name", "metric", "metric_name", "target", "actual",
                                     "percent", "expected", "status"}]}   # district "total" = municipal totals,
@@ -127,6 +128,7 @@ def export_schema(schemas: SchemaSet) -> dict:
                 "additionalProperties": False,
                 "properties": {k: {"type": "array", "items": {"$ref": f"#/$defs/{k}"}} for k in KINDS},
             },
+            "licence": _public_schema(schemas.files["site.schema.json"]["properties"]["licence"]),
         },
     }
     number_or_null = {"type": ["integer", "null"]}
@@ -256,9 +258,10 @@ def progress_table(plan: dict, cat: Catalogue) -> tuple[list[str], list[list]]:
 
 # -- everything -------------------------------------------------------------------------------------------------
 def export_files(
-    public: PublicRegistry, progress: list[dict], cat: Catalogue, as_of: str, title: str
+    public: PublicRegistry, progress: list[dict], cat: Catalogue, as_of: str, settings: dict
 ) -> Iterator[tuple[str, bytes]]:
-    """Every data/ download as (out_path, bytes), from the public registry and the computed progress.
+    """Every data/ download as (out_path, bytes), from the public registry, the computed progress and the site's
+    settings (its title, organiser and licence).
 
     Made one file at a time, so the writer can write each and let it go (at 100,000 records the downloads are
     over 1 GB; holding them all at once was the exports worker's peak)."""
@@ -266,7 +269,8 @@ def export_files(
     plain = PlainText()  # shared: a record's Markdown is converted once for both CSV files
     tables = {lang: Table(public, c, plain) for lang, c in cats.items()}
     everything: dict[str, list] = {}
-    book = Workbook(title, as_of)
+    licence = settings.get("licence")
+    book = Workbook(cat.text(settings.get("title")), as_of, cat.text(settings.get("organiser")), licence)
     for kind in KINDS:
         records = [r.data for r in public.all(kind)]
         everything[kind] = records
@@ -294,6 +298,7 @@ def export_files(
                 "as_of": as_of,
                 "counts": {k: len(v) for k, v in everything.items()},
                 "records": everything,
+                **({"licence": licence} if licence else {}),
             }
         ),
     )

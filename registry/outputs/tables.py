@@ -186,7 +186,7 @@ class Workbook:
     in each cell instead of a shared table. It zips the parts with a fixed date in 1980.
     """
 
-    def __init__(self, title: str, as_of: str):
+    def __init__(self, title: str, as_of: str, organiser: str = "", licence: dict | None = None):
         self.buf = io.BytesIO()
         # Strings stay strings: nothing typed into a record becomes a formula, a number or a link in Excel.
         self.book = xlsxwriter.Workbook(
@@ -200,7 +200,15 @@ class Workbook:
         )
         # `created` replaces the clock in docProps/core.xml.
         created = dt.datetime.combine(dt.date.fromisoformat(as_of), dt.time(), tzinfo=dt.UTC)
-        self.book.set_properties({"title": printable(title), "created": created})
+        properties = {"title": printable(title), "author": printable(organiser), "created": created}
+        if licence:  # stated where Excel shows a file's properties: the comments, and custom properties by name
+            name = " / ".join(printable(licence["name"][lang]) for lang in ("zh", "en") if licence["name"].get(lang))
+            properties["comments"] = f"数据许可 / Licence: {name} — {licence['url']}"
+            self.book.set_custom_property("licence", name)
+            self.book.set_custom_property("licence-url", licence["url"])
+            if licence.get("id"):
+                self.book.set_custom_property("licence-id", licence["id"])
+        self.book.set_properties(properties)
         self.bold = self.book.add_format({"bold": True})
         self.sheet: Any = None
         self.row = 0

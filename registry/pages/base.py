@@ -75,7 +75,8 @@ class Site:
             "police_url": f"https://www.beian.gov.cn/portal/registerSystemInfo?recordcode={police_code}"
             if police_code
             else "",
-            "licence": t.text(s.get("licence")),
+            "licence": t.text((s.get("licence") or {}).get("name")),
+            "licence_url": (s.get("licence") or {}).get("url", ""),
             "as_of": t.date(self.as_of),
             "lang": "zh-CN" if t.lang == "zh" else "en",
         }

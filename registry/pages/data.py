@@ -54,6 +54,7 @@ def plan(site: Site) -> list[Page]:
         )
     progress = [{"title": cat.text(p["name"]), **progress_downloads(p["id"])} for p in site.figures.progress]
     has_sitemap = bool(site.settings.get("base_url"))
+    licence = site.settings.get("licence") or {}
     pages = [
         site.page(
             "data/index.html",
@@ -69,7 +70,7 @@ def plan(site: Site) -> list[Page]:
             },
             feeds={"atom": FEED_PATH, "ics": CALENDAR_PATH, "sitemap": SITEMAP_PATH if has_sitemap else None},
             dictionary_url="data/dictionary.html",
-            licence=cat.text(site.settings.get("licence")),
+            licence={"name": cat.text(licence.get("name")), "url": licence.get("url", "")},
         ),
         site.page(
             "data/dictionary.html",
