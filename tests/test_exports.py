@@ -66,7 +66,7 @@ def test_every_json_download_validates_against_the_published_export_schema(out, 
     schema = json.loads((out / "data" / "export.schema.json").read_text(encoding="utf-8"))
     Draft202012Validator.check_schema(schema)
     validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
-    files = sorted(p for p in (out / "data").glob("*.json") if p.name != "export.schema.json")
+    files = sorted(p for p in (out / "data").glob("*.json") if p.name not in ("export.schema.json", "datapackage.json"))
     assert len(files) == len(KINDS) + 1 + 2  # per kind, the whole registry, two plans' progress
     for path in files:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -292,6 +292,7 @@ def test_directory_record_and_data_pages_link_to_the_downloads(out):
         "registry.json",
         "registry.xlsx",
         "export.schema.json",
+        "datapackage.json",
         "dictionary.html",
         "progress-2017.csv",
         "../feed.xml",
@@ -358,7 +359,9 @@ def test_the_licence_is_linked_from_every_footer_and_stated_in_registry_json_and
     assert len(pages) > 400
     for path in pages:
         links = lxml.html.fromstring(path.read_bytes()).xpath("//footer//a[@rel='license']")
-        assert [(a.get("href"), a.text_content()) for a in links] == [(LICENCE_URL, "知识共享 署名 4.0（CC BY 4.0）")], path
+        assert [(a.get("href"), a.text_content()) for a in links] == [
+            (LICENCE_URL, "知识共享 署名 4.0（CC BY 4.0）")
+        ], path
     data_page = lxml.html.fromstring((out / "data" / "index.html").read_bytes())
     assert data_page.xpath("//main//a[@rel='license']/@href") == [LICENCE_URL]
     whole = json.loads((out / "data" / "registry.json").read_text(encoding="utf-8"))

@@ -15,6 +15,7 @@ Shapes (EXPORT_VERSION 1; keys sorted, UTF-8, no wall-clock time):
   data/export.schema.json  JSON Schema (2020-12) of all three shapes
   data/<kinds>.csv / .en.csv, data/progress-<plan>.csv / .en.csv: the same rows with Chinese / English headers
   data/registry.xlsx     one sheet per kind, Chinese headers
+  data/datapackage.json  the Frictionless Data Package of every CSV (registry/outputs/datapackage.py), written last
 
 One pass over each kind's records feeds its Chinese CSV, its English CSV and its sheet of the workbook, and the
 workbook keeps no rows in memory (XlsxWriter's constant_memory mode writes each row out as it comes).
@@ -22,6 +23,7 @@ workbook keeps no rows in memory (XlsxWriter's constant_memory mode writes each 
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -30,6 +32,7 @@ import orjson
 
 from registry import KINDS
 from registry.model.public import PublicRegistry
+from registry.outputs.datapackage import PACKAGE_PATH, datapackage
 from registry.outputs.plaintext import PlainText
 from registry.outputs.tables import CsvFile, Table, Workbook, columns, csv_bytes
 from registry.pages.catalogue import Catalogue
@@ -269,6 +272,12 @@ def export_files(
     plain = PlainText()  # shared: a record's Markdown is converted once for both CSV files
     tables = {lang: Table(public, c, plain) for lang, c in cats.items()}
     everything: dict[str, list] = {}
+    csv_files: dict[str, tuple[int, str]] = {}  # out_path → (size, SHA-256), for the Data Package
+
+    def csv_file(out_path: str, data: bytes) -> tuple[str, bytes]:
+        csv_files[out_path] = (len(data), hashlib.sha256(data).hexdigest())
+        return out_path, data
+
     licence = settings.get("licence")
     book = Workbook(cat.text(settings.get("title")), as_of, cat.text(settings.get("organiser")), licence)
     for kind in KINDS:
@@ -288,8 +297,8 @@ def export_files(
             zh_csv.add(row)
             book.add(row)
             en_csv.add(en_row(data))
-        yield paths["csv"], zh_csv.close()
-        yield paths["csv_en"], en_csv.close()
+        yield csv_file(paths["csv"], zh_csv.close())
+        yield csv_file(paths["csv_en"], en_csv.close())
     yield (
         f"{DATA}/registry.json",
         dumps(
@@ -322,4 +331,5 @@ def export_files(
             ),
         )
         for lang, path in (("zh", paths["csv"]), ("en", paths["csv_en"])):
-            yield path, csv_bytes(*progress_table(plan, cats[lang]))
+            yield csv_file(path, csv_bytes(*progress_table(plan, cats[lang])))
+    yield PACKAGE_PATH, dumps(datapackage(public, progress, cats, settings, csv_files, PROGRESS_FIELDS))

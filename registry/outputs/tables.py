@@ -20,6 +20,9 @@ from registry.pages.catalogue import Catalogue
 from registry.records.schemas import SchemaSet
 from registry.records.text import REPLACE, printable
 
+SEPARATOR = {"zh": "、", "en": "; "}
+"""What joins the items of a list in one cell, by the table's language."""
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 """A CSV cell starting with one of these is read by spreadsheets as a formula (OWASP: CSV injection)."""
 
@@ -115,7 +118,7 @@ class Table:
         return [row(r.data) for r in self.registry.all(kind)]
 
     def _maker(self, kind: str, column: Column) -> Callable[[Any], Cell]:
-        how, sep, cat = column.how, "、" if self.cat.lang == "zh" else "; ", self.cat
+        how, sep, cat = column.how, SEPARATOR[self.cat.lang], self.cat
         if how in ("zh", "en"):
             if (self.registry.schemas.at(kind, column.path) or {}).get("x-markdown"):  # the JSON keeps the Markdown
                 plain, zh = self.plain, how == "zh"

@@ -67,6 +67,7 @@ def plan(site: Site) -> list[Page]:
                 "json": f"{DATA}/registry.json",
                 "xlsx": f"{DATA}/registry.xlsx",
                 "schema": f"{DATA}/export.schema.json",
+                "package": f"{DATA}/datapackage.json",
             },
             feeds={"atom": FEED_PATH, "ics": CALENDAR_PATH, "sitemap": SITEMAP_PATH if has_sitemap else None},
             dictionary_url="data/dictionary.html",
