@@ -2,7 +2,11 @@
 
 Ids never depend on where the site is published: an entry's Atom id is `urn:uuid:` and its iCalendar UID
 the same UUID (RFC 7986 §5.3), both uuid5 of the record's kind and id, so moving the site does not make
-every entry new. Timestamps come from the records' dates (midnight, China Standard Time), never the clock.
+every entry new. Timestamps come from the records' dates (midnight, China Standard Time), never the clock; the
+calendar's DTSTAMP and LAST-MODIFIED are the commit time of the last change to the event's file and its SEQUENCE
+counts the commits after the first (registry/records/history.py), so calendar apps take in a correction. Without
+history (a copy without .git, a shallow clone) DTSTAMP is the event's first day, SEQUENCE 0 and LAST-MODIFIED is
+left out rather than made up.
 Links are absolute when site.yaml sets `base_url`; without it the feed's links are relative to the feed
 (which sits at the site root, so they resolve from wherever it is served) and no sitemap is written,
 since the sitemap protocol accepts absolute URLs only; robots.txt then names no sitemap.
@@ -19,6 +23,7 @@ from registry.model.public import PublicRegistry
 from registry.pages.cards import Views
 from registry.pages.catalogue import Catalogue
 from registry.pages.urls import CALENDAR_PATH, FEED_PATH, SITEMAP_PATH, record_url
+from registry.records.history import History
 from registry.records.record import Record
 from registry.records.text import printable
 
@@ -125,8 +130,16 @@ def fold(line: str) -> str:
     return "\r\n".join(out)
 
 
-def calendar(public: PublicRegistry, cat: Catalogue, site: dict, base_url: str | None) -> bytes:
+def ics_time(seconds: int) -> str:
+    """A UTC DATE-TIME of RFC 5545 (20170520T083000Z)."""
+    return dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def calendar(
+    public: PublicRegistry, cat: Catalogue, site: dict, base_url: str | None, history: History | None = None
+) -> bytes:
     """Every event as an all-day VEVENT (DTEND is the day after the last day, as RFC 5545 counts it)."""
+    history = history or History(source="no-git")
     views = Views(public, cat)
     lines = [
         "BEGIN:VCALENDAR",
@@ -141,10 +154,13 @@ def calendar(public: PublicRegistry, cat: Catalogue, site: dict, base_url: str |
         end = dt.date.fromisoformat(record.get("end") or record.get("start")) + dt.timedelta(days=1)
         district = views.link("district", record.get("district"))["text"] if record.get("district") else ""
         venue = "，".join(p for p in (district, cat.text(record.get("venue"))) if p)
+        change = history.of(record.src_path)
         lines += [
             "BEGIN:VEVENT",
             f"UID:{record_uuid(record)}",
-            f"DTSTAMP:{start:%Y%m%d}T000000Z",
+            f"DTSTAMP:{ics_time(change.time)}" if change else f"DTSTAMP:{start:%Y%m%d}T000000Z",
+            f"LAST-MODIFIED:{ics_time(change.time)}" if change else "",
+            f"SEQUENCE:{change.revisions - 1 if change else 0}",
             f"DTSTART;VALUE=DATE:{start:%Y%m%d}",
             f"DTEND;VALUE=DATE:{end:%Y%m%d}",
             f"SUMMARY:{ics_text((cat.t('sample.feed') if record.sample else '') + views.name(record))}",
@@ -163,7 +179,7 @@ def calendar(public: PublicRegistry, cat: Catalogue, site: dict, base_url: str |
             lines.append(f"URL:{absolute(base_url, record_url('event', record.id))}")
         lines.append("END:VEVENT")
     lines.append("END:VCALENDAR")
-    return ("\r\n".join(fold(line) for line in lines) + "\r\n").encode("utf-8")
+    return ("\r\n".join(fold(line) for line in lines if line) + "\r\n").encode("utf-8")
 
 
 # -- sitemap and robots -----------------------------------------------------------------------------------------
@@ -193,10 +209,15 @@ def sitemaps(page_paths: list[str], base_url: str) -> dict[str, bytes]:
     return files
 
 
-def feed_files(public: PublicRegistry, cat: Catalogue, settings: dict, page_paths: list[str]) -> dict[str, bytes]:
+def feed_files(
+    public: PublicRegistry, cat: Catalogue, settings: dict, page_paths: list[str], history: History | None = None
+) -> dict[str, bytes]:
     """feed.xml, events.ics, robots.txt and (with base_url) the sitemap, out_path → bytes."""
     base_url = settings.get("base_url")
-    files = {FEED_PATH: atom(public, cat, settings, base_url), CALENDAR_PATH: calendar(public, cat, settings, base_url)}
+    files = {
+        FEED_PATH: atom(public, cat, settings, base_url),
+        CALENDAR_PATH: calendar(public, cat, settings, base_url, history),
+    }
     robots = "User-agent: *\nAllow: /\n"
     if base_url:
         files.update(sitemaps(page_paths, base_url))
