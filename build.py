@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
+import re
 import sys
 from pathlib import Path
 
@@ -21,6 +23,9 @@ from registry import KINDS
 from registry.errors import ProblemsFound, RegistryError, UsageError
 
 ROOT = Path(__file__).resolve().parent
+
+BASE_URL_VARIABLE = "REGISTRY_BASE_URL"
+"""The environment variable that gives `build` the published address (.github/workflows/pages.yml sets it)."""
 
 
 FORMATS = {
@@ -70,6 +75,13 @@ def make_parser() -> argparse.ArgumentParser:
         "--timings",
         action="store_true",
         help="在标准错误输出各阶段耗时 / print each phase's seconds to stderr (see bench/)",
+    )
+    build.add_argument(
+        "--base-url",
+        default=None,
+        metavar="URL",
+        help="发布网址，优先于 site.yaml 的 base_url / the published address, over site.yaml's base_url "
+        "(default: the environment's REGISTRY_BASE_URL, which the Pages workflow sets)",
     )
 
     new = sub.add_parser("new", help="生成一条记录模板 / write a template record")
@@ -148,12 +160,24 @@ def cmd_build(args) -> int:
             raise UsageError(f"--as-of {args.as_of}: 日期应写作 YYYY-MM-DD / the date must be YYYY-MM-DD") from None
     if args.jobs is not None and args.jobs < 1:
         raise UsageError(f"--jobs {args.jobs}: 至少为 1 / must be 1 or more")
+    base_url = args.base_url or os.environ.get(BASE_URL_VARIABLE) or None
+    if base_url is not None and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", base_url):
+        source = "--base-url" if args.base_url else BASE_URL_VARIABLE
+        raise UsageError(
+            f"{source} {base_url}: 应为以 http:// 或 https:// 开头的完整网址 / must be a full address starting with "
+            "http:// or https://, e.g. https://owner.github.io/repo/"
+        )
     timings = Timings()
-    report = build_site(args.root, out_dir, as_of=args.as_of, timings=timings, jobs=args.jobs)
+    report = build_site(args.root, out_dir, as_of=args.as_of, timings=timings, jobs=args.jobs, base_url=base_url)
     out(
         f"已构建 / built {report.files} 个文件 / files, {report.bytes:,} 字节 / bytes → {report.out_dir}"
         f"（统计截至 / as of {report.as_of}）\n"
     )
+    if report.history != "git":  # say so: calendar apps see no correction until the build can read history
+        out(
+            "注意 / note: 没有完整的 git 历史，日历的 DTSTAMP 取活动日期，SEQUENCE 为 0 / no full git history "
+            f"({report.history}): the calendar's DTSTAMP is each event's date and SEQUENCE 0\n"
+        )
     if args.timings:
         sys.stderr.write("".join(f"timing {line}\n" for line in timings.lines()))
     return 0

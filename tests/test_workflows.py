@@ -201,6 +201,15 @@ def test_pages_passes_its_address_to_the_build():
     assert build[run]["env"] == {"REGISTRY_BASE_URL": "${{ steps.pages.outputs.base_url }}"}
 
 
+def test_publishing_reads_the_whole_history():
+    """The calendar's DTSTAMP, LAST-MODIFIED and SEQUENCE come from each record's commits: a shallow clone (checkout's
+    default) would have the build fall back to the events' dates."""
+    for name in ("pages.yml", "server.yml"):
+        steps = [step for job in by_name(name)["jobs"].values() for step in job.get("steps", [])]
+        checkouts = [step for step in steps if step.get("uses", "").startswith("actions/checkout@")]
+        assert checkouts and all(step["with"]["fetch-depth"] == 0 for step in checkouts), name
+
+
 def test_server_workflow():
     """The server route: a first job without any permission looks for the secrets and says so when they are missing;
     the upload job runs only when they are all there, on main, installs the build's packages only, checks, builds and

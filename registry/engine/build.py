@@ -32,6 +32,7 @@ from registry.pages.plan import SitePlan
 from registry.pages.render import Renderer
 from registry.problems import Problem
 from registry.records.document import Document
+from registry.records.history import file_history
 from registry.records.record import Record
 from registry.records.schemas import SchemaSet
 from registry.timings import Timings
@@ -48,6 +49,8 @@ class BuildReport:
     bytes: int
     records: int
     as_of: str
+    history: str = "git"
+    """Where the calendar's change times come from: "git", else why not (registry/records/history.py)."""
 
 
 LARGE = 30_000
@@ -98,13 +101,20 @@ def _published_rows(root: Path) -> tuple[dict, list[tuple], dict[str, str], dict
 
 
 def build_site(
-    root: Path, out_dir: Path, as_of: str | None = None, timings: Timings | None = None, jobs: int | None = None
+    root: Path,
+    out_dir: Path,
+    as_of: str | None = None,
+    timings: Timings | None = None,
+    jobs: int | None = None,
+    base_url: str | None = None,
 ) -> BuildReport:
     """Build the site from root's records into out_dir; on any problem nothing in out_dir changes. `jobs` caps
-    the processes that render (default: one per core)."""
+    the processes that render (default: one per core); `base_url`, the published address, overrides site.yaml's."""
     timings = timings or Timings()
     may_fork = fork.may_fork()  # asked before anything starts a thread of its own
     settings, schemas, public, secrets = published(root, timings)
+    if base_url:
+        settings = {**settings, "base_url": base_url}
     with timings.phase("figures"):
         as_of = as_of or settings["as_of"]
         figures = compute_figures(public, dt.date.fromisoformat(as_of))
@@ -157,7 +167,8 @@ def build_site(
         with timings.phase("output"):
             # The longest extras first, so a worker makes them while the other plans and renders pages.
             rows, page_paths, read = run_all(job, timings, ["search", "exports", "assets"], workers)
-            rows += extra_rows(job, "feeds", lambda: feed_files(public, cat, settings, page_paths), timings)
+            history = file_history(root)
+            rows += extra_rows(job, "feeds", lambda: feed_files(public, cat, settings, page_paths, history), timings)
         # The plan's memos (a card per record, sorted lists) and the fingerprints are done with: let them go before
         # the manifest is made (hundreds of megabytes at 100,000 records).
         del job, plan, renderer, tracker
@@ -174,7 +185,9 @@ def build_site(
         output.discard()
         raise
     cache.write_pickle(manifest_path, {"salt": salt, "secrets": secrets_key, "files": files, "tasks": read})
-    return BuildReport(out_dir, len(files), sum(size for _key, size, _mtime in files.values()), len(public), as_of)
+    return BuildReport(
+        out_dir, len(files), sum(size for _key, size, _mtime in files.values()), len(public), as_of, history.source
+    )
 
 
 def _leak(out_path: str, where: str) -> Problem:
