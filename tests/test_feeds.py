@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
+import urllib.parse
 from pathlib import Path
 
 import feedparser
 import icalendar
 import lxml.etree
+import lxml.html
 import pytest
 import yaml
 from conftest import make_project
@@ -29,9 +33,13 @@ def build_project(root: Path, base_url: str | None) -> Path:
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory) -> Path:
-    """The shipped records built with a published address."""
+    """The shipped records built with a published address, given as the Pages workflow gives it: REGISTRY_BASE_URL
+    (site.yaml, as shipped, has none)."""
     root = make_project(tmp_path_factory.mktemp("feeds") / "project", {}, with_shipped_records=True)
-    return build_project(root, BASE_URL)
+    assert "base_url" not in yaml.safe_load((root / "site.yaml").read_text(encoding="utf-8"))
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("REGISTRY_BASE_URL", BASE_URL)
+        return build_project(root, None)
 
 
 @pytest.fixture(scope="module")
@@ -110,3 +118,150 @@ def test_without_a_published_address_there_is_no_sitemap_and_feed_links_are_rela
         assert (unpublished / entry.link).is_file(), entry.link
     calendar = icalendar.Calendar.from_ical((unpublished / "events.ics").read_bytes())
     assert len(calendar.walk("VEVENT")) == len(records("event"))
+
+
+SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+W3C_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?)?)?")
+
+
+def sitemap_problems(data: bytes, base_url: str) -> list[str]:
+    """What breaks the sitemap protocol (sitemaps.org/protocol.html) in one sitemap file, as its XSD and text say:
+    a UTF-8 <urlset> in the protocol's namespace, at most 50,000 <url> and 50 MB; each <url> one absolute <loc> of at
+    most 2,048 characters on the sitemap's own site, and optionally <lastmod> as a W3C date, <changefreq>, <priority>."""
+    problems = []
+    if len(data) > 50 * 1024 * 1024:
+        problems.append("larger than 50 MB")
+    if not data.startswith(b'<?xml version="1.0" encoding="UTF-8"?>'):
+        problems.append("no UTF-8 XML declaration")
+    root = lxml.etree.fromstring(data)
+    if root.tag != f"{{{SITEMAP}}}urlset":
+        return [*problems, f"root element {root.tag}"]
+    urls = list(root)
+    if len(urls) > 50_000:
+        problems.append(f"{len(urls)} URLs")
+    for url in urls:
+        children = [child.tag.removeprefix(f"{{{SITEMAP}}}") for child in url]
+        if url.tag != f"{{{SITEMAP}}}url" or children.count("loc") != 1:
+            problems.append(f"{url.tag} with {children}")
+            continue
+        if set(children) - {"loc", "lastmod", "changefreq", "priority"} or len(set(children)) != len(children):
+            problems.append(f"url with {children}")
+        loc = url.findtext(f"{{{SITEMAP}}}loc")
+        parts = urllib.parse.urlsplit(loc)
+        if parts.scheme not in ("http", "https") or not parts.netloc or loc != loc.strip():
+            problems.append(f"not absolute: {loc}")
+        elif len(loc) > 2048:
+            problems.append(f"longer than 2,048 characters: {loc[:40]}…")
+        elif not loc.startswith(base_url):
+            problems.append(f"outside the site: {loc}")
+        lastmod = url.findtext(f"{{{SITEMAP}}}lastmod")
+        if lastmod is not None and not W3C_DATE.fullmatch(lastmod):
+            problems.append(f"lastmod not a W3C date: {lastmod}")
+    return problems
+
+
+def test_sitemap_follows_the_protocol(published):
+    assert sitemap_problems((published / "sitemap.xml").read_bytes(), BASE_URL) == []
+
+
+def test_the_sitemap_check_finds_what_breaks_the_protocol():
+    head = '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+    good = f"<url><loc>{BASE_URL}a.html</loc><lastmod>2017-05-20</lastmod></url>"
+    assert sitemap_problems(f"{head}{good}</urlset>".encode(), BASE_URL) == []
+    bad = (
+        "<url><loc>a.html</loc></url>"
+        f"<url><loc>{BASE_URL}{'x' * 2048}.html</loc></url>"
+        "<url><loc>https://elsewhere.example/a.html</loc></url>"
+        f"<url><loc>{BASE_URL}b.html</loc><lastmod>20 May 2017</lastmod></url>"
+        f"<url><loc>{BASE_URL}c.html</loc><loc>{BASE_URL}d.html</loc></url>"
+        f"<url><loc>{BASE_URL}e.html</loc><title>e</title></url>"
+    )
+    assert sitemap_problems(f"{head}{bad}</urlset>".encode(), BASE_URL) == [
+        "not absolute: a.html",
+        f"longer than 2,048 characters: {(BASE_URL + 'x' * 40)[:40]}…",
+        "outside the site: https://elsewhere.example/a.html",
+        "lastmod not a W3C date: 20 May 2017",
+        f"{{{SITEMAP}}}url with ['loc', 'loc']",
+        "url with ['loc', 'title']",
+    ]
+    assert sitemap_problems(f"{head}{good * 50_001}</urlset>".encode(), BASE_URL) == ["50001 URLs"]
+    wrong = b'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.google.com/schemas/sitemap/0.84"/>'
+    assert sitemap_problems(wrong, BASE_URL) == ["root element {http://www.google.com/schemas/sitemap/0.84}urlset"]
+
+
+def test_feed_names_itself_and_every_page_points_to_it(published, unpublished):
+    feed = feedparser.parse((published / "feed.xml").read_bytes())
+    assert [(link.rel, link.href) for link in feed.feed.links if link.rel == "self"] == [
+        ("self", BASE_URL + "feed.xml")
+    ]
+    pages = sorted(published.rglob("*.html"))
+    assert len(pages) > 100
+    for page in pages:
+        head = lxml.html.parse(str(page)).find("head")
+        found = [(link.get("href"), link.get("title")) for link in head.iterfind("link[@rel='alternate']")]
+        assert found == [(BASE_URL + "feed.xml", "昆山市大院大所合作登记簿")], page
+    # Without an address a discovery link would have to be relative to each page: feed readers expect one they can
+    # fetch as it is, so it is left out (the downloads page links the feed).
+    assert not lxml.html.parse(str(unpublished / "index.html")).xpath("//head/link[@rel='alternate']")
+    feed = feedparser.parse((unpublished / "feed.xml").read_bytes())
+    assert not [link for link in feed.feed.links if link.rel == "self"]
+
+
+def dataset_of(folder: Path) -> tuple[dict, list[str]]:
+    """The downloads page's JSON-LD, and every file of data it links (site-root paths; pages and the sitemap, which
+    lists pages, left out)."""
+    page = folder / "data" / "index.html"
+    tree = lxml.html.parse(str(page))
+    (script,) = tree.xpath("//head/script[@type='application/ld+json']")
+    links = {
+        (page.parent / a.get("href")).resolve().relative_to(folder).as_posix()
+        for a in tree.xpath("//main//a[@href]")
+        if "://" not in a.get("href") and not a.get("href").endswith((".html", "sitemap.xml"))
+    }
+    return json.loads(script.text), sorted(links)
+
+
+def test_downloads_page_describes_the_dataset_with_every_download(published, unpublished):
+    dataset, files = dataset_of(published)
+    assert dataset["@context"] == "https://schema.org" and dataset["@type"] == "Dataset"
+    assert dataset["name"] == "昆山市大院大所合作登记簿" and len(dataset["description"]) >= 50
+    assert dataset["license"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert dataset["url"] == BASE_URL + "data/index.html"
+    assert dataset["publisher"]["name"] == "昆山市大院大所工作领导小组办公室（设在市科技局）"
+    downloads = dataset["distribution"]
+    assert {d["@type"] for d in downloads} == {"DataDownload"}
+    assert sorted(d["contentUrl"] for d in downloads) == [BASE_URL + f for f in files]
+    assert {"data/registry.xlsx", "data/datapackage.json", "feed.xml", "events.ics", "data/achievements.csv"} <= set(
+        files
+    )
+    assert all((published / d["contentUrl"].removeprefix(BASE_URL)).is_file() for d in downloads)
+    names = [d["name"] for d in downloads]
+    assert len(set(names)) == len(names) and "科技成果 · CSV（中文表头）" in names
+    types = {d["contentUrl"].rsplit(".", 1)[1]: d["encodingFormat"] for d in downloads}
+    assert types == {
+        "json": "application/json",
+        "csv": "text/csv",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "xml": "application/atom+xml",
+        "ics": "text/calendar",
+    }
+    # Without an address the downloads are named relative to the page, and each is there.
+    dataset, files = dataset_of(unpublished)
+    assert "url" not in dataset
+    urls = [d["contentUrl"] for d in dataset["distribution"]]
+    assert sorted((unpublished / "data" / u).resolve().relative_to(unpublished).as_posix() for u in urls) == files
+
+
+def test_the_published_address_must_be_a_full_one(tmp_path, capsys):
+    root = make_project(tmp_path / "project", {})
+    out = tmp_path / "out"
+    for argv, env, source in (
+        (["--base-url", "dyds.example.gov.cn"], None, "--base-url"),
+        ([], "/registry/", "REGISTRY_BASE_URL"),
+    ):
+        with pytest.MonkeyPatch.context() as patch:
+            if env:
+                patch.setenv("REGISTRY_BASE_URL", env)
+            assert build.main(["--root", str(root), "build", "--out", str(out), *argv]) == 2
+        assert capsys.readouterr().err.startswith(f"{source} ")
+        assert not out.exists()

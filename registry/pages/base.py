@@ -14,7 +14,7 @@ from registry.model.public import PublicRegistry
 from registry.pages.cards import Views
 from registry.pages.catalogue import Catalogue
 from registry.pages.render import Page
-from registry.pages.urls import PAGE_KINDS, kind_url, section_of
+from registry.pages.urls import FEED_PATH, PAGE_KINDS, kind_url, section_of
 
 ABOUT_FIGURES = "<!-- figures: the implementation plans and the city-wide goals are shown here -->"
 """The line of site_templates/content/about.*.md where the about page places its figures from the records."""
@@ -79,7 +79,13 @@ class Site:
             "licence_url": (s.get("licence") or {}).get("url", ""),
             "as_of": t.date(self.as_of),
             "lang": "zh-CN" if t.lang == "zh" else "en",
+            "feed_url": self.published_url(FEED_PATH),
         }
+
+    def published_url(self, path: str) -> str:
+        """A site-root path's absolute address under site.yaml's base_url, or "" when the address is not known."""
+        base_url = self.settings.get("base_url")
+        return base_url.rstrip("/") + "/" + path if base_url else ""
 
     def samples_shown(self) -> bool:
         """Whether any page counts or lists a sample: a sample record or sample partner entry in the public view."""

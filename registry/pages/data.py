@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from registry.pages.base import Site
 from registry.pages.catalogue import Catalogue
+from registry.pages.dataset import dataset
 from registry.pages.dictionary import dictionary
 from registry.pages.directories import directory, facet_title, ordered
 from registry.pages.render import Page
@@ -55,6 +56,27 @@ def plan(site: Site) -> list[Page]:
     progress = [{"title": cat.text(p["name"]), **progress_downloads(p["id"])} for p in site.figures.progress]
     has_sitemap = bool(site.settings.get("base_url"))
     licence = site.settings.get("licence") or {}
+    whole = {
+        "json": f"{DATA}/registry.json",
+        "xlsx": f"{DATA}/registry.xlsx",
+        "schema": f"{DATA}/export.schema.json",
+        "package": f"{DATA}/datapackage.json",
+    }
+    downloads = [
+        (k[fmt], f"{k['label']} · {name}")
+        for k in kinds
+        for fmt, name in (("json", "JSON"), ("csv", cat.t("data.csv_zh")), ("csv_en", cat.t("data.csv_en")))
+    ]
+    downloads += [
+        (path, cat.t(f"data.{key}"))
+        for key, path in zip(("whole_json", "whole_xlsx", "schema", "package"), whole.values(), strict=True)
+    ]
+    downloads += [
+        (p[fmt], f"{p['title']} · {name}")
+        for p in progress
+        for fmt, name in (("json", "JSON"), ("csv", cat.t("data.csv_zh")), ("csv_en", cat.t("data.csv_en")))
+    ]
+    downloads += [(FEED_PATH, cat.t("data.atom")), (CALENDAR_PATH, cat.t("data.ics"))]
     pages = [
         site.page(
             "data/index.html",
@@ -63,12 +85,8 @@ def plan(site: Site) -> list[Page]:
             [home],
             kinds=kinds,
             progress=progress,
-            whole={
-                "json": f"{DATA}/registry.json",
-                "xlsx": f"{DATA}/registry.xlsx",
-                "schema": f"{DATA}/export.schema.json",
-                "package": f"{DATA}/datapackage.json",
-            },
+            whole=whole,
+            dataset=dataset(site, downloads),
             feeds={"atom": FEED_PATH, "ics": CALENDAR_PATH, "sitemap": SITEMAP_PATH if has_sitemap else None},
             dictionary_url="data/dictionary.html",
             licence={"name": cat.text(licence.get("name")), "url": licence.get("url", "")},
