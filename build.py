@@ -142,7 +142,13 @@ def cmd_check(args) -> int:
     from registry.engine.checking import check
 
     result = check(args.root)
-    out(formatter("check", args.format)(result.problems, len(result.registry)))
+    problems = result.problems
+    if args.format == "github":  # in Actions: say once if the repository is public and private fields are filled
+        from registry.engine.visibility import public_repository_warning
+
+        warning = public_repository_warning(result.registry, os.environ)
+        problems = [*problems, warning] if warning else problems
+    out(formatter("check", args.format)(problems, len(result.registry)))
     return 0 if result.ok else 1
 
 
