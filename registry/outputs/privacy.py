@@ -7,6 +7,7 @@ import io
 import re
 import zipfile
 from pathlib import Path
+from xml.etree import ElementTree
 
 SEPARATORS = re.compile(r"[\s\-–—()（）+.－＋．‐‑‒−]")
 """What may stand between the digits of a phone number: any Unicode space, hyphens and dashes, brackets, a dot, a plus."""
@@ -184,16 +185,40 @@ def scan_private(
 
 
 def scan_archive(out_path: str, data: bytes, scanner: Scanner) -> list[tuple[str, str]]:
-    """The privacy scan inside one .xlsx (a zip of XML files), member by member, in memory."""
+    """The privacy scan inside one .xlsx (a zip of XML files), member by member, in memory; a value in a worksheet
+    is reported by the sheet's name, as Excel shows it (data/registry.xlsx 工作表 / sheet「科技成果」)."""
     if not scanner:
         return []
     found = []
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheets = sheet_names(archive)
         for inner in sorted(archive.namelist()):
             where = scanner.find_bytes(archive.read(inner))
             if where:
-                found.append((f"{out_path}!{inner}", where))
+                place = f"{out_path} 工作表 / sheet「{sheets[inner]}」" if inner in sheets else f"{out_path}!{inner}"
+                found.append((place, where))
     return found
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet member (xl/worksheets/sheet2.xml) → its name, from xl/workbook.xml and its relationships."""
+    try:
+        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError):
+        return {}
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels.iter(f"{_RELATIONSHIPS}Relationship")}
+    names = {}
+    for sheet in book.iter(f"{_MAIN}sheet"):
+        target = targets.get(sheet.get(_RELATIONSHIP_ID), "")
+        member = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        names[member] = sheet.get("name", "")
+    return names
 
 
 def scan_output(scanner: Scanner):
