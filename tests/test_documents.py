@@ -56,6 +56,7 @@ def concrete(words: list[str]) -> list[str]:
     values = {
         "DIR": "site-out",
         "YYYY-MM-DD": "2019-06-30",
+        "URL": "https://dyds.example.gov.cn/registry/",
         "REF": "HEAD",
         "PERIOD": "2017-h1",
         "ID": "doc-example",
