@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+
 from markupsafe import Markup
 
 from registry import KINDS, folder_of
@@ -18,7 +19,7 @@ from registry.pages.base import Site
 from registry.pages.directories import ordered
 from registry.pages.form_fields import FORM_KINDS, FormFields, rules
 from registry.pages.render import Page
-from registry.pages.urls import form_url, repository_urls
+from registry.pages.urls import form_url, kind_downloads, repository_urls
 
 MAX_URL = 8000
 """The longest new-file address a form opens: GitHub answers a request line over 8,191 bytes with 414 (github/docs
@@ -70,6 +71,7 @@ def plan(site: Site) -> list[Page]:
                 kind=kind,
                 fields=widgets.fields(kind),
                 file_path=f"records/{folder_of(kind)}/",
+                data_url=kind_downloads(kind)["json"],
                 repository=repository is not None,
                 data_json=script_json(data),
                 scripts=list(SCRIPTS),
@@ -112,7 +114,6 @@ def form_data(site: Site, kind: str, repository: dict[str, str] | None) -> dict[
         "world": world(site, [kind, *referred]),
         "repository": repository,
         "max_url": MAX_URL,
-        "data_url": f"data/{folder_of(kind)}.json",
         "messages": {
             key[len(JS_MESSAGES) :]: cat.t(key) for key in sorted(cat.messages) if key.startswith(JS_MESSAGES)
         },

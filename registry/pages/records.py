@@ -11,8 +11,8 @@ from registry.pages.base import Site
 from registry.pages.contact import contact_view
 from registry.pages.directories import ordered
 from registry.pages.display import field_labels
-from registry.pages.render import Page
 from registry.pages.form_fields import FORM_KINDS
+from registry.pages.render import Page
 from registry.pages.urls import edit_url, form_url, record_url
 from registry.records.record import Record
 
