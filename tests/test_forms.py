@@ -5,14 +5,16 @@ the file shown; a schema change changes the form. Pages opened from the file sys
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import yaml
-from browser_tools import SCREENSHOTS, horizontal_overflow, keyboard_focus_problems
-from conftest import REPO, make_project
+from browser_tools import AXE_JS, SCREENSHOTS, axe_violations, horizontal_overflow, keyboard_focus_problems
+from conftest import NPM_CI, REPO, make_project, require_tool
 from lxml import html as lxml_html
 
 import build
@@ -22,6 +24,34 @@ pytest.importorskip("playwright")
 
 REPOSITORY = "https://github.com/kunshan-kjj/registry"
 SUMMARY_500 = ("昆山石墨烯散热膜研发团队" * 40 + "面向五代通信基站" * 10)[:500]
+
+
+DOC_IMAGES = REPO / "docs/img"
+"""CONTRIBUTING.md's pictures of the form, made by these tests: `UPDATE_DOC_IMAGES=1 .venv/bin/python -m pytest
+tests/test_forms.py` rewrites them (otherwise they go to screenshots/ only, which is not committed)."""
+
+
+def doc_image(page, name: str, first: str, last: str | None = None) -> None:
+    """A picture of the page from element `first` to element `last`, 800 px wide, for CONTRIBUTING.md."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    size = page.viewport_size
+    page.set_viewport_size({"width": 800, "height": 900})
+    try:
+        top = page.locator(first).bounding_box()
+        bottom = page.locator(last or first).bounding_box()
+        scroll = page.evaluate("() => window.scrollY")
+        clip = {
+            "x": 0,
+            "y": top["y"] + scroll - 8,
+            "width": 800,
+            "height": bottom["y"] + bottom["height"] - top["y"] + 16,
+        }
+        shot = page.screenshot(path=str(SCREENSHOTS / name), clip=clip, full_page=True, animations="disabled")
+    finally:
+        page.set_viewport_size(size)
+    if os.environ.get("UPDATE_DOC_IMAGES"):
+        DOC_IMAGES.mkdir(parents=True, exist_ok=True)
+        (DOC_IMAGES / name).write_bytes(shot)
 
 
 def site_with(tmp_path: Path, extra_settings: str = "", schema_edit=None) -> Path:
@@ -87,8 +117,9 @@ def test_a_clerk_fills_the_achievement_form_and_the_file_passes_check_and_shows_
     page.click("#form-check")
     page.wait_for_selector("#form-output:not([hidden])")
     shown = page.input_value("#output-yaml")
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "forms-achievement-result.png"), full_page=False)
+    doc_image(page, "forms-picker.png", "label[for=f-institute]", "#f-institute")
+    doc_image(page, "forms-counter.png", "#f-summary legend", "#f-summary-zh-count")
+    doc_image(page, "forms-output.png", "#form-result")
 
     # The prefilled new-file address carries exactly the file shown, at its path.
     href = page.get_attribute("#output-submit", "href")
@@ -135,12 +166,14 @@ def test_what_check_refuses_the_form_refuses_before_any_file_in_chinese(page, li
     problems = page.locator(".problems li").all_inner_texts()
     assert page.is_hidden("#form-output")
     assert f"编号 {taken} 已被已发布的记录使用：请换一个编号；要修改那条记录，请用上面的“修改已发布的记录”" in problems
-    assert any(p.startswith("共 501 字，超过 500 字的限制，请删减 1 字") for p in problems), problems
+    assert any(
+        p.startswith("科技成果及研发团队简介（中文）：共 501 字，超过 500 字的限制，请删减 1 字") for p in problems
+    ), problems
+    assert page.inner_text("#f-summary-zh-error").startswith("共 501 字")  # next to the field, no name needed
     assert "请填写跟踪状态" in problems
     assert page.inner_text("#f-summary-zh-count").startswith("501 / 500 字，超出 1 字")
     assert page.get_attribute("#f-status", "aria-invalid") == "true"
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "forms-achievement-problems.png"), full_page=False)
+    doc_image(page, "forms-problems.png", "#form-result")
 
 
 def test_an_unknown_institute_in_a_file_the_form_starts_from_is_refused(page, linked_site, tmp_path):
@@ -322,3 +355,31 @@ def test_the_vendored_browser_libraries_are_the_pinned_packages(tmp_path):
         assert head.startswith(f"/*! {name} {version} "), head
         assert (REPO / "site_templates/assets/vendor" / file.replace(".js", ".LICENSE")).is_file()
         assert "new Function" not in (REPO / "site_templates/assets/vendor" / file).read_text(encoding="utf-8")
+
+
+def test_the_form_with_its_problems_and_with_its_file_and_a_record_page_with_edit_links_pass_axe(page, linked_site):
+    require_tool(AXE_JS.is_file(), f"{AXE_JS} missing ({NPM_CI})")
+    form_page(page, linked_site)
+    fill_achievement(page, "axe-check", summary=SUMMARY_500 + "多")
+    page.click("#form-check")
+    page.wait_for_selector(".problems li")
+    assert axe_violations(page) == []
+    page.fill("#f-summary-zh", "简介。")
+    page.click("#form-check")
+    page.wait_for_selector("#form-output:not([hidden])")
+    assert axe_violations(page) == []
+    record = next((linked_site / "public/achievements").glob("[a-z]*-*.html"))
+    page.goto(record.as_uri())
+    assert page.locator(".edit-links a").count() == 2
+    assert axe_violations(page) == []
+
+
+def test_every_picture_contributing_shows_is_one_the_browser_tests_make():
+    guide = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    pictures = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", guide)
+    assert pictures, "CONTRIBUTING.md shows the form"
+    source = Path(__file__).read_text(encoding="utf-8")
+    for picture in pictures:
+        assert (REPO / picture).is_file(), picture
+        assert picture.startswith("docs/img/") and f'"{Path(picture).name}"' in source, picture
+        assert (REPO / picture).stat().st_size < 150_000, picture

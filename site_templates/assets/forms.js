@@ -372,7 +372,10 @@
     list.textContent = '';
     $('form-output').hidden = problems.length > 0;
     var shown = problems.map(function (p) {
-      return { control: controlFor(p.path), text: describe(p, data) };
+      var text = describe(p, data);
+      // Next to its field a length message needs no name; in the list above the file it does.
+      var named = p.code === 'too-many-chars' || p.code === 'schema-maxLength';
+      return { control: controlFor(p.path), text: text, listed: named ? say('in_field', { title: titleOf(p.path), text: text }) : text };
     });
     showErrors(shown);
     if (problems.length) {
@@ -386,10 +389,10 @@
         if (item.control) {
           var a = document.createElement('a');
           a.href = '#' + item.control.id;
-          a.textContent = item.text;
+          a.textContent = item.listed;
           li.appendChild(a);
         } else {
-          li.textContent = item.text;
+          li.textContent = item.listed;
         }
         ul.appendChild(li);
       });
