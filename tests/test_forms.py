@@ -4,6 +4,7 @@ the file shown; a schema change changes the form. Pages opened from the file sys
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -383,3 +384,31 @@ def test_every_picture_contributing_shows_is_one_the_browser_tests_make():
         assert (REPO / picture).is_file(), picture
         assert picture.startswith("docs/img/") and f'"{Path(picture).name}"' in source, picture
         assert (REPO / picture).stat().st_size < 150_000, picture
+
+
+def test_the_english_form_takes_its_labels_and_help_from_the_schemas_english_halves():
+    """Ready for the English edition: the same plan in English gives the schema's x-title-en and English help."""
+    from registry.engine.checking import check
+    from registry.figures.figures import compute_figures
+    from registry.model.public import published
+    from registry.pages.catalogue import Catalogue, load_messages
+    from registry.pages.plan import SitePlan
+    from registry.pages.render import Renderer
+
+    result = check(REPO)
+    cat = Catalogue(load_messages(REPO / "site_templates/messages.yaml"), result.schemas, "en")
+    public = published(result)
+    day = dt.date.fromisoformat(result.settings["as_of"])
+    plan = SitePlan(public, compute_figures(public, day), result.settings, cat, "")
+    renderer = Renderer(REPO / "site_templates", {**plan.shared(), "downloads": {}})
+    (form,) = [p for p in plan.run(("forms",)) if p.out_path == "forms/achievements.html"]
+    page = lxml_html.fromstring(renderer.render(form))
+    schema = json.loads((REPO / "schemas/achievement.schema.json").read_text(encoding="utf-8"))
+    for name in ("institute", "field", "stage", "district", "status", "contact_phone"):
+        node = schema["properties"][name]
+        label = page.find(f".//label[@for='f-{name.replace('_', '-')}']")
+        assert label is not None and label.text_content().strip().startswith(node["x-title-en"]), name
+        help_text = page.find(f".//*[@id='f-{name.replace('_', '-')}-help']").text_content()
+        assert node["description"].split(" / ", 1)[1].strip() in help_text, name
+    stages = [o.text_content() for o in page.iterfind(".//select[@id='f-stage']/option")][1:]
+    assert stages and all(not re.search(r"[\u4e00-\u9fff]", text) for text in stages), stages
