@@ -86,7 +86,11 @@ def type_with_input_method(page, selector: str, text: str) -> None:
     """Type as a Chinese input method does: a composition (pinyin shown, then replaced), committed at its end."""
     page.focus(selector)
     cdp = page.context.new_cdp_session(page)
+    counter = selector + "-count"
+    before = page.inner_text(counter)
     cdp.send("Input.imeSetComposition", {"text": "shi mo xi", "selectionStart": 9, "selectionEnd": 9})
+    assert page.input_value(selector).endswith("shi mo xi")
+    assert page.inner_text(counter) == before  # the pinyin being composed is not counted
     cdp.send("Input.insertText", {"text": text})
     cdp.detach()
 
@@ -338,6 +342,17 @@ def test_the_form_fits_a_phone_and_works_by_keyboard(page, linked_site, width):
     page.screenshot(path=str(SCREENSHOTS / f"forms-achievement-{width}.png"), full_page=False)
     if width == 1280:
         assert keyboard_focus_problems(page, max_tabs=600) == []
+        return
+    taken = sorted(p.stem for p in (linked_site / "records/achievements").glob("*.yaml"))[0]
+    fill_achievement(page, taken, summary=SUMMARY_500 + "多")
+    page.click("#form-check")
+    page.wait_for_selector(".problems li")
+    assert horizontal_overflow(page) == 0  # the problem list, a long id in it
+    page.fill("#f-summary-zh", "")
+    fill_achievement(page, "phone-check")
+    page.click("#form-check")
+    page.wait_for_selector("#form-output:not([hidden])")
+    assert horizontal_overflow(page) == 0  # the file and its buttons
 
 
 def test_the_vendored_browser_libraries_are_the_pinned_packages(tmp_path):
