@@ -163,7 +163,8 @@ def rules(schemas: SchemaSet, kind: str) -> dict[str, Any]:
     """What the browser checks beyond JSON Schema and how it writes YAML, for one kind (language-free):
 
     fields: path pattern (list items as '*') → the project's keywords there: max_chars, ref (a kind), private,
-    markdown (tab and newline allowed), date (earliest, years_ahead), and the field's titles for messages;
+    markdown (tab and newline allowed), date (earliest, years_ahead), a top-level field's enum, and the field's
+    titles for messages;
     order: object path pattern ('' for the record) → its keys in schema order.
     """
     fields: dict[str, dict[str, Any]] = {}
@@ -176,6 +177,8 @@ def rules(schemas: SchemaSet, kind: str) -> dict[str, Any]:
             entry["max_chars"] = node["x-max-chars"]
         if node.get("x-ref"):
             entry["ref"] = node["x-ref"]
+        if "enum" in node and len(path) == 1:
+            entry["enum"] = node["enum"]  # what a plan's metric may filter on (record-check.js planProblems)
         if schemas.is_private(kind, path):
             entry["private"] = True
         if parent.get("x-markdown"):

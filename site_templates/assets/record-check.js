@@ -197,6 +197,76 @@ var RecordCheck = (function () {
       if (!faulty[p.path.join('.')]) problems.push(p);
     });
     problems.push.apply(problems, recordProblems(ctx, kind, data));
+    if (kind === 'plan') problems.push.apply(problems, planProblems(ctx, data));
+    return problems;
+  }
+
+  // -- a plan's metrics, targets and totals (registry/records/plans.py; no form writes plans, the tests hold this
+  // to check's verdict on the golden cases) -----------------------------------------------------------------------
+  function has(object, key) { return Object.prototype.hasOwnProperty.call(object, key); }
+
+  function planProblems(ctx, plan) {
+    var problems = [], ids = {};
+    var metrics = Array.isArray(plan.metrics) ? plan.metrics : [];
+    function add(path, code) { problems.push({ path: path, code: code, values: {} }); }
+    metrics.forEach(function (metric, index) {
+      if (!isObject(metric)) return;
+      var path = ['metrics', index], fields = (ctx.rules[metric.kind] || {}).fields;
+      if (typeof metric.id === 'string') {
+        if (has(ids, metric.id)) add(path.concat(['id']), 'duplicate-metric');
+        else ids[metric.id] = index;
+      }
+      if (!fields) return;
+      var dateField = metric.date_field;
+      if (typeof dateField === 'string' && !(has(fields, dateField) && fields[dateField].date)) {
+        add(path.concat(['date_field']), 'bad-date-field');
+      }
+      (Array.isArray(metric.owner_fields) ? metric.owner_fields : []).forEach(function (owner, i) {
+        var field = typeof owner === 'string' && owner.indexOf('.') < 0 && has(fields, owner) ? fields[owner] : {};
+        if (field.ref !== 'district') add(path.concat(['owner_fields', i]), 'bad-owner-field');
+      });
+      var where = isObject(metric.where) ? metric.where : {};
+      Object.keys(where).forEach(function (name) {
+        var field = name.indexOf('.') < 0 && has(fields, name) ? fields[name] : {};
+        if (!field.enum) return add(path.concat(['where', name]), 'bad-filter');
+        (Array.isArray(where[name]) ? where[name] : []).forEach(function (value, i) {
+          if (field.enum.indexOf(value) < 0) add(path.concat(['where', name, i]), 'bad-filter-value');
+        });
+      });
+      if (metric.measure === 'people' && !has(fields, 'people')) add(path.concat(['measure']), 'bad-measure');
+    });
+    metrics.forEach(function (metric, index) {
+      var partOf = isObject(metric) ? metric.part_of : null;
+      if (typeof partOf === 'string' && (!has(ids, partOf) || partOf === metric.id)) {
+        add(['metrics', index, 'part_of'], 'bad-part-of');
+      }
+    });
+    var outside = Array.isArray(plan.outside_totals) ? plan.outside_totals : [];
+    var sums = {}, seen = {};
+    (Array.isArray(plan.targets) ? plan.targets : []).forEach(function (row, index) {
+      if (!isObject(row)) return;
+      if (typeof row.district === 'string') {
+        if (has(seen, row.district)) add(['targets', index, 'district'], 'duplicate-target-row');
+        else seen[row.district] = index;
+      }
+      var values = isObject(row.values) ? row.values : {};
+      Object.keys(values).forEach(function (id) {
+        if (!has(ids, id)) add(['targets', index, 'values', id], 'unknown-metric');
+        else if (Number.isInteger(values[id]) && outside.indexOf(row.district) < 0) sums[id] = (sums[id] || 0) + values[id];
+      });
+    });
+    var totals = isObject(plan.totals) ? plan.totals : {};
+    Object.keys(totals).forEach(function (id) {
+      if (!has(ids, id)) add(['totals', id], 'unknown-metric');
+      else if (Number.isInteger(totals[id]) && totals[id] !== (sums[id] || 0)) add(['totals', id], 'total-mismatch');
+    });
+    (Array.isArray(plan.city_goals) ? plan.city_goals : []).forEach(function (goal, index) {
+      if (!isObject(goal)) return;
+      if (typeof goal.metric === 'string' && !has(ids, goal.metric)) add(['city_goals', index, 'metric'], 'unknown-metric');
+      if (Number.isInteger(goal.min) && Number.isInteger(goal.max) && goal.max < goal.min) {
+        add(['city_goals', index, 'max'], 'goal-range');
+      }
+    });
     return problems;
   }
 
