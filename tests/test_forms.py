@@ -19,6 +19,7 @@ from conftest import NPM_CI, REPO, make_project, require_tool
 from lxml import html as lxml_html
 
 import build
+from registry.outputs.feeds import sitemaps
 from registry.records.yamlload import load
 
 pytest.importorskip("playwright")
@@ -300,6 +301,9 @@ def test_the_forms_are_in_the_menu_only_when_site_yaml_says_so_and_never_indexed
         for path in (public / "forms").glob("*.html"):
             robots = lxml_html.parse(str(path)).xpath("//meta[@name='robots']/@content")
             assert robots == ["noindex"], path
+    pages = ["index.html", "forms/index.html", "forms/achievements.html", "en/forms/events.html", "about.html"]
+    sitemap = sitemaps(pages, "https://dayuan.ks.gov.cn/")["sitemap.xml"].decode()
+    assert "forms" not in sitemap and "about.html" in sitemap and "/index.html" in sitemap
     # Without a repository: no edit links, and the form offers a download only.
     record = next((built_site / "achievements").glob("[a-z]*-*.html"))
     assert lxml_html.parse(str(record)).xpath("//*[@class='edit-links no-print']") == []

@@ -64,6 +64,11 @@ def form_url(kind: str) -> str:
 FORMS_INDEX = "forms/index.html"
 
 
+def indexed(path: str) -> bool:
+    """Whether search engines are asked to index a page: not the staff forms (noindex, never in the sitemap)."""
+    return path.rpartition("/")[0].rpartition("/")[2] != "forms"  # forms/…, and an edition's <lang>/forms/…
+
+
 def half_url(period: str) -> str:
     """A half-year report (period: 2017-h1)."""
     return f"reports/{period}.html"
