@@ -248,16 +248,20 @@ def keyboard_focus_problems(page, max_tabs: int = 400) -> list[str]:
     described = {f["probe"]: f["html"] for f in focusables}
     reached: dict[int, dict] = {}
     page.locator("body").focus()
-    for _ in range(min(max_tabs, len(focusables) + 2)):
+    last = None
+    for _ in range(min(max_tabs, 3 * len(focusables) + 2)):  # a date input stops three times (year, month, day)
         page.keyboard.press("Tab")
         active = page.evaluate(_ACTIVE_JS)
         if active is None:
             if reached:
                 break  # focus left the document: the cycle is done
             continue
+        if active["probe"] == last:
+            continue  # still inside one control: a date input's year, month and day are stops of one element
         if active["probe"] in reached:
             break
         reached[active["probe"]] = active
+        last = active["probe"]
     problems = [f"not reachable with Tab: {described[p]}" for p in sorted(set(unfocused) - set(reached))]
     for probe, active in sorted(reached.items()):
         outline_style, outline_width, _, shadow = active["style"]

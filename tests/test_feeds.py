@@ -102,8 +102,14 @@ def test_icalendar_has_every_event_as_an_all_day_event(published):
 def test_sitemap_lists_every_page_with_absolute_urls(published):
     tree = lxml.etree.parse(str(published / "sitemap.xml"))
     locs = tree.xpath("//s:loc/text()", namespaces={"s": "http://www.sitemaps.org/schemas/sitemap/0.9"})
-    pages = sorted(p.relative_to(published).as_posix() for p in published.rglob("*.html") if p.name != "404.html")
+    noindex = '<meta name="robots" content="noindex">'
+    pages = sorted(
+        p.relative_to(published).as_posix()
+        for p in published.rglob("*.html")
+        if p.name != "404.html" and noindex not in p.read_text(encoding="utf-8")
+    )
     assert locs == [BASE_URL + p for p in pages]
+    assert not any("/forms/" in loc for loc in locs)  # the staff forms carry noindex
     assert (published / "robots.txt").read_text(
         encoding="utf-8"
     ) == f"User-agent: *\nAllow: /\nSitemap: {BASE_URL}sitemap.xml\n"

@@ -70,10 +70,11 @@ FILLED = {
 
 
 def guide_step() -> str:
-    """CONTRIBUTING.md's step that says what to copy in GitHub's web editor (way 1, step 3)."""
+    """CONTRIBUTING.md's step that says what to copy in GitHub's web editor (its way 2, step 3)."""
     guide = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
-    way_1 = guide[guide.index("### 方式 1") : guide.index("### 方式 2")]
-    return next(line for line in way_1.splitlines() if line.startswith("3. "))
+    start = guide.index("：在 GitHub 网页上直接编辑")
+    way = guide[start : guide.index("### 方式", start)]
+    return next(line for line in way.splitlines() if line.startswith("3. "))
 
 
 @pytest.mark.parametrize("kind", STARTER_KINDS)

@@ -22,7 +22,7 @@ from xml.sax import saxutils
 from registry.model.public import PublicRegistry
 from registry.pages.cards import Views
 from registry.pages.catalogue import Catalogue
-from registry.pages.urls import CALENDAR_PATH, FEED_PATH, SITEMAP_PATH, record_url
+from registry.pages.urls import CALENDAR_PATH, FEED_PATH, SITEMAP_PATH, indexed, record_url
 from registry.records.history import History
 from registry.records.record import Record
 from registry.records.text import printable
@@ -184,8 +184,9 @@ def calendar(
 
 # -- sitemap and robots -----------------------------------------------------------------------------------------
 def sitemaps(page_paths: list[str], base_url: str) -> dict[str, bytes]:
-    """sitemap.xml for every HTML page (404 excluded); beyond 50,000 URLs an index of sitemap-N.xml files."""
-    urls = [absolute(base_url, p) for p in sorted(page_paths) if p.endswith(".html") and p != "404.html"]
+    """sitemap.xml for every HTML page (404 and the noindex forms excluded); beyond 50,000 URLs an index of
+    sitemap-N.xml files."""
+    urls = [absolute(base_url, p) for p in sorted(page_paths) if p.endswith(".html") and p != "404.html" and indexed(p)]
     head = '<?xml version="1.0" encoding="UTF-8"?>\n'
 
     def urlset(chunk: list[str]) -> bytes:

@@ -14,7 +14,7 @@ from registry.model.public import PublicRegistry
 from registry.pages.cards import Views
 from registry.pages.catalogue import Catalogue
 from registry.pages.render import Page
-from registry.pages.urls import FEED_PATH, PAGE_KINDS, kind_url, section_of
+from registry.pages.urls import FEED_PATH, FORMS_INDEX, PAGE_KINDS, kind_url, section_of
 
 ABOUT_FIGURES = "<!-- figures: the implementation plans and the city-wide goals are shown here -->"
 """The line of site_templates/content/about.*.md where the about page places its figures from the records."""
@@ -103,4 +103,6 @@ class Site:
             ("data/index.html", self.cat.t("nav.data")),
             ("about.html", self.cat.t("nav.about")),
         ]
+        if self.settings.get("forms_in_menu") is True:  # the staff forms are public pages, but listed only on request
+            items.append((FORMS_INDEX, self.cat.t("nav.forms")))
         return [{"url": url, "text": text, "section": section_of(url)} for url, text in items]

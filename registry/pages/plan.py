@@ -12,7 +12,7 @@ from typing import Any
 
 from registry.figures.figures import Figures
 from registry.model.public import PublicRegistry
-from registry.pages import about, data, directories, home, progress, records, reports
+from registry.pages import about, data, directories, forms, home, progress, records, reports
 from registry.pages.base import Site
 from registry.pages.catalogue import Catalogue
 from registry.pages.render import Page
@@ -29,6 +29,7 @@ FAMILIES: dict[str, Callable[..., list[Page]]] = {
     "reports": reports.plan,
     "data": data.plan,
     "about": about.plan,
+    "forms": forms.plan,
 }
 """Task name → the family that plans its pages, called as family(site, *task arguments)."""
 
@@ -55,7 +56,7 @@ class SitePlan:
             tasks += [("directory", kind, facet) for facet in directories.FACETS.get(kind, ())]
             buckets = record_buckets(len(self.site.registry.all(kind)))
             tasks += [("records", kind, bucket, buckets) for bucket in range(buckets)]
-        return tasks + [("progress",), ("reports",), ("data",), ("about",)]
+        return tasks + [("progress",), ("reports",), ("data",), ("about",), ("forms",)]
 
     def run(self, task: tuple) -> list[Page]:
         """Plan the pages of one task."""

@@ -11,8 +11,9 @@ from registry.pages.base import Site
 from registry.pages.contact import contact_view
 from registry.pages.directories import ordered
 from registry.pages.display import field_labels
+from registry.pages.form_fields import FORM_KINDS
 from registry.pages.render import Page
-from registry.pages.urls import record_url
+from registry.pages.urls import edit_url, form_url, record_url
 from registry.records.record import Record
 
 RELATED_KINDS = ("achievement", "event", "project", "talent", "carrier")
@@ -34,11 +35,22 @@ def record_page(site: Site, record: Record) -> Page:
         "kind": kind,
         "kind_label": site.cat.t(f"kind_one.{kind}"),
         "contact": contact_view(record, site.registry, site.settings, site.cat, site.with_examples),
+        "edit": edit_links(site, record),
     }
     template, extra = LAYOUTS.get(kind, ("record.html", None))
     if extra is not None:
         context.update(extra(site, record))
     return site.page(record_url(kind, record.id), template, views.name(record), crumbs, **context)
+
+
+def edit_links(site: Site, record: Record) -> dict[str, str] | None:
+    """ "修改此记录": the host's edit page of the record's file, and the form started from its published fields; only
+    when site.yaml names the repository (staff need access to it either way)."""
+    host = edit_url(site.settings, record.kind, record.id)
+    if host is None:
+        return None
+    form = f"{form_url(record.kind)}?edit={record.id}" if record.kind in FORM_KINDS else None
+    return {"host": host, "form": form}
 
 
 def related(site: Site, record: Record) -> list[dict[str, Any]]:

@@ -3,6 +3,8 @@ relative with the |url filter; they never build one)."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from registry import folder_of
 
 PAGE_KINDS = ("institute", "achievement", "event", "project", "talent", "carrier", "district")
@@ -54,6 +56,19 @@ def cell_url(plan_id: str, row: str, metric_id: str) -> str:
     return f"progress/{plan_id}/{row}/{metric_id}.html"
 
 
+def form_url(kind: str) -> str:
+    """The staff form that writes a record of a kind."""
+    return f"forms/{folder_of(kind)}.html"
+
+
+FORMS_INDEX = "forms/index.html"
+
+
+def indexed(path: str) -> bool:
+    """Whether search engines are asked to index a page: not the staff forms (noindex, never in the sitemap)."""
+    return path.rpartition("/")[0].rpartition("/")[2] != "forms"  # forms/…, and an edition's <lang>/forms/…
+
+
 def half_url(period: str) -> str:
     """A half-year report (period: 2017-h1)."""
     return f"reports/{period}.html"
@@ -74,3 +89,18 @@ def progress_downloads(plan_id: str) -> dict[str, str]:
     """The progress downloads of one plan, by format."""
     stem = f"{DATA}/progress-{plan_id}"
     return {"json": f"{stem}.json", "csv": f"{stem}.csv", "csv_en": f"{stem}.en.csv"}
+
+
+def repository_urls(settings: dict) -> dict[str, str] | None:
+    """The host's new-file and edit addresses for record files (GitHub's form), or None without `repository`."""
+    repo = settings.get("repository")
+    if not repo:
+        return None
+    branch = quote(settings.get("branch") or "main", safe="/")
+    return {"new": f"{repo}/new/{branch}/records/", "edit": f"{repo}/edit/{branch}/records/"}
+
+
+def edit_url(settings: dict, kind: str, record_id: str) -> str | None:
+    """The host's edit page of one record's file ("修改此记录"), or None without `repository`."""
+    urls = repository_urls(settings)
+    return f"{urls['edit']}{folder_of(kind)}/{record_id}.yaml" if urls else None
