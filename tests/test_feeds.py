@@ -110,3 +110,36 @@ def test_without_a_published_address_there_is_no_sitemap_and_feed_links_are_rela
         assert (unpublished / entry.link).is_file(), entry.link
     calendar = icalendar.Calendar.from_ical((unpublished / "events.ics").read_bytes())
     assert len(calendar.walk("VEVENT")) == len(records("event"))
+
+
+def test_the_english_feed_and_calendar_give_english_names_and_link_the_english_pages(published, unpublished):
+    feed = feedparser.parse((published / "en" / "feed.xml").read_bytes())
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.feed.language == "en"
+    assert feed.feed.title == "Kunshan Registry of Cooperation with Universities and Research Institutes"
+    chinese = feedparser.parse((published / "feed.xml").read_bytes())
+    assert [e.updated for e in feed.entries] == [e.updated for e in chinese.entries]
+    assert all(e.link.startswith(BASE_URL + "en/") for e in feed.entries)
+    assert not {e.id for e in feed.entries} & {e.id for e in chinese.entries}  # a reader of both keeps them apart
+    battery = next(e for e in feed.entries if e.link.endswith("lfp-battery-thermal-runaway-warning.html"))
+    achievement = next(r for r in records("achievement") if r["id"] == "lfp-battery-thermal-runaway-warning")
+    assert battery.title == "[Sample] Achievement: " + achievement["name"]["en"]
+    for entry in feedparser.parse((unpublished / "en" / "feed.xml").read_bytes()).entries:
+        assert (unpublished / "en" / entry.link).is_file(), entry.link
+    calendar = icalendar.Calendar.from_ical((published / "en" / "events.ics").read_bytes())
+    shipped = {r["id"]: r for r in records("event")}
+    events = {str(e["URL"]).rsplit("/", 1)[1].removesuffix(".html"): e for e in calendar.walk("VEVENT")}
+    assert events.keys() == shipped.keys()
+    for rid, event in events.items():
+        assert str(event["URL"]) == f"{BASE_URL}en/events/{rid}.html"
+        assert str(event["SUMMARY"]).endswith(shipped[rid]["title"]["en"])
+
+
+def test_the_sitemap_names_each_pages_twin_in_the_other_language(published):
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    tree = lxml.etree.parse(str(published / "sitemap.xml"))
+    for url in tree.xpath("//s:url", namespaces=ns):
+        loc = url.findtext("s:loc", namespaces=ns)
+        route = loc.removeprefix(BASE_URL).removeprefix("en/")
+        links = {a.get("hreflang"): a.get("href") for a in url.iterfind("x:link", namespaces=ns)}
+        assert links == {"zh-CN": BASE_URL + route, "en": BASE_URL + "en/" + route, "x-default": BASE_URL + route}
