@@ -68,7 +68,7 @@ def check(
         registry = Registry(records, schemas)
         problems += crosscheck(registry, schemas, records)
         problems += contact_warnings(registry, settings)
-        problems += english_warnings(registry, settings)
+        problems += english_warnings(registry, settings, {p.src_path for p in problems if p.level == "error"})
     return CheckResult(bounded(problems), registry, settings, schemas)
 
 

@@ -12,15 +12,18 @@ NAME_FIELD = {"event": "title"}
 """The field that names a record; `name` unless listed here (as registry/model/kinds.py TITLE_FIELD, a later stage)."""
 
 
-def english_warnings(registry: Registry, settings: dict) -> list[Problem]:
-    """One warning per published record (samples only while they are built) whose name gives no English form."""
+def english_warnings(registry: Registry, settings: dict, failing: set[str]) -> list[Problem]:
+    """One warning per published record (samples only while they are built) whose name gives no English form; none
+    for a file that has errors (those come first: the warning follows once they are fixed)."""
     with_samples = settings.get("include_samples") is not False
     warnings = []
     for kind in KINDS:
         field = NAME_FIELD.get(kind, "name")
         for record in registry.all(kind):
             name = record.get(field)
-            if (record.sample and not with_samples) or not isinstance(name, dict) or name.get("en"):
+            if (record.sample and not with_samples) or record.src_path in failing:
+                continue
+            if not isinstance(name, dict) or name.get("en"):
                 continue
             line, column = record.doc.where((field,))
             warnings.append(
