@@ -114,6 +114,7 @@ def make_parser() -> argparse.ArgumentParser:
     report.add_argument("period", help="半年 / half year: YYYY-h1 (1–6月) or YYYY-h2 (7–12月)")
     report.add_argument("--format", choices=list(FORMATS["report"]), default="text", help="输出格式 / output format")
     report.add_argument("--as-of", default=None, help="统计截止日期 / as-of date (YYYY-MM-DD; default: site.yaml)")
+    report.add_argument("--lang", choices=["zh", "en"], default="zh", help="语言 / language of the report")
     return parser
 
 
@@ -242,7 +243,7 @@ def cmd_import(args) -> int:
 def cmd_report(args) -> int:
     from registry.staff.report import half_report
 
-    out(formatter("report", args.format)(half_report(args.root, args.period, args.as_of)))
+    out(formatter("report", args.format)(half_report(args.root, args.period, args.as_of, args.lang)))
     return 0
 
 

@@ -46,7 +46,14 @@ def sample_pages(public: Path) -> list[str]:
     another), the first folder's index.html and its first other page. Record pages, directories, facet
     pages, progress tables and drill-downs each land in the sample this way.
     """
-    pages = html_pages(public)
+    english = public / "en"
+    if english.is_dir():  # the English edition is a site of its own under en/: sampled the same way
+        chinese = [p for p in _sample(html_pages(public)) if not p.startswith("en/")]
+        return chinese + [f"en/{p}" for p in _sample(html_pages(english))]
+    return _sample(html_pages(public))
+
+
+def _sample(pages: list[str]) -> list[str]:
     chosen: list[str] = [p for p in pages if "/" not in p]
     groups: dict[tuple[str, int], str] = {}
     for page in pages:

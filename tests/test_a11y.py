@@ -21,6 +21,7 @@ def test_one_page_of_every_template_has_no_wcag_violation(axe, site_url, built_s
     # The sample covers every template the site has (by its shape), and search/data pages once they exist.
     for expected in ("index.html", "about.html", "404.html", "achievements/index.html", "progress/index.html"):
         assert expected in samples
+        assert f"en/{expected}" in samples
     assert any(p.startswith("progress/") and p.count("/") == 3 for p in samples), "a drill-down page"
     found = {}
     for path in samples:
@@ -47,4 +48,11 @@ def test_the_search_page_with_results_and_filters_has_no_wcag_violation(axe, sit
         pytest.skip("search.html is not built yet (issue 4: open data, feeds and Chinese full-text search)")
     axe.goto(site_url + "search.html?q=%E9%94%82%E7%94%B5%E6%B1%A0")  # 锂电池
     axe.locator("#search-results li").first.wait_for(timeout=10_000)
+    assert axe_violations(axe) == []
+
+
+def test_the_english_search_page_with_results_has_no_wcag_violation(axe, site_url, built_site):
+    axe.goto(site_url + "en/search.html?q=graphene")
+    axe.locator("#search-results li").first.wait_for(timeout=10_000)
+    assert "graphene" in axe.locator("#search-results").inner_text().lower()
     assert axe_violations(axe) == []

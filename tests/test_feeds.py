@@ -127,6 +127,7 @@ def test_without_a_published_address_there_is_no_sitemap_and_feed_links_are_rela
 
 
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+ENGLISH_TITLE = "Kunshan Registry of Cooperation with Universities and Research Institutes"
 W3C_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?)?)?")
 
 
@@ -146,7 +147,8 @@ def sitemap_problems(data: bytes, base_url: str) -> list[str]:
     if len(urls) > 50_000:
         problems.append(f"{len(urls)} URLs")
     for url in urls:
-        children = [child.tag.removeprefix(f"{{{SITEMAP}}}") for child in url]
+        # Elements of other namespaces are extensions the protocol's XSD allows (xhtml:link hreflang alternates).
+        children = [child.tag.removeprefix(f"{{{SITEMAP}}}") for child in url if child.tag.startswith(f"{{{SITEMAP}}}")]
         if url.tag != f"{{{SITEMAP}}}url" or children.count("loc") != 1:
             problems.append(f"{url.tag} with {children}")
             continue
@@ -204,11 +206,17 @@ def test_feed_names_itself_and_every_page_points_to_it(published, unpublished):
     assert len(pages) > 100
     for page in pages:
         head = lxml.html.parse(str(page)).find("head")
-        found = [(link.get("href"), link.get("title")) for link in head.iterfind("link[@rel='alternate']")]
-        assert found == [(BASE_URL + "feed.xml", "昆山市大院大所合作登记簿")], page
+        found = [
+            (link.get("href"), link.get("title"))
+            for link in head.iterfind("link[@rel='alternate'][@type='application/atom+xml']")
+        ]
+        if page.relative_to(published).parts[0] == "en":
+            assert found == [(BASE_URL + "en/feed.xml", ENGLISH_TITLE)], page
+        else:
+            assert found == [(BASE_URL + "feed.xml", "昆山市大院大所合作登记簿")], page
     # Without an address a discovery link would have to be relative to each page: feed readers expect one they can
     # fetch as it is, so it is left out (the downloads page links the feed).
-    assert not lxml.html.parse(str(unpublished / "index.html")).xpath("//head/link[@rel='alternate']")
+    assert not lxml.html.parse(str(unpublished / "index.html")).xpath("//head/link[@type='application/atom+xml']")
     feed = feedparser.parse((unpublished / "feed.xml").read_bytes())
     assert not [link for link in feed.feed.links if link.rel == "self"]
 
@@ -271,3 +279,36 @@ def test_the_published_address_must_be_a_full_one(tmp_path, capsys):
             assert build.main(["--root", str(root), "build", "--out", str(out), *argv]) == 2
         assert capsys.readouterr().err.startswith(f"{source} ")
         assert not out.exists()
+
+
+def test_the_english_feed_and_calendar_give_english_names_and_link_the_english_pages(published, unpublished):
+    feed = feedparser.parse((published / "en" / "feed.xml").read_bytes())
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.feed.language == "en"
+    assert feed.feed.title == ENGLISH_TITLE
+    chinese = feedparser.parse((published / "feed.xml").read_bytes())
+    assert [e.updated for e in feed.entries] == [e.updated for e in chinese.entries]
+    assert all(e.link.startswith(BASE_URL + "en/") for e in feed.entries)
+    assert not {e.id for e in feed.entries} & {e.id for e in chinese.entries}  # a reader of both keeps them apart
+    battery = next(e for e in feed.entries if e.link.endswith("lfp-battery-thermal-runaway-warning.html"))
+    achievement = next(r for r in records("achievement") if r["id"] == "lfp-battery-thermal-runaway-warning")
+    assert battery.title == "[Sample] Achievement: " + achievement["name"]["en"]
+    for entry in feedparser.parse((unpublished / "en" / "feed.xml").read_bytes()).entries:
+        assert (unpublished / "en" / entry.link).is_file(), entry.link
+    calendar = icalendar.Calendar.from_ical((published / "en" / "events.ics").read_bytes())
+    shipped = {r["id"]: r for r in records("event")}
+    events = {str(e["URL"]).rsplit("/", 1)[1].removesuffix(".html"): e for e in calendar.walk("VEVENT")}
+    assert events.keys() == shipped.keys()
+    for rid, event in events.items():
+        assert str(event["URL"]) == f"{BASE_URL}en/events/{rid}.html"
+        assert str(event["SUMMARY"]).endswith(shipped[rid]["title"]["en"])
+
+
+def test_the_sitemap_names_each_pages_twin_in_the_other_language(published):
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    tree = lxml.etree.parse(str(published / "sitemap.xml"))
+    for url in tree.xpath("//s:url", namespaces=ns):
+        loc = url.findtext("s:loc", namespaces=ns)
+        route = loc.removeprefix(BASE_URL).removeprefix("en/")
+        links = {a.get("hreflang"): a.get("href") for a in url.iterfind("x:link", namespaces=ns)}
+        assert links == {"zh-CN": BASE_URL + route, "en": BASE_URL + "en/" + route, "x-default": BASE_URL + route}

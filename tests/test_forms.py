@@ -420,7 +420,7 @@ def test_the_english_form_takes_its_labels_and_help_from_the_schemas_english_hal
     day = dt.date.fromisoformat(result.settings["as_of"])
     plan = SitePlan(public, compute_figures(public, day), result.settings, cat, "")
     renderer = Renderer(REPO / "site_templates", {**plan.shared(), "downloads": {}})
-    (form,) = [p for p in plan.run(("forms",)) if p.out_path == "forms/achievements.html"]
+    (form,) = [p for p in plan.run(("forms",)) if p.out_path == "en/forms/achievements.html"]
     page = lxml_html.fromstring(renderer.render(form))
     schema = json.loads((REPO / "schemas/achievement.schema.json").read_text(encoding="utf-8"))
     for name in ("institute", "field", "stage", "district", "status", "contact_phone"):

@@ -25,6 +25,7 @@ from registry.model.public import published
 from registry.pages.catalogue import Catalogue, load_messages
 from registry.pages.plan import SitePlan
 from registry.pages.render import Renderer
+from registry.pages.urls import route_of
 from registry.records.record import Registry
 from registry.records.schemas import SchemaSet
 
@@ -369,7 +370,7 @@ def render_about(root: Path, lang: str) -> str:
     day = dt.date.fromisoformat(as_of)
     plan = SitePlan(public, compute_figures(public, day), result.settings, cat, about)
     renderer = Renderer(root / "site_templates", {**plan.shared(), "downloads": {}})
-    (about_page,) = [p for p in plan.run(("about",)) if p.out_path == "about.html"]
+    (about_page,) = [p for p in plan.run(("about",)) if route_of(p.out_path)[1] == "about.html"]
     return words(lxml.html.fromstring(renderer.render(about_page)))
 
 

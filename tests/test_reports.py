@@ -420,6 +420,32 @@ def test_report_command_prints_the_page_figures_as_markdown(shipped, run, built_
     assert "- 2017年2月28日 新型显示驱动技术联合实验室 【示例】" in lines
 
 
+def test_report_command_in_english_prints_the_english_page_figures(shipped, run, built_site):
+    result = run("--root", str(shipped), "report", "2017-h1", "--format", "markdown", "--lang", "en")
+    assert result.code == 0, result
+    lines = result.out.splitlines()
+    assert lines[0] == (
+        "# Kunshan Registry of Cooperation with Universities and Research Institutes · Retrospective statistics on "
+        "cooperation with universities and research institutes, first half of 2017"
+    )
+    assert lines[2] == "Period: 1 January 2017–30 June 2017  "
+    assert not re.search(r"[\u4e00-\u9fff（），：、【】]", result.out)  # the shipped records all give English
+    md_rows = [
+        [c.strip() for c in line.strip("|").split("|")]
+        for line in lines
+        if line.startswith("| ") and not line.startswith(("| Metric", "| ---"))
+    ]
+    doc = html.parse(str(built_site / "en" / "reports" / "2017-h1.html")).getroot()
+    page_rows = [
+        [re.sub(r"^(\d+) (\d+ of them samples?)$", r"\1 (\2)", re.sub(r"^[!✓→–] ", "", c)) for c in row]
+        for t in doc.xpath("//table")
+        for row in rows_of(t)
+    ]
+    assert md_rows == page_rows
+    assert "- 28 February 2017 Joint laboratory for new display driver technology [Sample]" in lines
+    assert run("--root", str(shipped), "report", "2017-h1", "--lang", "fr").code == 2
+
+
 def test_report_command_text_and_usage_errors(shipped, run):
     text = run("--root", str(shipped), "report", "2017-h1")
     assert text.code == 0, text

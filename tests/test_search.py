@@ -33,10 +33,11 @@ def norm(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
-def run_queries(site: Path, queries: list[dict]) -> list[dict]:
+def run_queries(site: Path, queries: list[dict], store: str = "search/") -> list[dict]:
+    """The queries through the site's search.js, results from an edition's text store (en/search/: English)."""
     require_tool(shutil.which("node") is not None, f"node not found ({install_hint('nodejs')})")
     done = subprocess.run(
-        ["node", str(RUNNER), str(site)],
+        ["node", str(RUNNER), str(site), store],
         input=json.dumps(queries),
         capture_output=True,
         text=True,
@@ -131,6 +132,32 @@ def test_every_probe_finds_exactly_the_records_that_contain_it_title_matches_fir
             assert freqs == sorted(freqs, reverse=True), f"{query}: not by frequency"
 
 
+def test_english_words_find_every_record_containing_them_and_show_english_only(built_site, whole):
+    queries = ["Tsinghua", "microelectronics", "graphene"]
+    english_names = {
+        f"en/{kind}s/{r['id']}.html": names_of(r)[1]
+        for kind in SEARCH_KINDS
+        for r in whole[kind]
+        if len(names_of(r)) > 1 and (r.get("title") or r.get("name")).get("en")
+    }
+    for query, answer in zip(queries, run_queries(built_site, [{"q": q} for q in queries], "en/search/"), strict=True):
+        want, want_title = expected(whole, query)
+        assert want, f"the shipped records contain {query}"
+        assert {r["url"] for r in answer["results"]} == {f"en/{url}" for url in want}, query
+        assert {r["url"] for r in answer["results"] if r["in_title"]} == {f"en/{url}" for url in want_title}
+        for result in answer["results"]:
+            assert result["title"] == english_names[result["url"]], result
+            excerpt = "".join(part["text"] for part in result["excerpt"])
+            assert result["excerpt_lang"] == "zh-CN" or not re.search(r"[\u4e00-\u9fff]", excerpt), result
+
+
+def test_the_english_page_finds_records_by_their_chinese_text_too(built_site):
+    (zh,) = run_queries(built_site, [{"q": "锂电池"}])
+    (en,) = run_queries(built_site, [{"q": "锂电池"}], "en/search/")
+    assert zh["results"]
+    assert [r["url"] for r in en["results"]] == ["en/" + r["url"] for r in zh["results"]]
+
+
 def test_short_names_find_the_institute_first_and_then_its_records(built_site):
     [answer] = run_queries(built_site, [{"q": "沈自所"}])
     urls = [r["url"] for r in answer["results"]]
@@ -190,18 +217,20 @@ def test_postings_count_every_token_of_each_record_as_the_tokeniser_makes_them(b
         for doc in json.loads((built_site / "search" / f"d-{c}.json").read_text(encoding="utf-8"))
     ]
     assert len(stored) == manifest["count"] == len(manifest["meta"]) == len(found)
-    for doc, (_url, title, extras, body, _date, _sample) in enumerate(stored):
+    for doc, (_url, title, extras, shown, _date, _sample, other) in enumerate(stored):
         in_title = Counter(tokens(f"{title}\n{extras}"))
-        counts = in_title + Counter(tokens(body))
+        counts = in_title + Counter(tokens("\n".join(shown + other)))
         assert found[doc] == {token: 2 * n + (token in in_title) for token, n in counts.items()}, stored[doc][0]
 
 
 def test_index_files_are_the_built_ones_in_any_order_and_the_same_when_read_again(built_site):
     root = built_site.parent  # the project the site was built from, with its settings
     result = check(root)
-    cat = Catalogue(load_messages(root / "site_templates" / "messages.yaml"), result.schemas, "zh")
-    files = build_index(public_view(result.registry, bool(result.settings.get("include_samples"))), cat)
-    assert sorted(files) == sorted(f"search/{p.name}" for p in (built_site / "search").iterdir())
+    messages = load_messages(root / "site_templates" / "messages.yaml")
+    cats = {lang: Catalogue(messages, result.schemas, lang) for lang in ("zh", "en")}
+    files = build_index(public_view(result.registry, bool(result.settings.get("include_samples"))), cats)
+    built = [*(built_site / "search").iterdir(), *(built_site / "en" / "search").iterdir()]
+    assert sorted(files) == sorted(p.relative_to(built_site).as_posix() for p in built)
     for path in reversed(list(files)):
         assert files[path] == files[path] == (built_site / path).read_bytes(), path
 

@@ -27,8 +27,8 @@ from registry.outputs.exports import export_files
 from registry.outputs.feeds import feed_files
 from registry.outputs.privacy import Scanner, scan_output
 from registry.outputs.search import build_index
-from registry.pages.catalogue import Catalogue, load_messages
-from registry.pages.plan import SitePlan
+from registry.pages.catalogue import LANGS, Catalogue, load_messages
+from registry.pages.plan import Editions, SitePlan
 from registry.pages.render import Renderer
 from registry.problems import Problem
 from registry.records.document import Document
@@ -120,12 +120,28 @@ def build_site(
         figures = compute_figures(public, dt.date.fromisoformat(as_of))
 
     with timings.phase("plan"):
-        cat = Catalogue(load_messages(root / TEMPLATES / "messages.yaml"), schemas, "zh")
-        about = (root / TEMPLATES / "content" / f"about.{cat.lang}.md").read_text(encoding="utf-8")
+        messages = load_messages(root / TEMPLATES / "messages.yaml")
+        cats = {lang: Catalogue(messages, schemas, lang) for lang in LANGS}
+        cat = cats["zh"]
         tracker = Tracker()
-        plan = SitePlan(TrackedRegistry(public, tracker), TrackedFigures(figures, tracker), settings, cat, about)
+        tracked, tracked_figures = TrackedRegistry(public, tracker), TrackedFigures(figures, tracker)
+        # Every language is the same plan with its own catalogue (and about text); the tracked registry and its memos
+        # are shared, so what both read is made once.
+        plan = Editions(
+            [
+                SitePlan(
+                    tracked,
+                    tracked_figures,
+                    settings,
+                    c,
+                    (root / TEMPLATES / "content" / f"about.{lang}.md").read_text(encoding="utf-8"),
+                )
+                for lang, c in cats.items()
+            ]
+        )
         shared = plan.shared()
-        renderer = Renderer(root / TEMPLATES, shared)
+        renderer = Renderer(root / TEMPLATES, {})
+        renderer.editions = shared
         folder = cache.enabled(root)
         manifest_path = folder / f"output-{cache.digest(str(out_dir).encode())}.pickle" if folder else None
         manifest = cache.read_pickle(manifest_path, {}) if out_dir.is_dir() else {}
@@ -138,7 +154,11 @@ def build_site(
             cache.folder_digest(root / "schemas").encode(),
             pickle.dumps(settings),
             as_of.encode(),
-            *(pickle.dumps(shared[name]) for name in ("site", "nav", "downloads")),
+            *(
+                pickle.dumps(values[name])
+                for values in shared.values()
+                for name in ("site", "nav", "downloads", "base_url")
+            ),
         )
         same = manifest.get("salt") == salt
         previous = Previous(
@@ -154,7 +174,7 @@ def build_site(
         # Downloads, the search index and the assets are made by the workers beside the pages and scanned like them;
         # the feeds (whose sitemap lists every page) by this process once the pages are known.
         extras = {
-            "search": lambda: build_index(public, cat),
+            "search": lambda: build_index(public, cats),
             "exports": lambda: export_files(public, figures.progress, cat, as_of, settings),
             "assets": lambda: {
                 f"assets/{p.relative_to(assets).as_posix()}": p.read_bytes()
@@ -168,7 +188,7 @@ def build_site(
             # The longest extras first, so a worker makes them while the other plans and renders pages.
             rows, page_paths, read = run_all(job, timings, ["search", "exports", "assets"], workers)
             history = file_history(root)
-            rows += extra_rows(job, "feeds", lambda: feed_files(public, cat, settings, page_paths, history), timings)
+            rows += extra_rows(job, "feeds", lambda: feed_files(public, cats, settings, page_paths, history), timings)
         # The plan's memos (a card per record, sorted lists) and the fingerprints are done with: let them go before
         # the manifest is made (hundreds of megabytes at 100,000 records).
         del job, plan, renderer, tracker

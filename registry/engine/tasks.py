@@ -19,7 +19,7 @@ from registry.engine import fork
 from registry.engine.cache import digest
 from registry.engine.depends import Fingerprints, Tracker
 from registry.engine.output import Output, Row
-from registry.pages.plan import SitePlan
+from registry.pages.plan import Editions
 from registry.pages.render import Page, Renderer
 from registry.timings import Timings
 
@@ -34,7 +34,7 @@ Files = Mapping[str, bytes] | Iterable[tuple[str, bytes]]
 class Job:
     """Everything a worker needs, inherited through fork."""
 
-    plan: SitePlan
+    plan: Editions
     tracker: Tracker
     fingerprints: Fingerprints
     renderer: Renderer

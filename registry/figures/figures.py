@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from registry.figures.coverage import english_coverage
 from registry.figures.progress import compute_progress, partner_indicator
 from registry.figures.reports import Dated, Half, period_report, plan_halves, plan_years
 from registry.figures.series import series_of
@@ -38,6 +39,8 @@ class Figures:
     """period_report of every half year that overlaps a plan and has ended by the as-of date, oldest first."""
     years: dict[int, dict]
     """period_report of every calendar year that overlaps a plan and has ended by the as-of date, oldest first."""
+    english: dict[str, dict[str, int]]
+    """english_coverage(registry): per kind, how many records and texts give an English form."""
 
     CARRY_RECORDS = ("counted",)
     """The figures that hold records; every other one is plain data."""
@@ -69,7 +72,16 @@ def compute_figures(registry: Registry, as_of: dt.date) -> Figures:
         year: period_report(registry, dt.date(year, 1, 1), dt.date(year, 12, 31), progress_at, dated)
         for year in plan_years(registry, as_of)
     }
-    return Figures(as_of.isoformat(), progress, partner_indicator(registry, as_of), counted, series, halves, years)
+    return Figures(
+        as_of.isoformat(),
+        progress,
+        partner_indicator(registry, as_of),
+        counted,
+        series,
+        halves,
+        years,
+        english_coverage(registry),
+    )
 
 
 def _records(registry: Registry, kind: str, ids: list[str]) -> list[Record]:

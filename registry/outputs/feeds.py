@@ -1,5 +1,8 @@
 """Feeds: an Atom feed of achievements and events, an iCalendar of events, sitemap.xml and robots.txt.
 
+Every edition has its own feed and calendar in its folder (feed.xml, en/feed.xml; events.ics, en/events.ics), with
+its own names and links; one sitemap lists the pages of every edition, each with its twins as hreflang alternates.
+
 Ids never depend on where the site is published: an entry's Atom id is `urn:uuid:` and its iCalendar UID
 the same UUID (RFC 7986 §5.3), both uuid5 of the record's kind and id, so moving the site does not make
 every entry new. Timestamps come from the records' dates (midnight, China Standard Time), never the clock; the
@@ -21,8 +24,8 @@ from xml.sax import saxutils
 
 from registry.model.public import PublicRegistry
 from registry.pages.cards import Views
-from registry.pages.catalogue import Catalogue
-from registry.pages.urls import CALENDAR_PATH, FEED_PATH, SITEMAP_PATH, indexed, record_url
+from registry.pages.catalogue import HREFLANG, Catalogue, Chinese
+from registry.pages.urls import CALENDAR_PATH, EDITIONS, FEED_PATH, SITEMAP_PATH, indexed, record_url, route_of
 from registry.records.history import History
 from registry.records.record import Record
 from registry.records.text import printable
@@ -49,9 +52,11 @@ def quoteattr(text: str) -> str:
     return saxutils.quoteattr(printable(text))
 
 
-def record_uuid(record: Record) -> str:
-    """The stable UUID of a record: uuid5 of kind/id in this registry's namespace."""
-    return str(uuid.uuid5(NAMESPACE, f"{record.kind}/{record.id}"))
+def record_uuid(record: Record, lang: str = "zh") -> str:
+    """The stable UUID of a record: uuid5 of kind/id in this registry's namespace (lang/kind/id in an edition other
+    than the first: a reader that takes both feeds keeps the two languages apart)."""
+    prefix = "" if lang == "zh" else f"{lang}/"
+    return str(uuid.uuid5(NAMESPACE, f"{prefix}{record.kind}/{record.id}"))
 
 
 def absolute(base_url: str | None, path: str) -> str:
@@ -63,9 +68,15 @@ def atom_time(iso_date: str) -> str:
     return f"{iso_date}T00:00:00{ZONE}"
 
 
+def edition_link(base_url: str | None, lang: str, route: str) -> str:
+    """A page of an edition as its feed links to it: absolute under base_url, else relative to the feed (which sits
+    in the edition's folder)."""
+    return absolute(base_url, EDITIONS[lang] + route) if base_url else route
+
+
 def atom(public: PublicRegistry, cat: Catalogue, site: dict, base_url: str | None) -> bytes:
-    """The Atom 1.0 feed (RFC 4287) of the newest achievements and events, newest first."""
-    views = Views(public, cat)
+    """The Atom 1.0 feed (RFC 4287) of the newest achievements and events, newest first, in one language."""
+    views, lang = Views(public, cat), cat.lang
     dated = [(views.date_of(r), r) for kind in ("achievement", "event") for r in public.all(kind) if views.date_of(r)]
     dated.sort(key=lambda pair: (pair[0], pair[1].kind, pair[1].id), reverse=True)
     entries = dated[:FEED_ENTRIES]
@@ -73,30 +84,35 @@ def atom(public: PublicRegistry, cat: Catalogue, site: dict, base_url: str | Non
     title = cat.text(site.get("title"))
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
-        f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{"zh-CN" if cat.lang == "zh" else "en"}">',
+        f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{cat.hreflang}">',
         f"<title>{escape(title)}</title>",
         f"<subtitle>{escape(cat.t('feed.subtitle'))}</subtitle>",
         f"<id>urn:uuid:{uuid.uuid5(NAMESPACE, 'feed/' + cat.lang)}</id>",
         f"<updated>{updated}</updated>",
         f"<author><name>{escape(cat.text(site.get('organiser')))}</name></author>",
-        f'<link rel="alternate" type="text/html" href={quoteattr(absolute(base_url, "index.html"))}/>',
+        f'<link rel="alternate" type="text/html" href={quoteattr(edition_link(base_url, lang, "index.html"))}/>',
     ]
     if base_url:
-        lines.append(f'<link rel="self" type="application/atom+xml" href={quoteattr(absolute(base_url, FEED_PATH))}/>')
+        lines.append(
+            f'<link rel="self" type="application/atom+xml" href={quoteattr(edition_link(base_url, lang, FEED_PATH))}/>'
+        )
     for date, record in entries:
         summary = cat.text(record.get("summary"))
         kind_label = cat.t(f"kind_one.{record.kind}")
         sample = cat.t("sample.feed") if record.sample else ""  # a reader shows the title: fiction says so there
+        title = sample + kind_label + cat.t("punct.colon") + str.__str__(views.name(record))
+        href = edition_link(base_url, lang, record_url(record.kind, record.id))
+        summary_lang = ' xml:lang="zh-CN"' if isinstance(summary, Chinese) else ""  # no English given: the Chinese
         lines += [
             "<entry>",
-            f"<title>{escape(sample + kind_label + '：' + views.name(record))}</title>",
-            f"<id>urn:uuid:{record_uuid(record)}</id>",
+            f"<title>{escape(title)}</title>",
+            f"<id>urn:uuid:{record_uuid(record, lang)}</id>",
             f"<updated>{atom_time(date)}</updated>",
             f"<published>{atom_time(date)}</published>",
-            f'<link rel="alternate" type="text/html" href={quoteattr(absolute(base_url, record_url(record.kind, record.id)))}/>',
+            f'<link rel="alternate" type="text/html" href={quoteattr(href)}/>',
             f'<category term="{record.kind}" label={quoteattr(kind_label)}/>',
             f'<category term="sample" label={quoteattr(cat.t("badge.sample"))}/>' if record.sample else "",
-            f'<summary type="text">{escape(summary)}</summary>' if summary else "",
+            f'<summary type="text"{summary_lang}>{escape(summary)}</summary>' if summary else "",
             "</entry>",
         ]
     lines.append("</feed>")
@@ -138,9 +154,10 @@ def ics_time(seconds: int) -> str:
 def calendar(
     public: PublicRegistry, cat: Catalogue, site: dict, base_url: str | None, history: History | None = None
 ) -> bytes:
-    """Every event as an all-day VEVENT (DTEND is the day after the last day, as RFC 5545 counts it)."""
+    """Every event as an all-day VEVENT (DTEND is the day after the last day, as RFC 5545 counts it), in one
+    language: a name or text the record gives only in Chinese says so (LANGUAGE=zh-CN) in another one's calendar."""
     history = history or History(source="no-git")
-    views = Views(public, cat)
+    views, lang = Views(public, cat), cat.lang
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -153,53 +170,70 @@ def calendar(
         start = dt.date.fromisoformat(record.get("start"))
         end = dt.date.fromisoformat(record.get("end") or record.get("start")) + dt.timedelta(days=1)
         district = views.link("district", record.get("district"))["text"] if record.get("district") else ""
-        venue = "，".join(p for p in (district, cat.text(record.get("venue"))) if p)
+        venue_parts = [p for p in (district, cat.text(record.get("venue"))) if p]
+        venue = cat.t("punct.comma").join(map(str.__str__, venue_parts))
+        name = views.name(record)
         change = history.of(record.src_path)
         lines += [
             "BEGIN:VEVENT",
-            f"UID:{record_uuid(record)}",
+            f"UID:{record_uuid(record, lang)}",
             f"DTSTAMP:{ics_time(change.time)}" if change else f"DTSTAMP:{start:%Y%m%d}T000000Z",
             f"LAST-MODIFIED:{ics_time(change.time)}" if change else "",
             f"SEQUENCE:{change.revisions - 1 if change else 0}",
             f"DTSTART;VALUE=DATE:{start:%Y%m%d}",
             f"DTEND;VALUE=DATE:{end:%Y%m%d}",
-            f"SUMMARY:{ics_text((cat.t('sample.feed') if record.sample else '') + views.name(record))}",
+            f"SUMMARY{_language(name)}:{ics_text((cat.t('sample.feed') if record.sample else '') + name)}",
             f"CATEGORIES:{ics_text(views.enum(record, 'type'))}",
         ]
         if venue:
-            lines.append(f"LOCATION:{ics_text(venue)}")
-        description = "\n".join(
-            text
-            for text in (cat.t("sample.calendar") if record.sample else "", cat.text(record.get("summary")))
-            if text
-        )
+            lines.append(f"LOCATION{_language(*venue_parts)}:{ics_text(venue)}")
+        summary = cat.text(record.get("summary"))
+        description = "\n".join(text for text in (cat.t("sample.calendar") if record.sample else "", summary) if text)
         if description:
-            lines.append(f"DESCRIPTION:{ics_text(description)}")
+            lines.append(f"DESCRIPTION{_language(summary)}:{ics_text(description)}")
         if base_url:
-            lines.append(f"URL:{absolute(base_url, record_url('event', record.id))}")
+            lines.append(f"URL:{edition_link(base_url, lang, record_url('event', record.id))}")
         lines.append("END:VEVENT")
     lines.append("END:VCALENDAR")
     return ("\r\n".join(fold(line) for line in lines if line) + "\r\n").encode("utf-8")
 
 
+def _language(*texts: str) -> str:
+    """The LANGUAGE parameter of a property (RFC 5545 §3.2.10) whose text is a record's Chinese standing in for a
+    translation it does not give; nothing otherwise (the calendar's own language)."""
+    return ";LANGUAGE=zh-CN" if any(isinstance(text, Chinese) for text in texts) else ""
+
+
 # -- sitemap and robots -----------------------------------------------------------------------------------------
 def sitemaps(page_paths: list[str], base_url: str) -> dict[str, bytes]:
-    """sitemap.xml for every HTML page (404 and the noindex forms excluded); beyond 50,000 URLs an index of
-    sitemap-N.xml files."""
-    urls = [absolute(base_url, p) for p in sorted(page_paths) if p.endswith(".html") and p != "404.html" and indexed(p)]
+    """sitemap.xml for every HTML page of every edition (404 and the noindex forms excluded), each with its twins in
+    the other languages as hreflang alternates (and the first language as x-default); beyond 50,000 URLs an index of
+    sitemap-N.xml."""
+    pages = sorted(p for p in page_paths if p.endswith(".html") and route_of(p)[1] != "404.html" and indexed(p))
+    known = set(pages)
     head = '<?xml version="1.0" encoding="UTF-8"?>\n'
 
-    def urlset(chunk: list[str]) -> bytes:
-        body = "".join(f"<url><loc>{escape(u)}</loc></url>\n" for u in chunk)
-        return (head + '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + body + "</urlset>\n").encode(
-            "utf-8"
+    def entry(path: str) -> str:
+        route = route_of(path)[1]
+        twins = [(lang, prefix + route) for lang, prefix in EDITIONS.items() if prefix + route in known]
+        links = "".join(
+            f'<xhtml:link rel="alternate" hreflang="{hreflang}" href={quoteattr(absolute(base_url, twin))}/>'
+            for hreflang, twin in [*((HREFLANG[lang], twin) for lang, twin in twins), ("x-default", twins[0][1])]
         )
+        return f"<url><loc>{escape(absolute(base_url, path))}</loc>{links if len(twins) > 1 else ''}</url>\n"
 
-    if len(urls) <= SITEMAP_MAX:
-        return {SITEMAP_PATH: urlset(urls)}
+    def urlset(chunk: list[str]) -> bytes:
+        body = "".join(entry(path) for path in chunk)
+        return (
+            head + '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+            'xmlns:xhtml="http://www.w3.org/1999/xhtml">\n' + body + "</urlset>\n"
+        ).encode("utf-8")
+
+    if len(pages) <= SITEMAP_MAX:
+        return {SITEMAP_PATH: urlset(pages)}
     files, index = {}, []
-    for n, start in enumerate(range(0, len(urls), SITEMAP_MAX), start=1):
-        files[f"sitemap-{n}.xml"] = urlset(urls[start : start + SITEMAP_MAX])
+    for n, start in enumerate(range(0, len(pages), SITEMAP_MAX), start=1):
+        files[f"sitemap-{n}.xml"] = urlset(pages[start : start + SITEMAP_MAX])
         index.append(f"<sitemap><loc>{escape(absolute(base_url, f'sitemap-{n}.xml'))}</loc></sitemap>\n")
     files[SITEMAP_PATH] = (
         head
@@ -211,14 +245,18 @@ def sitemaps(page_paths: list[str], base_url: str) -> dict[str, bytes]:
 
 
 def feed_files(
-    public: PublicRegistry, cat: Catalogue, settings: dict, page_paths: list[str], history: History | None = None
+    public: PublicRegistry,
+    cats: dict[str, Catalogue],
+    settings: dict,
+    page_paths: list[str],
+    history: History | None = None,
 ) -> dict[str, bytes]:
-    """feed.xml, events.ics, robots.txt and (with base_url) the sitemap, out_path → bytes."""
+    """Each edition's feed.xml and events.ics, robots.txt and (with base_url) the sitemap, out_path → bytes."""
     base_url = settings.get("base_url")
-    files = {
-        FEED_PATH: atom(public, cat, settings, base_url),
-        CALENDAR_PATH: calendar(public, cat, settings, base_url, history),
-    }
+    files = {}
+    for lang, cat in cats.items():
+        files[EDITIONS[lang] + FEED_PATH] = atom(public, cat, settings, base_url)
+        files[EDITIONS[lang] + CALENDAR_PATH] = calendar(public, cat, settings, base_url, history)
     robots = "User-agent: *\nAllow: /\n"
     if base_url:
         files.update(sitemaps(page_paths, base_url))

@@ -9,7 +9,9 @@ Files under search/ (all JSON, sorted keys, deterministic):
                 "stages": [code], "districts": [id], "meta": [[kind#, field# | -1, stage# | -1, [district#]]]}
   t-<s>.json   {token: [doc, weight, Δdoc, weight, …]} for tokens whose first code point % S == s;
                weight = 2 × occurrences + 1 if the token occurs in the title (name, English name, short names)
-  d-<c>.json   [[url, title, title extras, body, date], …] for docs c×C … c×C+C-1 (verification, excerpts)
+  d-<c>.json   the text store of docs c×C … c×C+C-1 (verification, excerpts): a row per doc
+               (registry/outputs/search_docs.py SearchDocs.stored), one store per edition: search/d-<c>.json for the
+               Chinese pages, en/search/d-<c>.json for the English ones (the postings above serve both)
 
 Tokens of normalised text (NFKC, lower case): each run of CJK characters gives its bigrams and its last
 character alone (a one-character run gives that character), so a one-character query is a prefix lookup;
@@ -33,16 +35,12 @@ from typing import Any
 
 import orjson
 
-from registry.model.kinds import DATE_FIELD
 from registry.model.public import PublicRegistry
-from registry.pages.cards import Views
+from registry.outputs.search_docs import SEARCH_KINDS, SearchDocs
 from registry.pages.catalogue import Catalogue
-from registry.pages.urls import PAGE_KINDS, record_url
-from registry.records.record import Record
+from registry.pages.urls import EDITIONS
 
-INDEX_VERSION = 1
-SEARCH_KINDS = PAGE_KINDS
-"""Kinds with record pages (plans have none)."""
+INDEX_VERSION = 2
 
 CHUNK = 100
 """Docs per text-store file: a query fetches only the chunks of the results it shows or must verify."""
@@ -53,7 +51,6 @@ RUNS = re.compile(f"[{CJK}]+|[{WORD}]+")
 CJK_RUN = re.compile(f"[{CJK}]")
 CJK_RUNS = re.compile(f"[{CJK}]+")
 WORDS = re.compile(f"[{WORD}]+")
-MARKUP = re.compile(r"[*`#]+")
 WIDE = [(wide, chr(ord(wide) - 0xFEE0)) for wide in "，（）：；！？％"]
 """The full-width punctuation of Chinese prose → its NFKC form. Replaced first, most text passes NFKC's quick
 check instead of being decomposed and recomposed whole (the result is the same: NFKC maps them so anyway)."""
@@ -91,90 +88,6 @@ def count_tokens(text: str) -> Counter:
     counts = Counter(map(operator.add, runs, runs[1:]))
     counts.update(WORDS.findall(text))
     return counts
-
-
-class SearchDocs:
-    """The searchable text of each public record: title (with English name and short names) and body."""
-
-    def __init__(self, public: PublicRegistry, cat: Catalogue):
-        self.public, self.cat, self.views = public, cat, Views(public, cat)
-        self.schemas = public.schemas
-        # The body walk asks the same few schema questions for every record: answered once per kind and path.
-        self._rules: dict[tuple[str, tuple], tuple[str, Any]] = {}
-        self._labels: dict[tuple[str, tuple, Any], list[str]] = {}
-        self._names: dict[tuple[str, str], list[str]] = {}
-
-    def names(self, record: Record) -> list[str]:
-        """A record's names: Chinese, English, and an institute's short names."""
-        name = record.get("title" if record.kind == "event" else "name") or {}
-        return [v for v in (name.get("zh"), name.get("en"), *record.get("aliases", [])) if v]
-
-    def body(self, record: Record) -> list[str]:
-        """Every other public text: prose, enum labels (zh, en), and the names of the records it refers to."""
-        own: list[str] = []
-        linked: list[str] = []
-        for key, value in record.data.items():
-            if key not in ("id", "name", "title", "aliases", "sample"):
-                self._texts(record.kind, (key,), value, own, linked)
-        # The record's own prose first, so excerpts show it; Markdown emphasis marks would only clutter them.
-        return [MARKUP.sub("", text) for text in own] + linked
-
-    def _rule(self, kind: str, pattern: tuple) -> tuple[str, Any]:
-        """What the schema says to do with a value at a path pattern ('*' for list items)."""
-        rule = self._rules.get((kind, pattern))
-        if rule is None:
-            node = self.schemas.at(kind, pattern) or {}
-            if node.get("x-ref"):
-                rule = ("ref", node["x-ref"])
-            elif "enum" in node:
-                rule = ("enum", None)
-            elif node.get("x-date") or node.get("format") == "uri":
-                rule = ("skip", None)
-            else:
-                rule = ("text", None)
-            self._rules[(kind, pattern)] = rule
-        return rule
-
-    def _texts(self, kind: str, pattern: tuple, value: Any, out: list[str], linked: list[str]) -> None:
-        what, target = self._rule(kind, pattern)
-        if what == "ref" and isinstance(value, str):
-            names = self._names.get((target, value))
-            if names is None:
-                record = self.public.get(target, value)
-                names = self._names[(target, value)] = self.names(record) if record is not None else []
-            linked += names
-        elif what == "enum":
-            labels = self._labels.get((kind, pattern, value))
-            if labels is None:
-                labels = self._labels[(kind, pattern, value)] = list(
-                    self.schemas.labels(kind, pattern).get(value, {}).values()
-                )
-            linked += labels
-        elif isinstance(value, dict):
-            for key, item in value.items():
-                self._texts(kind, pattern + (key,), item, out, linked)
-        elif isinstance(value, list):
-            for item in value:
-                self._texts(kind, pattern + ("*",), item, out, linked)
-        elif isinstance(value, str) and what != "skip":
-            out.append(value)
-
-    def date(self, record: Record) -> str:
-        """The date a result shows, as the record's card shows it."""
-        if record.kind == "event":
-            return self.cat.date_range(record.get("start"), record.get("end"))
-        return self.cat.date(record.get(DATE_FIELD.get(record.kind, ""), "") or "")
-
-    def facets(self, record: Record) -> tuple[str | None, str | None, list[str]]:
-        """field, stage (achievements) and the districts a record belongs to."""
-        if record.kind == "district":
-            districts = [record.id]
-        else:
-            districts = [d for d in (record.get("district"), record.get("coordinated_by")) if isinstance(d, str)]
-        return record.get("field"), record.get("stage"), sorted(set(districts))
-
-    def ordered(self) -> list[Record]:
-        return [r for kind in SEARCH_KINDS for r in self.views.sorted_latest(self.public.all(kind))]
 
 
 class Postings:
@@ -237,8 +150,8 @@ class Postings:
 class IndexFiles(Mapping[str, bytes]):
     """The index's files, out_path → bytes; each is encoded when asked for, so they are never all in memory."""
 
-    def __init__(self, public: PublicRegistry, cat: Catalogue):
-        docs = self.docs = SearchDocs(public, cat)
+    def __init__(self, public: PublicRegistry, cats: dict[str, Catalogue]):
+        docs = self.docs = SearchDocs(public, cats)
         self.records = docs.ordered()
         self.fields = list(public.schemas.at("achievement", ("field",))["enum"])
         self.stages = list(public.schemas.at("achievement", ("stage",))["enum"])
@@ -250,7 +163,7 @@ class IndexFiles(Mapping[str, bytes]):
         self.postings = Postings()
         for number, record in enumerate(self.records):
             title = normalise("\n".join(docs.names(record)))
-            counts = count_tokens(title + "\n" + normalise("\n".join(docs.body(record))))
+            counts = count_tokens(title + "\n" + normalise("\n".join(text for text, _tag in docs.texts(record))))
             if counts:
                 self.postings.add(number, counts, list(count_tokens(title)))
             field, stage, where = docs.facets(record)
@@ -267,12 +180,15 @@ class IndexFiles(Mapping[str, bytes]):
         self.shards: list[list[str]] = [[] for _ in range(self.shard_count)]
         for token in sorted(lists):
             self.shards[ord(token[0]) % self.shard_count].append(token)
+        # Each chunk of the text store in every edition one after the other: the chunk's records are read once.
+        self.stores = {f"{EDITIONS[lang]}search/": lang for lang in cats}
         self.paths = [
             "search/index.json",
             *(f"search/t-{n}.json" for n in range(self.shard_count)),
-            *(f"search/d-{n}.json" for n in range(-(-len(self.records) // CHUNK))),
+            *(f"{store}d-{n}.json" for n in range(-(-len(self.records) // CHUNK)) for store in self.stores),
         ]
         self.known = set(self.paths)
+        self._texts: tuple[int, list] = (-1, [])
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.paths)
@@ -283,7 +199,7 @@ class IndexFiles(Mapping[str, bytes]):
     def __getitem__(self, path: str) -> bytes:
         if path not in self.known:
             raise KeyError(path)
-        name = path.removeprefix("search/").removesuffix(".json")
+        store, _, name = path.removesuffix(".json").rpartition("/")
         if name == "index":
             return _json(
                 {
@@ -301,24 +217,17 @@ class IndexFiles(Mapping[str, bytes]):
         number = int(name[2:])
         if name.startswith("t-"):
             return _json({token: self.postings.flat(token) for token in self.shards[number]})
-        return _json([self._stored(record) for record in self.records[number * CHUNK : (number + 1) * CHUNK]])
-
-    def _stored(self, record: Record) -> list[str | int]:
-        """A doc in the text store: [url, title, title extras, body, date, sample (1 for a sample record, else 0)]."""
-        names, title = self.docs.names(record), self.docs.views.name(record)
-        return [
-            record_url(record.kind, record.id),
-            title,
-            "\n".join(n for n in names if n != title),
-            "\n".join(self.docs.body(record)),
-            self.docs.date(record),
-            int(record.sample),
-        ]
+        records = self.records[number * CHUNK : (number + 1) * CHUNK]
+        if self._texts[0] != number:  # the editions' chunks come one after the other: the texts are read once
+            self._texts = (number, [self.docs.texts(record) for record in records])
+        lang = self.stores[store + "/"]
+        return _json([self.docs.stored(r, lang, texts) for r, texts in zip(records, self._texts[1], strict=True)])
 
 
-def build_index(public: PublicRegistry, cat: Catalogue) -> Mapping[str, bytes]:
-    """Every file of the search index, out_path → bytes (the postings are built now, the files' bytes on access)."""
-    return IndexFiles(public, cat)
+def build_index(public: PublicRegistry, cats: dict[str, Catalogue]) -> Mapping[str, bytes]:
+    """Every file of the search index (the postings and each edition's text store), out_path → bytes: the postings
+    are built now, the files' bytes on access."""
+    return IndexFiles(public, cats)
 
 
 def shards_for(postings: int) -> int:

@@ -14,7 +14,7 @@ from registry.model.public import PublicRegistry
 from registry.pages.cards import Views
 from registry.pages.catalogue import Catalogue
 from registry.pages.render import Page
-from registry.pages.urls import FEED_PATH, FORMS_INDEX, PAGE_KINDS, kind_url, section_of
+from registry.pages.urls import EDITIONS, FEED_PATH, FORMS_INDEX, PAGE_KINDS, kind_url, section_of
 
 ABOUT_FIGURES = "<!-- figures: the implementation plans and the city-wide goals are shown here -->"
 """The line of site_templates/content/about.*.md where the about page places its figures from the records."""
@@ -79,7 +79,7 @@ class Site:
             "licence_url": (s.get("licence") or {}).get("url", ""),
             "as_of": t.date(self.as_of),
             "lang": "zh-CN" if t.lang == "zh" else "en",
-            "feed_url": self.published_url(FEED_PATH),
+            "feed_url": self.published_url(EDITIONS[t.lang] + FEED_PATH),
         }
 
     def published_url(self, path: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from registry.figures.coverage import pairs
 from registry.model.kinds import DATE_FIELD, TITLE_FIELD
 from registry.model.public import PublicRegistry
 from registry.pages.catalogue import Catalogue
@@ -58,8 +59,16 @@ class Views:
     def enum(self, record: Record, field: str) -> str:
         value = self.cat.label(record.kind, field, record.get(field))
         if record.get(field) == "other" and record.get(f"{field}_other"):
-            value += f"（{self.cat.text(record.get(f'{field}_other'))}）"
+            value += self.cat.paren(self.cat.text(record.get(f"{field}_other")))
         return value
+
+    def chinese_only(self, record: Record) -> bool:
+        """Whether a page in another language than Chinese shows the record all in Chinese: it has texts, and not
+        one of them gives an English form (the page says so beside its name)."""
+        if self.cat.lang == "zh":
+            return False
+        texts = list(pairs(record.data))
+        return bool(texts) and not any(text.get("en") for text in texts)
 
     # -- cards (one line in a list) --------------------------------------------------------------
     def card(self, record: Record) -> dict[str, Any]:
@@ -70,7 +79,7 @@ class Views:
             meta = [
                 self.enum(record, "type"),
                 self.cat.label(kind, "country", get("country")),
-                "、".join(get("aliases", [])),
+                self.cat.join(map(self.cat.as_written, get("aliases", []))),
             ]
         elif kind == "achievement":
             meta = [
@@ -93,7 +102,7 @@ class Views:
             ]
         elif kind == "talent":
             meta = [
-                self.enum(record, "form") + self.cat.t("unit.people", n=get("people")),
+                self.enum(record, "form") + self.cat.count("unit.people", get("people")),
                 self.link("institute", get("institute"))["text"],
                 self.cat.text(get("role")),
                 self.link("district", get("district"))["text"],
@@ -105,7 +114,7 @@ class Views:
                 self.link("district", get("district"))["text"] if get("district") else "",
             ]
         elif kind == "district":
-            meta = ["、".join(self.cat.text(t) for t in get("industries", []))]
+            meta = [self.cat.join(self.cat.text(t) for t in get("industries", []))]
         elif kind == "plan":
             meta = [self.cat.date_range(get("start"), get("end"))]
         if kind == "event":
@@ -119,6 +128,7 @@ class Views:
             "date": date,
             "sample": record.sample,
             "id": record.id,
+            "chinese_only": self.chinese_only(record),
         }
 
     def cards(self, records: list[Record]) -> list[dict[str, Any]]:
@@ -135,6 +145,8 @@ class Views:
                 continue
             value = record.get(name)
             label = field_label(node, self.cat.lang, name)
+            if node.get("x-unit") == "wan-yuan":  # the unit goes with the amount (90 万元, CNY 900,000)
+                label = label.removesuffix(self.cat.t("unit.wan_yuan.title"))
             fact = self.fact(record, name, node, value)
             if fact is not None:
                 out.append({"label": label, "name": name, **fact})
@@ -156,16 +168,17 @@ class Views:
         if node.get("format") == "uri":
             return {"kind": "external", "value": value}
         if items is not None and items.get("properties", {}).get("zh"):
-            return {"kind": "text", "value": "、".join(self.cat.text(v) for v in value)}
+            return {"kind": "text", "value": self.cat.join(self.cat.text(v) for v in value)}
         if items is not None and items.get("type") == "string":
-            return {"kind": "text", "value": "、".join(value)}
+            return {"kind": "text", "value": self.cat.join(map(self.cat.as_written, value))}
         if isinstance(value, dict) and "zh" in value:
             return {"kind": "text", "value": self.cat.text(value)}
         if isinstance(value, dict):  # a group of fields, e.g. the research lead
-            parts = [self.cat.text(v) for v in value.values() if v]
-            return {"kind": "text", "value": "，".join(p for p in parts if p)}
+            return {"kind": "text", "value": self.cat.join((self.cat.text(v) for v in value.values()), "punct.comma")}
         if isinstance(value, bool):
             return None
+        if isinstance(value, (int, float)) and node.get("x-unit") == "wan-yuan":
+            return {"kind": "text", "value": self.cat.money(value)}
         if isinstance(value, (int, float)):
             return {"kind": "text", "value": self.cat.number(value)}
         return None

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from registry.pages.catalogue import Catalogue
+from registry.pages.catalogue import Catalogue, plain
 
 WIDTH, HEIGHT = 480, 270
 LEFT, RIGHT, TOP, BOTTOM = 40, 96, 34, 28
@@ -187,9 +187,10 @@ def chart_view(cat: Catalogue, plan: dict, metric: dict, cell: dict, series: dic
     long_plan = series["step_months"] > 1
 
     def tick(day: dt.date) -> str:
-        return cat.t("chart.tick_year", year=day.year) if long_plan else cat.t("chart.tick_month", month=day.month)
+        return cat.t("chart.tick_year", year=day.year) if long_plan else cat.month(day.month)
 
-    svg = render_svg(series, chart_id=chart_id, title=title, desc=desc, labels=labels, tick_label=tick)
+    # The SVG is made here, as text: its <title> and <desc> take plain text (a reader's voice follows the page).
+    svg = render_svg(series, chart_id=chart_id, title=plain(title), desc=plain(desc), labels=labels, tick_label=tick)
     rows = [
         {
             "date": cat.date(p["date"]),

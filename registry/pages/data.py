@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from registry.pages.base import Site
-from registry.pages.catalogue import Catalogue
+from registry.pages.catalogue import Catalogue, lang_of, plain
 from registry.pages.dataset import dataset
 from registry.pages.dictionary import dictionary
 from registry.pages.directories import directory, facet_title, ordered
@@ -11,6 +11,7 @@ from registry.pages.render import Page
 from registry.pages.urls import (
     CALENDAR_PATH,
     DATA,
+    EDITIONS,
     EXPORT_KINDS,
     FEED_PATH,
     PAGE_KINDS,
@@ -36,12 +37,20 @@ def download_links(cat: Catalogue) -> dict[str, list[dict[str, str]]]:
     return out
 
 
+def share(cat: Catalogue, n: int, total: int) -> str:
+    """n of total, with its percentage (— when there is nothing to count)."""
+    if not total:
+        return "—"
+    return cat.t("data.english_value", n=cat.number(n), total=cat.number(total), percent=int(100 * n / total))
+
+
 def plan(site: Site) -> list[Page]:
     """The data downloads page, the data dictionary and the search page."""
     cat, registry = site.cat, site.registry
     home = site.home_crumb()
     data_crumb = ("data/index.html", cat.t("data.title"))
     kinds = []
+    english = site.figures.english
     for kind in EXPORT_KINDS:
         paths = kind_downloads(kind)
         kinds.append(
@@ -51,6 +60,8 @@ def plan(site: Site) -> list[Page]:
                 "json": paths["json"],
                 "csv": paths["csv"],
                 "csv_en": paths["csv_en"],
+                "english": share(cat, english[kind]["named"], english[kind]["records"]),
+                "english_texts": share(cat, english[kind]["translated"], english[kind]["texts"]),
             }
         )
     progress = [{"title": cat.text(p["name"]), **progress_downloads(p["id"])} for p in site.figures.progress]
@@ -104,13 +115,13 @@ def plan(site: Site) -> list[Page]:
         {
             "name": "kind",
             "label": cat.t("search.kind"),
-            "options": [{"value": k, "text": site.plural(k)} for k in PAGE_KINDS],
+            "options": [{"value": k, "text": site.plural(k), "lang": ""} for k in PAGE_KINDS],
         },
         {
             "name": "field",
             "label": facet_title(site, "achievement", "field"),
             "options": [
-                {"value": c, "text": cat.label("achievement", "field", c)}
+                {"value": c, "text": cat.label("achievement", "field", c), "lang": ""}
                 for c in schemas.at("achievement", ("field",))["enum"]
             ],
         },
@@ -118,14 +129,17 @@ def plan(site: Site) -> list[Page]:
             "name": "stage",
             "label": facet_title(site, "achievement", "stage"),
             "options": [
-                {"value": c, "text": cat.label("achievement", "stage", c)}
+                {"value": c, "text": cat.label("achievement", "stage", c), "lang": ""}
                 for c in schemas.at("achievement", ("stage",))["enum"]
             ],
         },
         {
             "name": "district",
             "label": cat.t("kind_one.district"),
-            "options": [{"value": d.id, "text": site.views.name(d)} for d in ordered(site, "district")],
+            "options": [
+                {"value": d.id, "text": plain(site.views.name(d)), "lang": lang_of(site.views.name(d))}
+                for d in ordered(site, "district")
+            ],
         },
     ]
     browse = [{"url": kind_url(k), "text": site.plural(k)} for k in PAGE_KINDS]
@@ -137,6 +151,7 @@ def plan(site: Site) -> list[Page]:
             cat.t("search.title"),
             [home],
             selects=selects,
+            store=f"{EDITIONS[cat.lang]}search/",
             browse=browse,
             facets=[f for f in facets if f["name"] in ("field", "stage", "district")],
         )

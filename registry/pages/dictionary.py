@@ -1,4 +1,6 @@
-"""The data dictionary: every public field of every kind, read from the schemas, as finished display values."""
+"""The data dictionary: every public field of every kind, read from the schemas, as finished display values: titles,
+labels and descriptions in the page's language first, each title and label in the other language beside it (the
+Chinese ones are the Chinese CSV's headers and values)."""
 
 from __future__ import annotations
 
@@ -76,29 +78,43 @@ def dictionary(schemas: SchemaSet, cat: Catalogue) -> list[dict[str, Any]]:
             rows.append(
                 {
                     "name": ".".join(p if p != "*" else "[]" for p in path).replace(".[]", "[]"),
-                    "title": node.get("title", ""),
-                    "title_en": node.get("x-title-en", ""),
-                    "type": cat.t(f"dict.type.{kind_key}") + (f"（{cat.t(f'kind_one.{target}')}）" if target else ""),
+                    **_both(cat, "title", node.get("title", ""), node.get("x-title-en", "")),
+                    "type": cat.t(f"dict.type.{kind_key}") + (cat.paren(cat.t(f"kind_one.{target}")) if target else ""),
                     "required": path[-1] in ((parent or {}).get("required") or []),
                     "allowed": [
                         {
                             "code": code,
-                            "zh": labels.get(code, {}).get("zh", ""),
-                            "en": labels.get(code, {}).get("en", ""),
+                            **_both(
+                                cat, "text", labels.get(code, {}).get("zh", ""), labels.get(code, {}).get("en", "")
+                            ),
                         }
                         for code in node.get("enum", [])
                     ],
                     "limits": limits(schemas, kind, path, node, cat),
-                    "description": node.get("description", ""),
+                    "description": _description(cat, node.get("description", "")),
                 }
             )
         sections.append(
             {
                 "kind": kind,
-                "title": top.get("title", kind),
-                "title_en": top.get("x-title-en", kind),
-                "description": top.get("description", ""),
+                **_both(cat, "title", top.get("title", kind), top.get("x-title-en", kind)),
+                "description": _description(cat, top.get("description", "")),
                 "rows": rows,
             }
         )
     return sections
+
+
+def _both(cat: Catalogue, name: str, zh: str, en: str) -> dict[str, str]:
+    """A title or label in the page's language (`name`) and in the other one (`name`_other, `name`_lang: its lang)."""
+    if cat.lang == "zh":
+        return {name: zh, f"{name}_other": en, f"{name}_lang": "en"}
+    return {name: en or zh, f"{name}_other": zh if en else "", f"{name}_lang": "zh-CN"}
+
+
+def _description(cat: Catalogue, text: str) -> str:
+    """A schema's description, "中文 / English": the Chinese page shows both, as staff read them in the schemas;
+    another language shows its own half."""
+    if cat.lang == "zh":
+        return text
+    return cat.as_written(text.partition(" / ")[2] or text)

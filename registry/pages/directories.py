@@ -198,7 +198,7 @@ def plan(site: Site, kind: str, facet: str | None) -> list[Page]:
             subsets.setdefault(value, []).append(record)
     for option in group["options"]:
         value = option["url"].rsplit("/", 1)[1].removesuffix(".html")
-        title = f"{site.plural(kind)} · {group['title']}：{option['text']}"
+        title = site.cat.t("page.facet_title", kind=site.plural(kind), facet=group["title"], value=option["text"])
         pages += paginate(
             site,
             option["url"].removesuffix(".html"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from registry.pages.catalogue import Catalogue
+from registry.pages.catalogue import Catalogue, mark_runs
 from registry.records.schemas import SchemaSet
 
 FORM_KINDS = ("achievement", "event", "project", "talent", "carrier", "institute")
@@ -81,12 +81,14 @@ class FormFields:
         node = schemas.at(kind, path) or node
         kind_of = widget(schemas, kind, path, node)
         title_zh, title_en = schemas.title(kind, path)
+        help_text = bilingual(node.get("description", ""), lang)
         out: dict[str, Any] = {
             "path": ".".join(path),
             "id": "f-" + "-".join(path).replace("_", "-"),
             "widget": kind_of,
             "label": (title_en or title_zh) if lang == "en" else title_zh,
-            "help": bilingual(node.get("description", ""), lang),
+            # On an English page a Chinese example in the help (e.g. a short name) is marked for screen readers.
+            "help": mark_runs(help_text) if lang == "en" else help_text,
             "required": required,
             "required_when": self._required_when(kind, condition) if condition else "",
             "private": schemas.is_private(kind, path),

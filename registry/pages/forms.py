@@ -91,10 +91,14 @@ def ref_options(site: Site) -> dict[str, list[dict[str, Any]]]:
         for record in ordered(site, kind):
             name = site.views.name(record)
             aliases = record.get("aliases") or []
-            text = name + (f"（{'、'.join(aliases)}）" if aliases else "")
+            cat = site.cat
+            listed = cat.t("punct.list").join(aliases)
+            # Short names are Chinese: on an English page they stay out of the option's text (an <option> cannot
+            # mark a part of its text as Chinese) and are matched by the picker's filter from data-aliases.
+            text = name + (cat.t("punct.paren", text=listed) if aliases and cat.lang == "zh" else "")
             if record.sample:
                 text += " · " + site.cat.t("badge.sample")
-            options.append({"value": record.id, "text": text, "sample": record.sample})
+            options.append({"value": record.id, "text": text, "sample": record.sample, "aliases": listed})
         out[kind] = options
     return out
 

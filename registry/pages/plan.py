@@ -3,6 +3,9 @@
 A task names a page family and what to plan of it; the family that plans it is chosen from FAMILIES. Tasks, not one
 list of every page: a worker plans and renders one task at a time, so no process holds the whole plan (169,000
 pages with their contexts at 100,000 records), and a task whose inputs did not change need not be planned at all.
+
+A SitePlan is the site in one language; Editions holds one per language (the same families, each with its own
+Catalogue), their tasks tagged with the language and their pages in the edition's folder (registry/pages/urls.py).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from registry.pages import about, data, directories, forms, home, progress, reco
 from registry.pages.base import Site
 from registry.pages.catalogue import Catalogue
 from registry.pages.render import Page
-from registry.pages.urls import PAGE_KINDS
+from registry.pages.urls import EDITIONS, PAGE_KINDS
 
 RECORDS_PER_TASK = 200
 """Record pages per task, on average: messages stay few, and two workers stay balanced."""
@@ -59,9 +62,12 @@ class SitePlan:
         return tasks + [("progress",), ("reports",), ("data",), ("about",), ("forms",)]
 
     def run(self, task: tuple) -> list[Page]:
-        """Plan the pages of one task."""
+        """Plan the pages of one task, each in this language's edition (out_path in its folder)."""
         name, *args = task
-        return FAMILIES[name](self.site, *args)
+        pages = FAMILIES[name](self.site, *args)
+        lang = self.site.cat.lang
+        prefix = EDITIONS[lang]
+        return [Page(prefix + page.out_path, page.template, page.context, lang) for page in pages]
 
     def plan(self) -> list[Page]:
         """Every page, in one list (small sites, tests): the tasks run one after another."""
@@ -76,4 +82,36 @@ class SitePlan:
     def shared(self) -> dict[str, Any]:
         """The values every page shows: the site's identity, the menu, the download links, the catalogue."""
         site = self.site
-        return {"t": site.cat.t, "site": site.identity(), "nav": site.nav(), "downloads": data.download_links(site.cat)}
+        return {
+            "t": site.cat.t,
+            "site": site.identity(),
+            "nav": site.nav(),
+            "downloads": data.download_links(site.cat),
+            "base_url": site.settings.get("base_url") or "",
+        }
+
+
+class Editions:
+    """The site in every language: one SitePlan per Catalogue, the same families and tasks in each (a second
+    language is a second render of the same plan). Tasks are (lang, family, *arguments)."""
+
+    def __init__(self, plans: list[SitePlan]):
+        self.plans = {plan.site.cat.lang: plan for plan in plans}
+
+    def tasks(self) -> list[tuple]:
+        return [(lang, *task) for lang, plan in self.plans.items() for task in plan.tasks()]
+
+    def run(self, task: tuple) -> list[Page]:
+        lang, *rest = task
+        return self.plans[lang].run(tuple(rest))
+
+    def plan(self) -> list[Page]:
+        return [page for task in self.tasks() for page in self.run(task)]
+
+    def prepare(self) -> None:
+        for plan in self.plans.values():
+            plan.prepare()
+
+    def shared(self) -> dict[str, dict[str, Any]]:
+        """Language → the values every page of its edition shows."""
+        return {lang: plan.shared() for lang, plan in self.plans.items()}

@@ -178,14 +178,18 @@ def drilldown(
     cards = site.views.cards(site.views.sorted_latest(site.figures.counted[key]))
     labels = field_labels(site.registry.schemas, kind, cat.lang)
     filters = [
-        f"{labels.get(field, field)}：{'、'.join(cat.label(kind, field, v) for v in values)}"
+        cat.t(
+            "progress.filter_item",
+            field=labels.get(field, field),
+            values=cat.join(cat.label(kind, field, v) for v in values),
+        )
         for field, values in metric["where"].items()
     ]
     samples = sum(card["sample"] for card in cards)
     return site.page(
         cell["url"],
         "drilldown.html",
-        f"{who} · {cat.text(metric['name'])}",
+        cat.t("punct.pair", a=who, b=cat.text(metric["name"])),
         crumbs,
         cell=cell,
         cards=cards,
@@ -195,8 +199,8 @@ def drilldown(
         plan_name=cat.text(plan["name"]),
         kind_label=site.plural(kind),
         date_label=labels.get(metric["date_field"], metric["date_field"]),
-        owner_labels="、".join(labels.get(f, f) for f in metric["owner_fields"]),
-        filters="；".join(filters),
+        owner_labels=cat.join(labels.get(f, f) for f in metric["owner_fields"]),
+        filters=cat.join(filters, "punct.semicolon"),
         people=metric["measure"] == "people",
         city=city,
         note=cell["note"] if city else cat.text(metric.get("note")),

@@ -115,7 +115,28 @@ def achievement(site: Site, record: Record) -> dict[str, Any]:
         "field_codes": checkboxes(site, record, "field"),
         "stage_codes": checkboxes(site, record, "stage"),
     }
-    return {"form": form, "facts_by_name": field_labels(site.registry.schemas, record.kind, site.cat.lang)}
+    labels = field_labels(site.registry.schemas, record.kind, cat.lang)
+    if cat.lang != "zh":  # the form's own headings, translated (the schema's English titles are the CSV's headers)
+        labels = {**labels, **{name: cat.t(f"annex1.{name}") for name in ANNEX1_HEADINGS}}
+    return {"form": form, "facts_by_name": labels}
+
+
+ANNEX1_HEADINGS = (
+    "name",
+    "institute",
+    "department",
+    "lead",
+    "lead_title",
+    "field",
+    "stage",
+    "summary",
+    "fit",
+    "promotion",
+    "district",
+    "reported",
+)
+"""The cells of Annex 1 whose headings an edition in another language translates from the form (annex1.* in the
+catalogue); the Chinese page prints the schema's titles, which are the form's own words."""
 
 
 def checkboxes(site: Site, record: Record, field: str) -> list[dict[str, Any]]:

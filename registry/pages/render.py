@@ -1,4 +1,8 @@
-"""Rendering: one Jinja environment (autoescaped, strict), the |url and |markdown filters, pages to bytes."""
+"""Rendering: one Jinja environment (autoescaped, strict), the |url, |markdown and |plain filters, pages to bytes.
+
+Every language renders with the same environment: a page names its language, and the values its edition shares
+(the catalogue's `t`, the site's identity, the menu) come with it, so a second language is a second render of the
+same templates."""
 
 from __future__ import annotations
 
@@ -13,6 +17,9 @@ import markdown
 import nh3
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 from markupsafe import Markup
+
+from registry.pages.catalogue import CHINESE_RUN, HREFLANG, Chinese, mark_runs, plain
+from registry.pages.urls import EDITIONS, LANGUAGE_NAMES, localised, route_of
 
 ALLOWED_TAGS = {
     "p",
@@ -53,6 +60,8 @@ class Page:
     out_path: str
     template: str
     context: dict[str, Any] = field(default_factory=dict)
+    lang: str = "zh"
+    """The edition the page belongs to (its out_path is inside the edition's folder)."""
 
 
 def relative_url(target: str, from_page: str) -> str:
@@ -114,8 +123,51 @@ class MarkdownRenderer:
 
 @pass_context
 def url_filter(context, target: str) -> str:
-    """The |url filter: a site-root path made relative to the page being rendered."""
-    return relative_url(target, context["out_path"])
+    """The |url filter: a site-root path made relative to the page being rendered (a page of another edition than
+    the first links inside its own folder: registry/pages/urls.py localised)."""
+    return relative_url(localised(target, context.get("edition", "zh")), context["out_path"])
+
+
+@pass_context
+def markdown_filter(context, text: Any, top: int = 3) -> Markup:
+    """The |markdown filter; on a page of another language than Chinese, a Chinese text (no translation given) is
+    marked lang="zh-CN" as a whole, and each Chinese run inside English text on its own."""
+    html = context.environment.markdown(plain(text), top)
+    if context.get("edition", "zh") == "zh" or not CHINESE_RUN.search(html):
+        return html
+    if isinstance(text, Chinese):
+        return Markup('<div lang="zh-CN">%s</div>') % html
+    # Only text between tags is marked: the sanitiser's output is well formed, so a "<" always opens a tag.
+    return Markup("").join(
+        Markup(part) if part.startswith("<") else mark_runs(Markup(part).unescape())
+        for part in re.split(r"(<[^>]*>)", html)
+        if part
+    )
+
+
+@pass_context
+def alternates(context) -> list[dict[str, Any]]:
+    """The page in every language (the same route in each edition) and, last, the first language as x-default, for
+    the hreflang links: hreflang, href relative to this page (absolute under base_url); and for the language switch
+    (`switch`: every other edition) its language, its own name and its url (always relative: the switch works from
+    any folder and from the file system)."""
+    lang, route = route_of(context["out_path"])
+    base_url = (context.get("base_url") or "").rstrip("/")
+    out = []
+    for other, prefix in EDITIONS.items():
+        path = prefix + route
+        url = relative_url(path, context["out_path"])
+        out.append(
+            {
+                "lang": HREFLANG[other],
+                "hreflang": HREFLANG[other],
+                "name": LANGUAGE_NAMES[other],
+                "href": f"{base_url}/{path}" if base_url else url,
+                "url": url,
+                "switch": other != lang,
+            }
+        )
+    return [*out, {**out[0], "hreflang": "x-default", "switch": False}]
 
 
 class PageEnvironment(Environment):
@@ -146,9 +198,14 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        self.env.filters["markdown"] = MarkdownRenderer()
+        self.env.markdown = MarkdownRenderer()
+        self.env.filters["markdown"] = markdown_filter
         self.env.filters["url"] = url_filter
+        self.env.filters["plain"] = plain
+        self.env.globals["alternates"] = alternates
         self.env.globals.update(globals_)
+        self.editions: dict[str, dict[str, Any]] = {}
+        """Language → the values every page of its edition shares (t, site, nav…), given with each render."""
 
     def precompile(self) -> None:
         """Compile every template now, so forked workers inherit them instead of each compiling its own."""
@@ -157,4 +214,7 @@ class Renderer:
 
     def render(self, page: Page) -> bytes:
         template = self.env.get_template(page.template)
-        return template.render(page.context, out_path=page.out_path).encode("utf-8")
+        shared = self.editions.get(page.lang, {})
+        return template.render({**shared, **page.context, "out_path": page.out_path, "edition": page.lang}).encode(
+            "utf-8"
+        )

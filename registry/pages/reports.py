@@ -107,7 +107,7 @@ class ReportViews:
                     entry["id"],
                     "report.missing",
                     kind=cat.t(f"kind_one.{entry['kind']}"),
-                    fields="、".join(labels.get(f, f) for f in entry["fields"]),
+                    fields=cat.join(labels.get(f, f) for f in entry["fields"]),
                 )
             )
         for entry in quality["undated"]:

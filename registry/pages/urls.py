@@ -1,5 +1,9 @@
 """Where every page and file of the site lives: site-root paths, made here and nowhere else (templates make them
-relative with the |url filter; they never build one)."""
+relative with the |url filter; they never build one).
+
+A page plan speaks of routes (achievements/x.html); each language's edition has its pages under its own folder
+(EDITIONS: the Chinese at the root, the English under en/), so a route is the same page in every language. Downloads,
+assets and the search index's postings are shared: one copy at the root serves every edition."""
 
 from __future__ import annotations
 
@@ -17,6 +21,35 @@ DATA = "data"
 FEED_PATH = "feed.xml"
 CALENDAR_PATH = "events.ics"
 SITEMAP_PATH = "sitemap.xml"
+
+
+EDITIONS = {"zh": "", "en": "en/"}
+"""Language → the folder its edition's pages live in; the first is the site's own language (x-default)."""
+
+LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
+"""Each language by its own name, for the language switch (written in that language, never translated)."""
+
+SHARED = ("assets/", "data/", "search/", SITEMAP_PATH, "robots.txt")
+"""Files every edition links to at the root: a path starting with one of these, unless it is a page (.html)."""
+
+
+def localised(target: str, lang: str) -> str:
+    """A site-root path as a page of the `lang` edition links to it: its route inside the edition's folder, or the
+    shared file itself (data/achievements.csv, assets/style.css)."""
+    prefix = EDITIONS[lang]
+    if not prefix or "://" in target or target.startswith(("mailto:", "tel:", "#")):
+        return target
+    if target.startswith(SHARED) and not target.partition("#")[0].endswith(".html"):
+        return target
+    return prefix + target
+
+
+def route_of(out_path: str) -> tuple[str, str]:
+    """(language, route) of a page's out_path: en/achievements/x.html → ("en", "achievements/x.html")."""
+    for lang, prefix in EDITIONS.items():
+        if prefix and out_path.startswith(prefix):
+            return lang, out_path[len(prefix) :]
+    return next(iter(EDITIONS)), out_path
 
 
 def section_of(out_path: str) -> str:

@@ -18,6 +18,7 @@ from registry.records.discover import Found, discover
 from registry.records.document import Document
 from registry.records.duplicates import NAME_PATHS
 from registry.records.encoding import decode
+from registry.records.english import english_warnings
 from registry.records.names import fold_names
 from registry.records.record import Record, Registry
 from registry.records.schemas import SchemaSet
@@ -67,6 +68,7 @@ def check(
         registry = Registry(records, schemas)
         problems += crosscheck(registry, schemas, records)
         problems += contact_warnings(registry, settings)
+        problems += english_warnings(registry, settings, {p.src_path for p in problems if p.level == "error"})
     return CheckResult(bounded(problems), registry, settings, schemas)
 
 

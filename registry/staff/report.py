@@ -13,7 +13,7 @@ from registry.errors import ProblemsFound, UsageError
 from registry.figures.reports import Half, period_report, plan_halves
 from registry.model.public import published
 from registry.pages.cards import Views
-from registry.pages.catalogue import Catalogue, load_messages
+from registry.pages.catalogue import Catalogue, load_messages, plain
 from registry.pages.reports import ReportViews
 
 
@@ -26,8 +26,9 @@ class HalfReport:
     site_title: str
 
 
-def half_report(root: Path, period: str, as_of: str | None) -> HalfReport:
-    """Check, then the report of a half year that has ended by the as-of date (site.yaml's unless given)."""
+def half_report(root: Path, period: str, as_of: str | None, lang: str = "zh") -> HalfReport:
+    """Check, then the report of a half year that has ended by the as-of date (site.yaml's unless given), in the
+    language asked for (its names and texts in English where the records give them, else in Chinese)."""
     result = check(root)
     if not result.ok:
         raise ProblemsFound(result.problems)
@@ -45,7 +46,7 @@ def half_report(root: Path, period: str, as_of: str | None) -> HalfReport:
             f"report {period}: 没有这一半年的报告 / no report for this half year — "
             f"可选 / available (as of {as_of_date.isoformat()}): {choices}"
         )
-    cat = Catalogue(load_messages(root / "site_templates" / "messages.yaml"), result.schemas, "zh")
+    cat = Catalogue(load_messages(root / "site_templates" / "messages.yaml"), result.schemas, lang)
     values = ReportViews(Views(public, cat), cat).half_report(half, period_report(public, half.start, half.end))
     return HalfReport(values, cat, cat.text(settings.get("title")))
 
@@ -69,7 +70,11 @@ def report_lines(report: dict[str, Any], fmt: str, cat: Catalogue, site_title: s
         if md:
             out.extend([f"{'#' * level} {text}", ""])
         else:
-            out.extend([text, ("=" if level == 1 else "-") * _width(text), ""] if level < 3 else [f"【{text}】", ""])
+            out.extend(
+                [text, ("=" if level == 1 else "-") * _width(text), ""]
+                if level < 3
+                else [cat.t("report.text_heading", text=text), ""]
+            )
 
     def table(plan: dict) -> None:
         head = [
@@ -83,17 +88,19 @@ def report_lines(report: dict[str, Any], fmt: str, cat: Catalogue, site_title: s
         ]
         rows = [
             [
-                f"{r['metric']}（{r['unit']}）" + (f" {cat.t('progress.sub_target')}" if r["sub"] else ""),
+                plain(r["metric"]) + cat.paren(r["unit"]) + (f" {cat.t('progress.sub_target')}" if r["sub"] else ""),
                 str(r["target"]),
-                _with(r["actual"], r["sample_text"]),
+                _with(cat, r["actual"], r["sample_text"]),
                 r["percent_text"],
                 r["expected"],
-                _with(r["added"], r["added_sample_text"]),
+                _with(cat, r["added"], r["added_sample_text"]),
                 r["status_label"],
             ]
             for r in plan["rows"]
         ]
-        out.append(f"{plan['title']}（{plan['period']}）" + (f" — {plan['note']}" if plan["note"] else ""))
+        out.append(
+            plain(plan["title"]) + cat.paren(plan["period"]) + (f" — {plain(plan['note'])}" if plan["note"] else "")
+        )
         out.append("")
         if md:
             out.append("| " + " | ".join(head) + " |")
@@ -106,38 +113,47 @@ def report_lines(report: dict[str, Any], fmt: str, cat: Catalogue, site_title: s
         out.append("")
 
     bullet = "- " if md else "  · "
-    heading(1, f"{site_title} · {report['title']}")
+    colon = cat.t("punct.colon")
+    heading(1, f"{plain(site_title)} · {plain(report['title'])}")
     hard_break = "  " if md else ""  # Markdown keeps the two lines apart only with a trailing double space
     out.extend(
-        [f"{cat.t('report.range')}：{report['range']}{hard_break}", f"{cat.t('report.as_of')}：{report['as_of']}", ""]
+        [
+            f"{cat.t('report.range')}{colon}{report['range']}{hard_break}",
+            f"{cat.t('report.as_of')}{colon}{report['as_of']}",
+            "",
+        ]
     )
     if report["retro_note"]:
-        out.extend([report["retro_note"], ""])
+        out.extend([plain(report["retro_note"]), ""])
     heading(2, cat.t("report.summary"))
     for plan in report["totals"]:
         table(plan)
     out.append(
-        f"{cat.t('report.added_in_half')}："
-        + "，".join(f"{a['label']} {_with(a['count'], a['sample_text'])}" for a in report["added_totals"])
+        f"{cat.t('report.added_in_half')}{colon}"
+        + cat.t("punct.comma").join(
+            f"{a['label']} {_with(cat, a['count'], a['sample_text'])}" for a in report["added_totals"]
+        )
     )
     out.append("")
     out.append(
-        f"{cat.t('report.behind_list')}：" + ("、".join(b["text"] for b in report["behind"]) or cat.t("report.none"))
+        f"{cat.t('report.behind_list')}{colon}"
+        + (cat.t("punct.list").join(plain(b["text"]) for b in report["behind"]) or cat.t("report.none"))
     )
     out.append("")
     for district in report["districts"]:
-        heading(2, district["name"] + (f"（{cat.t('status.behind')}）" if district["behind"] else ""))
+        heading(2, plain(district["name"]) + (cat.paren(cat.t("status.behind")) if district["behind"] else ""))
         for plan in district["plans"]:
             table(plan)
         if district["partners"]:
-            out.extend([district["partners"]["text"], ""])
+            out.extend([plain(district["partners"]["text"]), ""])
         heading(3, cat.t("report.added_heading", period=report["label"]))
         if not district["added_count"]:
             out.extend([cat.t("report.none_added"), ""])
         for group in district["added"]:
-            out.append(f"{group['label']}（{group['count']}）")
+            out.append(group["label"] + cat.paren(group["count"]))
             out.extend(
-                f"{bullet}{item['date']} {item['text']}" + (f" 【{cat.t('badge.sample')}】" if item["sample"] else "")
+                f"{bullet}{item['date']} {plain(item['text'])}"
+                + (f" {cat.t('badge.sample_box')}" if item["sample"] else "")
                 for item in group["records"]
             )
             out.append("")
@@ -146,13 +162,13 @@ def report_lines(report: dict[str, Any], fmt: str, cat: Catalogue, site_title: s
         if quality["empty"]:
             out.extend([cat.t("report.quality_ok"), ""])
         if quality["findings"]:
-            out.extend([*(f"{bullet}{q['line']}" for q in quality["findings"]), ""])
+            out.extend([*(f"{bullet}{plain(q['line'])}" for q in quality["findings"]), ""])
     return "\n".join(out).rstrip() + "\n"
 
 
-def _with(figure: Any, sample_text: str) -> str:
-    """A figure as the text report prints it: `12（其中示例 12）` when it counts samples."""
-    return f"{figure}（{sample_text}）" if sample_text else str(figure)
+def _with(cat: Catalogue, figure: Any, sample_text: str) -> str:
+    """A figure as the text report prints it: `12（其中示例 12）` / `12 (12 of them samples)` when it counts samples."""
+    return f"{figure}{cat.paren(sample_text)}" if sample_text else str(figure)
 
 
 def _width(text: str) -> int:

@@ -151,7 +151,8 @@
       var items = target.tagName === 'SELECT' ? target.options : target.querySelectorAll('li');
       Array.prototype.forEach.call(items, function (item) {
         if (item.value === '') return;
-        item.hidden = query !== '' && item.textContent.toLowerCase().indexOf(query) < 0;
+        var text = item.textContent + ' ' + (item.dataset.aliases || '');
+        item.hidden = query !== '' && text.toLowerCase().indexOf(query) < 0;
       });
       if (target.tagName === 'SELECT' && query) {
         var first = Array.prototype.find.call(target.options, function (o) { return !o.hidden && o.value; });

@@ -8,8 +8,12 @@ const form = document.getElementById("search-form");
 const status = document.getElementById("search-status");
 const list = document.getElementById("search-results");
 const more = document.getElementById("search-more");
+// The postings are shared (search/ at the site's root); the text store is the page's edition's own (data-store:
+// its folder from the root, e.g. en/search/), so results show in the page's language.
+const root = new URL("../", import.meta.url);
+const store = form.dataset.store || "search/";
 const index = new SearchIndex(async (path) => {
-  const response = await fetch(new URL(`../search/${path}`, import.meta.url));
+  const response = await fetch(new URL((path.startsWith("d-") ? store : "search/") + path, root));
   if (!response.ok) throw new Error(`${path}: ${response.status}`);
   return response.json();
 });
@@ -33,8 +37,9 @@ async function showMore() {
     item.className = "card search-hit";
     const link = document.createElement("a");
     link.className = "card-title";
-    link.href = new URL(`../${result.url}`, import.meta.url).href;
+    link.href = new URL(result.url, root).href;
     link.textContent = result.title;
+    if (result.titleLang) link.lang = result.titleLang;
     item.append(link);
     if (result.sample) {  // fiction is marked in the results as on every list
       const badge = document.createElement("span");
@@ -52,6 +57,7 @@ async function showMore() {
     }
     const excerpt = document.createElement("p");
     excerpt.className = "excerpt";
+    if (result.excerptLang) excerpt.lang = result.excerptLang;
     for (const part of result.excerpt) {
       if (part.mark) {
         const mark = document.createElement("mark");

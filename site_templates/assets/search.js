@@ -1,6 +1,8 @@
-// Query the static bigram index written by registry/search.py (see its docstring for the file shapes).
-// Tokens must match registry/search.py exactly: NFKC + lower case; CJK runs give bigrams; words stay whole.
-// No DOM here: the page (search-ui.js) and the Node recall tests import this same module.
+// Query the static bigram index written by registry/outputs/search.py (see its docstring for the file shapes).
+// Tokens must match registry/outputs/search.py exactly: NFKC + lower case; CJK runs give bigrams; words stay whole.
+// No DOM here: the page (search-ui.js) and the Node recall tests import this same module. The postings serve every
+// language; the text store ("d-N.json") is the page's edition's own (registry/outputs/search_docs.py): what a result
+// shows is in the page's language, and the texts it does not show are kept beside them for checking a match.
 
 const CJK = "\\u3040-\\u30ff\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\uac00-\\ud7af\\u{20000}-\\u{3134f}";
 const RUNS = new RegExp(`[${CJK}]+|[0-9a-z\\u00df-\\u024f]+`, "gu");
@@ -28,6 +30,9 @@ export class SearchIndex {
     this.load = load;
     this.files = new Map();
   }
+
+  /** A stored doc: [url, title, extras, [shown text…], date, sample, [other text…], marks?]; marks (an edition other
+   * than the first) = [title is Chinese, [positions of the shown texts that are Chinese]]. */
 
   file(path) {
     if (!this.files.has(path)) this.files.set(path, this.load(path));
@@ -123,9 +128,9 @@ export class SearchIndex {
     const hits = [];
     for (const [doc, hit] of merged) {
       if (hit.verify.length) {
-        const [, title, extras, body] = await this.chunkOf(doc);
+        const [, title, extras, shown, , , other] = await this.chunkOf(doc);
         const names = normalise(`${title}\n${extras}`);
-        const text = `${names}\n${normalise(body)}`;
+        const text = `${names}\n${normalise(shown.join("\n"))}\n${normalise(other.join("\n"))}`;
         if (!hit.verify.every((run) => text.includes(run))) continue;
         // Recount what the bigram postings could only estimate.
         hit.freq = runs.reduce((sum, run) => sum + occurrences(text, run), 0);
@@ -137,20 +142,26 @@ export class SearchIndex {
     return { runs, hits };
   }
 
-  /** What a result shows: url, title, date, whether it is a sample, and an excerpt as [{text, mark}] segments
-   * around the first match. */
+  /** What a result shows: url, title, date, whether it is a sample, an excerpt as [{text, mark}] segments around
+   * the first match inside one of the texts shown (so an excerpt never runs from one language into another), and
+   * the language of the title and of the excerpt where the page's edition shows them in Chinese ("zh-CN"). */
   async describe(hit, runs, width = 60) {
-    const [url, title, , body, date, sample] = await this.chunkOf(hit.doc);
-    const flat = body.replace(/\s+/g, " ");
-    const lower = normalise(flat);
-    // Offsets carry over only where normalising kept the length (the usual case); otherwise show the start.
-    const same = lower.length === flat.length;
+    const [url, title, , shown, date, sample, , marks] = await this.chunkOf(hit.doc);
+    const [titleChinese, chinese] = marks || [0, []];
+    const texts = shown.map((text) => text.replace(/\s+/g, " "));
+    let which = 0;
+    let flat = texts[0] || "";
     let at = -1;
     let run = "";
-    for (const candidate of runs) {
-      const index = same ? lower.indexOf(candidate) : -1;
-      if (index !== -1 && (at === -1 || index < at)) { at = index; run = candidate; }
-    }
+    texts.forEach((text, n) => {
+      const lower = normalise(text);
+      // Offsets carry over only where normalising kept the length (the usual case).
+      if (at !== -1 || lower.length !== text.length) return;
+      for (const candidate of runs) {
+        const index = lower.indexOf(candidate);
+        if (index !== -1 && (at === -1 || index < at)) { at = index; run = candidate; which = n; flat = text; }
+      }
+    });
     const start = at === -1 ? 0 : Math.max(0, at - Math.floor(width / 3));
     const end = Math.min(flat.length, start + width * 2);
     const excerpt = [];
@@ -162,6 +173,9 @@ export class SearchIndex {
       excerpt.push({ text: flat.slice(at + run.length, end), mark: false });
     }
     if (end < flat.length) excerpt.push({ text: "…", mark: false });
-    return { url, title, date, kind: hit.kind, excerpt, sample: sample === 1 };
+    return {
+      url, title, date, kind: hit.kind, excerpt, sample: sample === 1,
+      titleLang: titleChinese ? "zh-CN" : "", excerptLang: chinese.includes(which) ? "zh-CN" : "",
+    };
   }
 }

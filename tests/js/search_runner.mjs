@@ -1,5 +1,6 @@
 // Runs queries against a BUILT site's search index with the site's own search.js, in Node.
-// Usage: node search_runner.mjs PUBLIC_DIR < [{"q": "...", "filters": {...}}, ...]  → JSON results on stdout.
+// Usage: node search_runner.mjs PUBLIC_DIR [STORE] < [{"q": "...", "filters": {...}}, ...]  → JSON results on stdout.
+// STORE: the edition's text store, as the search page's data-store names it (search/, en/search/).
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 
@@ -7,7 +8,9 @@ const site = process.argv[2];
 // Import the exact bytes the site ships (a data: URL, so Node needs no package.json "type": "module").
 const source = await readFile(path.join(site, "assets", "search.js"), "utf-8");
 const { SearchIndex } = await import("data:text/javascript;base64," + Buffer.from(source).toString("base64"));
-const index = new SearchIndex(async (file) => JSON.parse(await readFile(path.join(site, "search", file), "utf-8")));
+const store = process.argv[3] || "search/";
+const index = new SearchIndex(async (file) =>
+  JSON.parse(await readFile(path.join(site, file.startsWith("d-") ? store : "search/", file), "utf-8")));
 
 let input = "";
 for await (const chunk of process.stdin) input += chunk;
@@ -18,7 +21,7 @@ for (const { q, filters } of JSON.parse(input)) {
   for (const hit of hits) {
     const shown = await index.describe(hit, runs);
     results.push({ url: shown.url, title: shown.title, kind: hit.kind, in_title: hit.title, freq: hit.freq,
-                   excerpt: shown.excerpt });
+                   excerpt: shown.excerpt, title_lang: shown.titleLang, excerpt_lang: shown.excerptLang });
   }
   out.push({ q, runs, results });
 }
