@@ -137,7 +137,7 @@ def cmd_check(args) -> int:
 def cmd_build(args) -> int:
     import datetime as dt
 
-    from registry.engine.build import build_site
+    from registry.engine.unchanged import unchanged_build
     from registry.timings import Timings
 
     out_dir = (args.out or args.root / "public").resolve()
@@ -149,7 +149,11 @@ def cmd_build(args) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise UsageError(f"--jobs {args.jobs}: 至少为 1 / must be 1 or more")
     timings = Timings()
-    report = build_site(args.root, out_dir, as_of=args.as_of, timings=timings, jobs=args.jobs)
+    report = unchanged_build(args.root, out_dir, args.as_of, timings)  # before the stages are even imported
+    if report is None:
+        from registry.engine.build import build_site
+
+        report = build_site(args.root, out_dir, as_of=args.as_of, timings=timings, jobs=args.jobs)
     out(
         f"已构建 / built {report.files} 个文件 / files, {report.bytes:,} 字节 / bytes → {report.out_dir}"
         f"（统计截至 / as of {report.as_of}）\n"
