@@ -178,9 +178,15 @@ class Stamp:
         cache.write_pickle(self.path, stored | {"outputs": self.kept["outputs"], "report": self.kept["report"]})
 
 
+_taken: dict[tuple, Stamp] = {}
+"""The stamp unchanged_build just took and found changed, for the build that follows at once (used once)."""
+
+
 def begin(root: Path, out_dir: Path, as_of: str | None) -> Stamp:
-    """The inputs' fingerprints, taken before a build reads anything; the kept stamp is removed."""
-    stamp = Stamp(root, out_dir, as_of)
+    """The inputs' fingerprints, taken before a build reads anything (or just now by unchanged_build, so the files
+    are not walked twice); the kept stamp is removed."""
+    stamp = _taken.pop((root, out_dir, as_of), None) or Stamp(root, out_dir, as_of)
+    _taken.clear()
     stamp.forget()
     return stamp
 
@@ -190,6 +196,7 @@ def unchanged_build(root: Path, out_dir: Path, as_of: str | None, timings: Timin
     with timings.phase("unchanged"):
         stamp = Stamp(root, out_dir, as_of)
         if not stamp.same or not stamp.output_intact():
+            _taken[root, out_dir, as_of] = stamp
             return None
         files, size, records, built_as_of = stamp.kept["report"]
         if stamp.touched:  # bytes the same, stats not: keep the new ones, so the next build reads nothing
