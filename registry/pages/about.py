@@ -31,5 +31,19 @@ def plan(site: Site) -> list[Page]:
             goals=goals,
             district_plans=district_plans(site.views, ordered(site, "district")),
         ),
-        site.page("404.html", "404.html", cat.t("page.not_found"), [site.home_crumb()]),
+        not_found(site),
     ]
+
+
+def not_found(site: Site) -> Page:
+    """The page a host shows for a missing address, at whatever depth it was asked for: its links are absolute under
+    base_url when site.yaml sets one; otherwise its styles are inlined (a relative stylesheet would not load)."""
+    base_url = site.settings.get("base_url")
+    return site.page(
+        "404.html",
+        "404.html",
+        site.cat.t("page.not_found"),
+        [site.home_crumb()],
+        absolute_base=base_url or "",
+        inline_style=not base_url,
+    )

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from registry.pages.catalogue import Catalogue
+from registry.pages.display import pace_text
 
 WIDTH, HEIGHT = 480, 270
 LEFT, RIGHT, TOP, BOTTOM = 40, 96, 34, 28
@@ -121,7 +122,7 @@ def render_svg(
     last = next((p for _d, p in reversed(points) if p["actual"] is not None), None)
     ends = [
         ("target", target_y, f"{labels['target']} {series['target']}"),
-        ("expected", expected[-1][1], f"{labels['expected']} {_number(points[-1][1]['expected'])}"),
+        ("expected", expected[-1][1], f"{labels['expected']} {pace_text(points[-1][1]['expected'], series['target'])}"),
     ]
     if last is not None:
         ends.append(("actual", actual[-1][1], f"{labels['actual']} {last['actual']}"))
@@ -167,10 +168,6 @@ def _text_width(text: str) -> float:
     return sum(FONT if ord(ch) > 0x2E7F else FONT * 0.6 for ch in text)
 
 
-def _number(value: float) -> str:
-    return f"{value:.2f}".rstrip("0").rstrip(".")
-
-
 def chart_view(cat: Catalogue, plan: dict, metric: dict, cell: dict, series: dict, who: str, chart_id: str) -> dict:
     """A chart of one progress cell from its series (registry/figures/series.py): the SVG, a caption and a table."""
     name, unit = cat.text(metric["name"]), cat.text(metric["unit"])
@@ -181,7 +178,7 @@ def chart_view(cat: Catalogue, plan: dict, metric: dict, cell: dict, series: dic
         date=cat.date(plan["as_of"]) if plan["as_of"] < plan["end"] else cat.date(plan["end"]),
         actual=cell["actual"],
         target=cell["target"],
-        expected=cat.number(cell["expected"]),
+        expected=pace_text(cell["expected"], cell["target"]),
         unit=unit,
     )
     long_plan = series["step_months"] > 1
@@ -194,7 +191,7 @@ def chart_view(cat: Catalogue, plan: dict, metric: dict, cell: dict, series: dic
         {
             "date": cat.date(p["date"]),
             "actual": "—" if p["actual"] is None else str(p["actual"]),
-            "expected": cat.number(p["expected"]),
+            "expected": pace_text(p["expected"], series["target"]),
             "target": str(series["target"]),
         }
         for p in series["points"]

@@ -114,7 +114,11 @@ class MarkdownRenderer:
 
 @pass_context
 def url_filter(context, target: str) -> str:
-    """The |url filter: a site-root path made relative to the page being rendered."""
+    """The |url filter: a site-root path made relative to the page being rendered, or absolute under the page's
+    `absolute_base` (the 404 page, which a host serves at any depth, when site.yaml sets base_url)."""
+    base = context.get("absolute_base")
+    if base and "://" not in target and not target.startswith(("mailto:", "#")):
+        return base.rstrip("/") + "/" + target
     return relative_url(target, context["out_path"])
 
 
@@ -149,6 +153,13 @@ class Renderer:
         self.env.filters["markdown"] = MarkdownRenderer()
         self.env.filters["url"] = url_filter
         self.env.globals.update(globals_)
+        self.template_dir = template_dir
+
+    @functools.cached_property
+    def inline_style(self) -> Markup:
+        """The stylesheet's text, for a page that cannot count on finding assets/style.css (the 404 page without
+        base_url: a host serves it at any depth, where its relative link would point nowhere)."""
+        return Markup((self.template_dir / "assets" / "style.css").read_text(encoding="utf-8"))
 
     def precompile(self) -> None:
         """Compile every template now, so forked workers inherit them instead of each compiling its own."""
@@ -157,4 +168,5 @@ class Renderer:
 
     def render(self, page: Page) -> bytes:
         template = self.env.get_template(page.template)
-        return template.render(page.context, out_path=page.out_path).encode("utf-8")
+        extra = {"page_style": self.inline_style} if page.context.get("inline_style") else {}
+        return template.render(page.context, out_path=page.out_path, **extra).encode("utf-8")

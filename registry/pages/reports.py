@@ -58,7 +58,7 @@ class ReportViews:
                     "sample_text": self.sample_text(cell["samples"]),
                     "added_sample_text": self.sample_text(cell["added_samples"]),
                     "percent_text": display.percent_text(cell["percent"]),
-                    "expected": self.cat.number(cell["expected"]),
+                    "expected": display.pace_text(cell["expected"], cell["target"]),
                     "status": status,
                     "status_label": display.status_label(self.cat, status, plan["closed"]),
                     "symbol": display.STATUS_SYMBOL[status],

@@ -1,0 +1,113 @@
+"""The public site as its visitors use it, in real Chromium at 1280 and 375 px: the 404 page at any depth, numbers,
+phones, search and filters, print, freshness and the content security policy."""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+
+import pytest
+from browser_tools import SCREENSHOTS
+from conftest import MINIMAL_SITE, make_project
+
+import build
+
+pytest.importorskip("playwright")
+
+PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1280, "height": 900}
+WIDTHS = pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "375"])
+BASE_URL = "https://registry.example.gov.cn/dayuan/"
+
+
+def shot(page, name: str) -> None:
+    """Save a full-page screenshot for people to look at (screenshots/ is never committed)."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}-{page.viewport_size['width']}.png"), full_page=True)
+
+
+def styled(page) -> bool:
+    """Whether the site's stylesheet applies: the masthead has the brand colour, not the browser's default."""
+    return page.evaluate("getComputedStyle(document.querySelector('.masthead')).backgroundColor") == "rgb(158, 27, 27)"
+
+
+def serve_as_host(page, public: Path, origin: str) -> None:
+    """Answer every request under origin from public/, and a missing file with 404.html, as GitHub Pages does."""
+
+    def answer(route):
+        path = route.request.url.removeprefix(origin).split("?")[0].split("#")[0] or "index.html"
+        target = public / path
+        if target.is_file():
+            kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+            route.fulfill(status=200, body=target.read_bytes(), content_type=kind)
+        else:
+            route.fulfill(status=404, body=(public / "404.html").read_bytes(), content_type="text/html")
+
+    page.route(origin + "**", answer)
+
+
+@pytest.fixture(scope="module")
+def site_with_base_url(tmp_path_factory) -> Path:
+    """A small site whose site.yaml sets base_url, built once."""
+    root = make_project(tmp_path_factory.mktemp("based") / "project", {}, site=MINIMAL_SITE + f"base_url: {BASE_URL}\n")
+    assert build.main(["--root", str(root), "build"]) == 0
+    return root / "public"
+
+
+@WIDTHS
+def test_the_404_page_keeps_its_styles_at_a_nested_address_without_base_url(page, built_site, viewport):
+    page.set_viewport_size(viewport)
+    serve_as_host(page, built_site, "https://pages.example.org/registry/")
+    response = page.goto("https://pages.example.org/registry/achievements/no/such-page.html")
+    assert response.status == 404
+    assert page.title() == "找不到页面 · 昆山市大院大所合作登记簿"
+    assert styled(page)
+    shot(page, "404-nested")
+
+
+@WIDTHS
+def test_the_404_page_links_absolutely_under_base_url(page, site_with_base_url, viewport):
+    page.set_viewport_size(viewport)
+    serve_as_host(page, site_with_base_url, BASE_URL)
+    page.goto(BASE_URL + "institutes/deep/er/no-such.html")
+    assert styled(page)
+    assert page.get_attribute(".brand", "href") == BASE_URL + "index.html"
+    page.click("main a")
+    assert page.url == BASE_URL + "index.html"
+    assert styled(page)
+
+
+def test_the_404_check_catches_a_relative_stylesheet(page, site_with_base_url):
+    # The same page with the link relative again, as before: at a nested address the styles are lost.
+    html = (site_with_base_url / "404.html").read_text(encoding="utf-8")
+    broken = html.replace(f'href="{BASE_URL}assets/style.css"', 'href="assets/style.css"')
+    assert broken != html
+
+    def answer(route):
+        if route.request.url.endswith("/deep/assets/style.css"):
+            route.fulfill(status=404, body="", content_type="text/plain")
+        else:
+            route.fulfill(status=404, body=broken, content_type="text/html")
+
+    page.route("https://other.example.org/**", answer)
+    page.goto("https://other.example.org/deep/page.html")
+    assert not styled(page)
+
+
+@WIDTHS
+def test_progress_cells_look_like_links_and_every_figure_is_labelled(page, site_url, viewport):
+    page.set_viewport_size(viewport)
+    page.goto(site_url + "districts/kaifaqu.html")
+    assert page.locator("#progress ~ p.muted, section p.muted").filter(has_text="目标原文：").count() == 1
+    assert page.locator("section p.muted").filter(has_text="5（含省级以上重点实验室1个）").inner_text() == (
+        "目标原文：5（含省级以上重点实验室1个）"
+    )
+    key_lab = page.locator(".cell").filter(has_text="省级以上重点实验室").first
+    assert key_lab.locator(".cell-part").inner_text() == "载体建设目标中的其中数"
+    figure = key_lab.locator(".cell-figure")
+    assert "underline" in figure.evaluate("e => getComputedStyle(e).textDecorationLine")
+    assert figure.evaluate("e => getComputedStyle(e, '::after').content") == '" →"'
+    before = key_lab.evaluate("e => getComputedStyle(e).boxShadow")
+    key_lab.hover()
+    assert key_lab.evaluate("e => getComputedStyle(e).boxShadow") != before
+    shot(page, "district")
