@@ -7,7 +7,7 @@ import mimetypes
 from pathlib import Path
 
 import pytest
-from browser_tools import SCREENSHOTS
+from browser_tools import SCREENSHOTS, sample_pages
 from conftest import MINIMAL_SITE, make_project
 
 import build
@@ -111,3 +111,97 @@ def test_progress_cells_look_like_links_and_every_figure_is_labelled(page, site_
     key_lab.hover()
     assert key_lab.evaluate("e => getComputedStyle(e).boxShadow") != before
     shot(page, "district")
+
+
+SIDEWAYS_JS = """() => {
+  const out = [];
+  const width = document.documentElement.clientWidth;
+  const clipped = el => {  // inside a box that clips or scrolls (reported on its own), or visually hidden
+    for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+      const s = getComputedStyle(a);
+      if (s.overflowX !== 'visible' || s.clip !== 'auto') return true;
+    }
+    return false;
+  };
+  for (const el of document.body.querySelectorAll('*')) {
+    const style = getComputedStyle(el);
+    if (style.display === 'none' || el.closest('details:not([open])') || style.clip !== 'auto') continue;
+    const what = el.tagName.toLowerCase() + (typeof el.className === 'string' && el.className ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
+    if (['auto', 'scroll'].includes(style.overflowX) && el.scrollWidth > el.clientWidth + 1)
+      out.push(`${what} scrolls ${el.scrollWidth - el.clientWidth}px sideways inside its box`);
+    const box = el.getBoundingClientRect();
+    if (box.width > 0 && box.right > width + 1 && !clipped(el)) out.push(`${what} ends ${Math.round(box.right - width)}px past the screen`);
+  }
+  return [...new Set(out)];
+}"""
+
+
+def sideways(page) -> list[str]:
+    """Every element that scrolls sideways inside its box, or reaches past the right edge of the screen."""
+    return page.evaluate(SIDEWAYS_JS)
+
+
+def test_nothing_scrolls_sideways_at_375px_on_any_page_type_not_even_inside_a_box(page, site_url, built_site):
+    page.set_viewport_size(PHONE)
+    found = {}
+    for path in sample_pages(built_site):
+        page.goto(site_url + path)
+        if problems := sideways(page):
+            found[path] = problems[:5]
+    assert found == {}
+
+
+def test_the_sideways_check_catches_a_box_that_scrolls_inside(page):
+    page.set_viewport_size(PHONE)
+    page.set_content(
+        '<!DOCTYPE html><html><body><div class="table-scroll" style="overflow-x: auto">'
+        '<table style="width: 40rem"><tr><td>宽表格</td></tr></table></div></body></html>'
+    )
+    assert sideways(page) == ["div.table-scroll scrolls 281px sideways inside its box"]
+
+
+@pytest.mark.parametrize("path", ["progress/2016-2020.html", "reports/2018-h1.html"])
+def test_wide_tables_are_cards_on_a_phone_and_still_tables_to_a_screen_reader(page, site_url, path):
+    page.set_viewport_size(PHONE)
+    page.goto(site_url + path)
+    table = page.locator("table.card-table").first
+    assert table.evaluate("t => getComputedStyle(t).display") == "block"
+    card = table.locator("tbody tr").first
+    assert card.evaluate("r => getComputedStyle(r).borderTopStyle") == "solid"
+    first_cell = card.locator("td").first
+    label = first_cell.evaluate("td => getComputedStyle(td, '::before').content")
+    assert label.startswith('"') and first_cell.get_attribute("data-label") in label
+    # the accessibility tree still has a table with headers and cells
+    assert page.get_by_role("table").first.is_visible()
+    assert page.get_by_role("rowheader").count() > 5 and page.get_by_role("cell").count() > 20
+    assert page.get_by_role("columnheader").count() >= 5
+    caption = table.locator("caption")
+    assert caption.evaluate("c => c.scrollWidth <= c.clientWidth + 1")
+    shot(page, path.replace("/", "-").removesuffix(".html"))
+
+
+def test_wide_tables_stay_tables_at_1280(page, site_url):
+    page.set_viewport_size(DESKTOP)
+    page.goto(site_url + "progress/2016-2020.html")
+    assert page.locator("table.card-table").evaluate("t => getComputedStyle(t).display") == "table"
+    assert page.locator("table.card-table thead").is_visible()
+    shot(page, "progress")
+
+
+@WIDTHS
+def test_chart_text_is_at_least_12_css_px(page, site_url, viewport):
+    page.set_viewport_size(viewport)
+    page.goto(site_url + "districts/kaifaqu.html")
+    sizes = page.evaluate(
+        """() => [...document.querySelectorAll('.chart-figure svg text')].map(t =>
+            parseFloat(getComputedStyle(t).fontSize) * t.ownerSVGElement.getScreenCTM().a)"""
+    )
+    assert sizes and min(sizes) >= 12
+
+
+def test_chinese_labels_never_break_inside_a_word(page, site_url):
+    page.set_viewport_size(PHONE)
+    page.goto(site_url + "data/index.html")
+    for selector in ("th", "caption", ".mainnav a"):
+        for word_break in page.locator(selector).evaluate_all("els => els.map(e => getComputedStyle(e).wordBreak)"):
+            assert word_break == "keep-all", selector

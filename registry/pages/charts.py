@@ -18,7 +18,7 @@ LEFT, RIGHT, TOP, BOTTOM = 40, 96, 34, 28
 """Plot margins in SVG units: the right margin holds the direct labels of the lines' ends."""
 
 FONT = 12
-LABEL_GAP = 14
+LABEL_GAP = 20  # room for the labels at 17 units, the size a phone shows them at (style.css)
 """Direct labels closer than this are pushed apart, so two lines ending near each other stay readable."""
 
 # Each line differs by colour, dash pattern and markers, so the chart reads in greyscale and for colour-blind
@@ -98,7 +98,7 @@ def render_svg(
     out = [
         f'<svg class="chart" id="{chart_id}" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
         f'viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" xmlns="http://www.w3.org/2000/svg" '
-        f'font-size="{FONT}" font-family="sans-serif" style="max-width: 100%; height: auto">',
+        f'font-size="{FONT}" font-family="sans-serif">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
         f'<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
@@ -135,7 +135,7 @@ def render_svg(
     for name in ("actual", "target", "expected"):
         out.append(_line(name, [(x, 14), (x + 26, 14)], role="legend"))
         out.append(f'<text x="{x + 31}" y="{18}" fill="#1f2328">{escape(labels[name])}</text>')
-        x += 40 + _text_width(labels[name])
+        x += 40 + _text_width(labels[name]) * 17 / FONT  # as wide as a phone draws it (style.css)
     out.append("</svg>")
     return Markup("\n".join(out))
 

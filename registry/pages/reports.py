@@ -223,6 +223,8 @@ class ReportViews:
                 {"label": self.half_link(h, halves[h])["text"], "url": half_url(h.period)} for h in sorted(by_half)
             ],
             "added": added,
+            "added_labels": [self.half_link(h, halves[h])["text"] for h in sorted(by_half)]
+            + [cat.t("report.year_total")],
             "quality": self.quality(entry["quality"]),
         }
 
