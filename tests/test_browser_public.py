@@ -3,12 +3,16 @@ phones, search and filters, print, freshness and the content security policy."""
 
 from __future__ import annotations
 
+import json
 import mimetypes
+import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
 from browser_tools import SCREENSHOTS, sample_pages
 from conftest import MINIMAL_SITE, make_project
+from test_search import run_queries
 
 import build
 
@@ -205,3 +209,88 @@ def test_chinese_labels_never_break_inside_a_word(page, site_url):
     for selector in ("th", "caption", ".mainnav a"):
         for word_break in page.locator(selector).evaluate_all("els => els.map(e => getComputedStyle(e).wordBreak)"):
             assert word_break == "keep-all", selector
+
+
+def stored_docs(public: Path) -> dict[str, list]:
+    """The search index's text store: url → [url, title, extras, body, date, sample, excerpt text]."""
+    docs = {}
+    for chunk in sorted((public / "search").glob("d-*.json")):
+        for doc in json.loads(chunk.read_text(encoding="utf-8")):
+            docs[doc[0]] = doc
+    return docs
+
+
+def results(page) -> list[str]:
+    """The result links' site-relative urls, after every page of results is shown."""
+    while page.locator("#search-more").is_visible():
+        before = page.locator("#search-results li").count()
+        page.click("#search-more")
+        page.wait_for_function(f"document.querySelectorAll('#search-results li').length > {before}")
+    hrefs = page.locator("#search-results li a.card-title").evaluate_all("as => as.map(a => a.href)")
+    return [h.split("/public/", 1)[1] for h in hrefs]
+
+
+@WIDTHS
+def test_typing_without_enter_lists_the_records_that_contain_the_word(page, site_url, built_site, viewport):
+    page.set_viewport_size(viewport)
+    page.goto(site_url + "search.html")
+    page.locator("#search-q").press_sequentially("锂电池", delay=30)
+    page.get_by_role("status").filter(has_text="找到").wait_for()
+    found = results(page)
+    [answer] = run_queries(built_site, [{"q": "锂电池"}])
+    assert found == [r["url"] for r in answer["results"]] and found
+    assert page.get_by_role("status").get_attribute("aria-live") == "polite"
+    assert "?q=%E9%94%82%E7%94%B5%E6%B1%A0" in page.url  # the query is in the address, to share
+    docs = stored_docs(built_site)
+    for item in page.locator("#search-results li").all():
+        url = item.locator("a.card-title").get_attribute("href").split("/public/", 1)[1]
+        excerpt = item.locator(".excerpt").inner_text()
+        assert not re.search(r"[A-Za-z]+ [A-Za-z]+ [A-Za-z]+", excerpt), excerpt  # no English sentence
+        assert (item.locator(".badge-sample").count() == 1) == (docs[url][5] == 1)
+    assert any(docs[u][5] == 1 for u in found)
+    shot(page, "search")
+
+
+def test_filters_alone_browse_exactly_what_a_filter_of_the_json_gives(page, site_url, built_site):
+    records = json.loads((built_site / "data" / "achievements.json").read_text(encoding="utf-8"))["records"]
+    field, district = Counter((r["field"], r["district"]) for r in records).most_common(1)[0][0]
+    page.goto(site_url + f"search.html?field={field}&district={district}")
+    page.get_by_role("status").filter(has_text="符合所选条件").wait_for()
+    chosen = [r for r in records if r["field"] == field and r["district"] == district]
+    assert set(results(page)) == {f"achievements/{r['id']}.html" for r in chosen}
+    stage = chosen[0]["stage"]
+    page.locator("#search-stage").select_option(stage)
+    page.wait_for_function(f"location.search.includes('stage={stage}')")
+    page.get_by_role("status").filter(has_text="符合所选条件").wait_for()
+    assert set(results(page)) == {f"achievements/{r['id']}.html" for r in chosen if r["stage"] == stage}
+
+
+def test_the_home_box_lands_on_the_result_list_and_results_arrive_without_a_layout_shift(page, site_url):
+    page.set_viewport_size(PHONE)
+    page.goto(site_url + "index.html")
+    page.get_by_role("searchbox", name="查找成果、机构和活动").fill("新材料")
+    page.keyboard.press("Enter")
+    page.get_by_role("status").filter(has_text="找到").wait_for()
+    assert page.locator("#search-q").input_value() == "新材料"
+    page.wait_for_timeout(300)
+    shift = page.evaluate(
+        """() => new Promise(done => {
+            let sum = 0;
+            new PerformanceObserver(list => {
+                for (const e of list.getEntries()) if (!e.hadRecentInput) sum += e.value;
+            }).observe({type: 'layout-shift', buffered: true});
+            setTimeout(() => done(sum), 200);  // the buffered entries are delivered before this
+        })"""
+    )
+    assert shift < 0.01
+
+
+def test_without_javascript_the_search_page_says_so_first_and_offers_facets_and_downloads(browser, site_url):
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE)
+    page = context.new_page()
+    page.goto(site_url + "search.html?q=锂电池")
+    first = page.locator("main > noscript, main > :not(h1)").first
+    assert first.locator("#search-nojs").is_visible()  # the first thing after the heading
+    assert page.locator("a[href='achievements/field/new-materials.html']").count() == 1
+    assert page.locator("a[href='data/achievements.csv']").count() == 1
+    context.close()

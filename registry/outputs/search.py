@@ -9,7 +9,8 @@ Files under search/ (all JSON, sorted keys, deterministic):
                 "stages": [code], "districts": [id], "meta": [[kind#, field# | -1, stage# | -1, [district#]]]}
   t-<s>.json   {token: [doc, weight, Δdoc, weight, …]} for tokens whose first code point % S == s;
                weight = 2 × occurrences + 1 if the token occurs in the title (name, English name, short names)
-  d-<c>.json   [[url, title, title extras, body, date], …] for docs c×C … c×C+C-1 (verification, excerpts)
+  d-<c>.json   [[url, title, title extras, body, date, sample, excerpt text], …] for docs c×C … c×C+C-1
+               (body: every language, for verification; excerpt text: the page's language only, for snippets)
 
 Tokens of normalised text (NFKC, lower case): each run of CJK characters gives its bigrams and its last
 character alone (a one-character run gives that character), so a one-character query is a prefix lookup;
@@ -159,6 +160,36 @@ class SearchDocs:
         elif isinstance(value, str) and what != "skip":
             out.append(value)
 
+    def excerpt_text(self, record: Record) -> str:
+        """The record's own prose and labels in the page's language only, so a snippet never runs Chinese and
+        English together (the body keeps both, so either language is found)."""
+        out: list[str] = []
+        for key, value in record.data.items():
+            if key not in ("id", "name", "title", "aliases", "sample"):
+                self._own_language(record.kind, (key,), value, out)
+        return "\n".join(MARKUP.sub("", text) for text in out)
+
+    def _own_language(self, kind: str, pattern: tuple, value: Any, out: list[str]) -> None:
+        what, _target = self._rule(kind, pattern)
+        if what in ("ref", "skip"):
+            return
+        if what == "enum":
+            label = self.schemas.labels(kind, pattern).get(value, {}).get(self.cat.lang)
+            if label:
+                out.append(label)
+        elif isinstance(value, dict):
+            if value and value.keys() <= {"zh", "en"}:  # a text in two languages: the page's one only
+                if isinstance(value.get(self.cat.lang), str):
+                    out.append(value[self.cat.lang])
+                return
+            for key, item in value.items():
+                self._own_language(kind, pattern + (key,), item, out)
+        elif isinstance(value, list):
+            for item in value:
+                self._own_language(kind, pattern + ("*",), item, out)
+        elif isinstance(value, str):
+            out.append(value)
+
     def date(self, record: Record) -> str:
         """The date a result shows, as the record's card shows it."""
         if record.kind == "event":
@@ -304,7 +335,8 @@ class IndexFiles(Mapping[str, bytes]):
         return _json([self._stored(record) for record in self.records[number * CHUNK : (number + 1) * CHUNK]])
 
     def _stored(self, record: Record) -> list[str | int]:
-        """A doc in the text store: [url, title, title extras, body, date, sample (1 for a sample record, else 0)]."""
+        """A doc in the text store: [url, title, title extras, body, date, sample (1 for a sample record, else 0),
+        excerpt text]."""
         names, title = self.docs.names(record), self.docs.views.name(record)
         return [
             record_url(record.kind, record.id),
@@ -313,6 +345,7 @@ class IndexFiles(Mapping[str, bytes]):
             "\n".join(self.docs.body(record)),
             self.docs.date(record),
             int(record.sample),
+            self.docs.excerpt_text(record),
         ]
 
 

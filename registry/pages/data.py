@@ -119,6 +119,11 @@ def plan(site: Site) -> list[Page]:
             selects=selects,
             browse=browse,
             facets=[f for f in facets if f["name"] in ("field", "stage", "district")],
+            data_links=[{"url": "data/index.html", "text": cat.t("data.all")}]
+            + [
+                {"url": kind_downloads(k)["csv"], "text": f"{site.plural(k)} · {cat.t('data.csv_zh')}"}
+                for k in EXPORT_KINDS
+            ],
         )
     )
     return pages

@@ -97,6 +97,16 @@ export class SearchIndex {
     return true;
   }
 
+  /** Every doc that passes the filters, in doc order (kind, then newest first): browsing without a query. */
+  async browse(filters = {}) {
+    const manifest = await this.manifest();
+    const hits = [];
+    for (let doc = 0; doc < manifest.meta.length; doc += 1) {
+      if (this.allowed(manifest, doc, filters)) hits.push({ doc, kind: manifest.kinds[manifest.meta[doc][0]], title: false, freq: 0 });
+    }
+    return { runs: [], hits };
+  }
+
   /** Every doc containing every run of the query, ranked: title matches first, then frequency, then doc order. */
   async search(query, filters = {}) {
     const runs = queryRuns(query);
@@ -140,8 +150,9 @@ export class SearchIndex {
   /** What a result shows: url, title, date, whether it is a sample, and an excerpt as [{text, mark}] segments
    * around the first match. */
   async describe(hit, runs, width = 60) {
-    const [url, title, , body, date, sample] = await this.chunkOf(hit.doc);
-    const flat = body.replace(/\s+/g, " ");
+    const [url, title, , body, date, sample, own] = await this.chunkOf(hit.doc);
+    // The snippet is cut from the text in the page's language only (never Chinese and English run together).
+    const flat = (own ?? body).replace(/\s+/g, " ");
     const lower = normalise(flat);
     // Offsets carry over only where normalising kept the length (the usual case); otherwise show the start.
     const same = lower.length === flat.length;
