@@ -7,11 +7,13 @@ import json
 import mimetypes
 import re
 from collections import Counter
+from io import BytesIO
 from pathlib import Path
 
 import pytest
-from browser_tools import SCREENSHOTS, sample_pages
+from browser_tools import SCREENSHOTS, pdf_page_count, sample_pages
 from conftest import MINIMAL_SITE, make_project
+from pypdf import PdfReader
 from test_search import run_queries
 
 import build
@@ -294,3 +296,40 @@ def test_without_javascript_the_search_page_says_so_first_and_offers_facets_and_
     assert page.locator("a[href='achievements/field/new-materials.html']").count() == 1
     assert page.locator("a[href='data/achievements.csv']").count() == 1
     context.close()
+
+
+def test_a_printed_page_names_the_site_the_organiser_and_the_as_of_date(page, site_url, built_site):
+    longest = max(
+        (p for p in (built_site / "achievements").glob("*.html") if p.name != "index.html"),
+        key=lambda p: len(p.read_text(encoding="utf-8")),
+    )
+    page.goto(site_url + f"achievements/{longest.name}")
+    assert page.locator(".print-head").is_hidden()
+    page.emulate_media(media="print")
+    assert page.locator(".print-head").inner_text() == (
+        "昆山市大院大所合作登记簿 · 主办单位：昆山市大院大所工作领导小组办公室（设在市科技局）"
+    )
+    assert page.locator(".print-foot").inner_text() == "数据统计截至 2020年12月31日"
+    assert pdf_page_count(page) == 1  # still one A4 sheet
+
+
+def test_a_printed_page_gives_its_address_under_base_url(page, site_with_base_url):
+    serve_as_host(page, site_with_base_url, BASE_URL)
+    page.goto(BASE_URL + "about.html")
+    page.emulate_media(media="print")
+    assert page.locator(".print-foot").inner_text().startswith(f"本页网址：{BASE_URL}about.html · 数据统计截至 ")
+
+
+def test_the_progress_table_prints_on_landscape_a4_without_a_cut_column(page, site_url):
+    page.goto(site_url + "progress/2016-2020.html")
+    page.emulate_media(media="print")
+    pdf = PdfReader(BytesIO(page.pdf(format="A4", prefer_css_page_size=True, print_background=True)))
+    sizes = [(float(p.mediabox.width), float(p.mediabox.height)) for p in pdf.pages]
+    assert any(w > h for w, h in sizes)  # the table's sheets are landscape
+    table_pages = [p.extract_text() for p, (w, h) in zip(pdf.pages, sizes, strict=True) if w > h]
+    text = "".join(table_pages)
+    last_header = page.locator(".progress-table thead th").last.inner_text().split("（")[0]
+    assert last_header in text and "全市合计" in text
+    # laid out at the landscape sheet's width (277 mm), the table fits it
+    page.set_viewport_size({"width": 1047, "height": 740})
+    assert page.locator(".progress-table").evaluate("t => t.getBoundingClientRect().right") <= 1047

@@ -76,6 +76,7 @@ class Site:
             if police_code
             else "",
             "licence": t.text(s.get("licence")),
+            "base_url": s.get("base_url", ""),
             "as_of": t.date(self.as_of),
             "lang": "zh-CN" if t.lang == "zh" else "en",
         }

@@ -122,6 +122,12 @@ def url_filter(context, target: str) -> str:
     return relative_url(target, context["out_path"])
 
 
+@pass_context
+def address_filter(context, target: str) -> str:
+    """The |address filter: a site-root path as its full address under site.yaml's base_url (printed pages)."""
+    return context["site"]["base_url"].rstrip("/") + "/" + target
+
+
 class PageEnvironment(Environment):
     """A Jinja environment that looks `a.b` up as a key first when `a` is a dict (every page context is plain dicts).
 
@@ -152,6 +158,7 @@ class Renderer:
         )
         self.env.filters["markdown"] = MarkdownRenderer()
         self.env.filters["url"] = url_filter
+        self.env.filters["address"] = address_filter
         self.env.globals.update(globals_)
         self.template_dir = template_dir
 
