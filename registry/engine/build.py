@@ -32,6 +32,7 @@ from registry.pages.plan import SitePlan
 from registry.pages.render import Renderer
 from registry.problems import Problem
 from registry.records.document import Document
+from registry.records.history import file_history
 from registry.records.record import Record
 from registry.records.schemas import SchemaSet
 from registry.timings import Timings
@@ -113,7 +114,10 @@ def build_site(
         cat = Catalogue(load_messages(root / TEMPLATES / "messages.yaml"), schemas, "zh")
         about = (root / TEMPLATES / "content" / f"about.{cat.lang}.md").read_text(encoding="utf-8")
         tracker = Tracker()
-        plan = SitePlan(TrackedRegistry(public, tracker), TrackedFigures(figures, tracker), settings, cat, about)
+        history = file_history(root)  # one `git log` for every record file's last change (record pages, data page)
+        plan = SitePlan(
+            TrackedRegistry(public, tracker), TrackedFigures(figures, tracker), settings, cat, about, history
+        )
         shared = plan.shared()
         renderer = Renderer(root / TEMPLATES, shared)
         folder = cache.enabled(root)
@@ -128,6 +132,7 @@ def build_site(
             cache.folder_digest(root / "schemas").encode(),
             pickle.dumps(settings),
             as_of.encode(),
+            pickle.dumps(history),  # a commit can change a page's 最后更新 without changing its record
             *(pickle.dumps(shared[name]) for name in ("site", "nav", "downloads")),
         )
         same = manifest.get("salt") == salt

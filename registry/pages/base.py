@@ -7,6 +7,7 @@ depends.py) it never knows. It returns pages; it never renders or writes one.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from registry.figures.figures import Figures
@@ -15,6 +16,10 @@ from registry.pages.cards import Views
 from registry.pages.catalogue import Catalogue
 from registry.pages.render import Page
 from registry.pages.urls import PAGE_KINDS, kind_url, section_of
+from registry.records.history import History
+
+CHINA = dt.timezone(dt.timedelta(hours=8))
+"""China Standard Time: the day a change is dated by (as `check` dates today)."""
 
 ABOUT_FIGURES = "<!-- figures: the implementation plans and the city-wide goals are shown here -->"
 """The line of site_templates/content/about.*.md where the about page places its figures from the records."""
@@ -23,10 +28,36 @@ ABOUT_FIGURES = "<!-- figures: the implementation plans and the city-wide goals 
 class Site:
     """The public registry, its figures and the settings, for one language (a second language is a second Site)."""
 
-    def __init__(self, registry: PublicRegistry, figures: Figures, settings: dict, cat: Catalogue, about: str = ""):
+    def __init__(
+        self,
+        registry: PublicRegistry,
+        figures: Figures,
+        settings: dict,
+        cat: Catalogue,
+        about: str = "",
+        history: History | None = None,
+    ):
         self.registry, self.figures, self.settings, self.cat, self.about = registry, figures, settings, cat, about
         self.as_of = figures.as_of
         self.views = Views(registry, cat)
+        self.history = history or History(source="no-git")
+
+    def updated(self, src_path: str) -> dict[str, str]:
+        """When a record file last changed, from git history (its last commit's date in China Standard Time, as
+        `git log -1 --format=%cs` gives it for commits made in China), or why it is not known."""
+        change = self.history.of(src_path)
+        if change is None:
+            reason = "unknown_uncommitted" if self.history.source == "git" else f"unknown_{self.history.source}"
+            return {"iso": "", "text": self.cat.t(f"updated.{reason}")}
+        iso = dt.datetime.fromtimestamp(change.time, CHINA).date().isoformat()
+        return {"iso": iso, "text": self.cat.date(iso)}
+
+    def registry_updated(self) -> dict[str, str]:
+        """When any record file last changed (the data page), or why it is not known."""
+        if not self.history.changes:
+            return self.updated("")
+        latest = max(self.history.changes.items(), key=lambda item: item[1].time)[0]
+        return self.updated(latest)
 
     @property
     def with_examples(self) -> bool:

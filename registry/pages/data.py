@@ -62,6 +62,7 @@ def plan(site: Site) -> list[Page]:
             [home],
             kinds=kinds,
             progress=progress,
+            updated=site.registry_updated(),
             whole={
                 "json": f"{DATA}/registry.json",
                 "xlsx": f"{DATA}/registry.xlsx",

@@ -33,6 +33,7 @@ def record_page(site: Site, record: Record) -> Page:
         "related": related(site, record),
         "kind": kind,
         "kind_label": site.cat.t(f"kind_one.{kind}"),
+        "updated": site.updated(record.src_path),
         "contact": contact_view(record, site.registry, site.settings, site.cat, site.with_examples),
     }
     template, extra = LAYOUTS.get(kind, ("record.html", None))
