@@ -11,8 +11,9 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
-from browser_tools import SCREENSHOTS, pdf_page_count, sample_pages
+from browser_tools import SCREENSHOTS, WCAG_TAGS, axe_violations, pdf_page_count, sample_pages
 from conftest import MINIMAL_SITE, make_project
+from lxml import html as lxml_html
 from pypdf import PdfReader
 from test_search import run_queries
 
@@ -333,3 +334,35 @@ def test_the_progress_table_prints_on_landscape_a4_without_a_cut_column(page, si
     # laid out at the landscape sheet's width (277 mm), the table fits it
     page.set_viewport_size({"width": 1047, "height": 740})
     assert page.locator(".progress-table").evaluate("t => t.getBoundingClientRect().right") <= 1047
+
+
+@WIDTHS
+def test_axe_finds_nothing_with_best_practice_rules_on_every_page_type(page, site_url, built_site, viewport):
+    page.set_viewport_size(viewport)
+    found = {}
+    for path in sample_pages(built_site) + ["search.html?q=锂电池"]:
+        page.goto(site_url + path)
+        if path.startswith("search.html?"):
+            page.get_by_role("status").filter(has_text="找到").wait_for()
+        if problems := axe_violations(page, [*WCAG_TAGS, "best-practice"]):
+            found[path] = problems
+        if "/" not in path or path.endswith("index.html"):
+            shot(page, "page-" + path.replace("/", "-").split(".html")[0])
+    assert found == {}
+
+
+def test_the_annex_1_table_ties_every_cell_to_its_header(built_site):
+    doc = lxml_html.parse(str(built_site / "achievements/lfp-battery-thermal-runaway-warning.html")).getroot()
+    (table,) = doc.xpath("//table[contains(@class, 'form-sheet')]")
+    ids = set(table.xpath(".//th/@id"))
+    cells = table.xpath(".//td")
+    assert cells and all(td.get("headers") in ids for td in cells)
+
+
+def test_the_icons_are_real_images_and_every_page_links_them(built_site):
+    assert (built_site / "favicon.ico").read_bytes()[:4] == b"\x00\x00\x01\x00"
+    touch = (built_site / "apple-touch-icon.png").read_bytes()
+    assert touch[:8] == b"\x89PNG\r\n\x1a\n" and int.from_bytes(touch[16:20], "big") == 180
+    doc = lxml_html.parse(str(built_site / "achievements/index.html")).getroot()
+    assert doc.xpath("//link[@rel='icon']/@href") == ["../favicon.ico", "../assets/favicon.svg"]
+    assert doc.xpath("//link[@rel='apple-touch-icon']/@href") == ["../apple-touch-icon.png"]

@@ -11,6 +11,7 @@ from pathlib import Path
 from lxml import html
 
 import build
+from registry.records.history import file_history
 
 RECORD = "records/achievements/lfp-battery-thermal-runaway-warning.yaml"
 PAGE = "achievements/lfp-battery-thermal-runaway-warning.html"
@@ -48,6 +49,9 @@ def test_a_record_page_shows_the_date_of_its_file_s_last_commit(shipped):
         out = public / page[kind] / (Path(rel).stem + ".html")
         assert updated(out) == git(shipped, "log", "-1", "--format=%cs", "--", rel).strip()
     assert updated(public / PAGE) == "2021-03-05"
+    history = file_history(shipped)
+    assert history.source == "git" and history.of(RECORD).revisions == 2
+    assert history.of("records/institutes/tsinghua.yaml").revisions == 1
     assert updated(public / "institutes/tsinghua.html") == "2021-01-05"
     data = html.parse(str(public / "data/index.html")).getroot()
     assert data.xpath("string(//p[@class='updated'])") == "登记簿最近一次更改：2021年3月5日"

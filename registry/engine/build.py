@@ -25,6 +25,7 @@ from registry.figures.figures import compute_figures
 from registry.model.public import PublicRegistry, public_records
 from registry.outputs.exports import export_files
 from registry.outputs.feeds import feed_files
+from registry.outputs.icons import icon_files
 from registry.outputs.privacy import Scanner, scan_output
 from registry.outputs.search import build_index
 from registry.pages.catalogue import Catalogue, load_messages
@@ -152,9 +153,12 @@ def build_site(
             "search": lambda: build_index(public, cat),
             "exports": lambda: export_files(public, figures.progress, cat, as_of, cat.text(settings.get("title"))),
             "assets": lambda: {
-                f"assets/{p.relative_to(assets).as_posix()}": p.read_bytes()
-                for p in sorted(assets.rglob("*"))
-                if p.is_file()
+                **{
+                    f"assets/{p.relative_to(assets).as_posix()}": p.read_bytes()
+                    for p in sorted(assets.rglob("*"))
+                    if p.is_file()
+                },
+                **icon_files(),
             },
         }
         job = Job(plan, tracker, Fingerprints(public, figures), renderer, output, salt.encode(), extras)

@@ -8,12 +8,14 @@ depends.py) it never knows. It returns pages; it never renders or writes one.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from registry.figures.figures import Figures
 from registry.model.public import PublicRegistry
 from registry.pages.cards import Views
 from registry.pages.catalogue import Catalogue
+from registry.pages.meta import page_meta
 from registry.pages.render import Page
 from registry.pages.urls import PAGE_KINDS, kind_url, section_of
 from registry.records.history import History
@@ -67,9 +69,23 @@ class Site:
     def page(self, out_path: str, template: str, title: str, crumbs: list[tuple[str, str]], **context: Any) -> Page:
         """A page; crumbs are (url, text) pairs above it, home first."""
         breadcrumbs = [{"url": url, "text": text} for url, text in crumbs] + [{"url": None, "text": title}]
+        section = section_of(out_path)
+        meta = self.meta(out_path, template, title, context.pop("article_meta", None))
         return Page(
-            out_path, template, {"title": title, "breadcrumbs": breadcrumbs, "section": section_of(out_path), **context}
+            out_path,
+            template,
+            {"title": title, "breadcrumbs": breadcrumbs, "section": section, "meta": meta, **context},
         )
+
+    def meta(self, out_path: str, template: str, title: str, article: dict | None = None) -> list[dict[str, str]]:
+        """A page's meta tags (registry/pages/meta.py)."""
+        page = (out_path, template, title, section_of(out_path))
+        return page_meta(self.shared["site"], self.shared["nav"], self.cat, page, article)
+
+    @functools.cached_property
+    def shared(self) -> dict[str, Any]:
+        """The identity and menu every page shows, made once (the meta tags of each page are made from them)."""
+        return {"site": self.identity(), "nav": self.nav()}
 
     def plural(self, kind: str) -> str:
         return self.cat.t(f"kind.{kind}")
@@ -106,6 +122,7 @@ class Site:
             "police_url": f"https://www.beian.gov.cn/portal/registerSystemInfo?recordcode={police_code}"
             if police_code
             else "",
+            "undertaker": t.text(s.get("undertaker")),
             "licence": t.text(s.get("licence")),
             "base_url": s.get("base_url", ""),
             "as_of": t.date(self.as_of),

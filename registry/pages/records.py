@@ -11,12 +11,17 @@ from registry.pages.base import Site
 from registry.pages.contact import contact_view
 from registry.pages.directories import ordered
 from registry.pages.display import field_labels
+from registry.pages.meta import plain
 from registry.pages.render import Page
 from registry.pages.urls import record_url
 from registry.records.record import Record
 
 RELATED_KINDS = ("achievement", "event", "project", "talent", "carrier")
 """Kinds whose records a record page lists when they refer to it, in this order."""
+
+
+SUMMARY_FIELDS = ("summary",)
+"""The field whose prose ends a record page's meta description (every kind with pages has one)."""
 
 
 def plan(site: Site, kind: str, bucket: int, buckets: int) -> list[Page]:
@@ -35,6 +40,14 @@ def record_page(site: Site, record: Record) -> Page:
         "kind_label": site.cat.t(f"kind_one.{kind}"),
         "updated": site.updated(record.src_path),
         "contact": contact_view(record, site.registry, site.settings, site.cat, site.with_examples),
+    }
+    card = context["record"]
+    summary = next((site.cat.text(record.get(f)) for f in SUMMARY_FIELDS if record.get(f)), "")
+    lead = "；".join([context["kind_label"], *card["meta"]])
+    context["article_meta"] = {
+        "description": plain(f"{card['title']}（{lead}）" + (f"：{summary}" if summary else "")),
+        "keywords": [card["title"], context["kind_label"], *card["meta"]],
+        "pubdate": context["updated"]["iso"],
     }
     template, extra = LAYOUTS.get(kind, ("record.html", None))
     if extra is not None:
