@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from browser_tools import SCREENSHOTS, WCAG_TAGS, axe_violations, pdf_page_count, sample_pages
-from conftest import MINIMAL_SITE, make_project
+from conftest import MINIMAL_SITE, make_project, watch_csp
 from lxml import html as lxml_html
 from pypdf import PdfReader
 from test_search import run_queries
@@ -80,6 +80,7 @@ def test_the_404_page_links_absolutely_under_base_url(page, site_with_base_url, 
     assert styled(page)
     assert page.get_attribute(".brand", "href") == BASE_URL + "index.html"
     page.click("main a")
+    page.wait_for_load_state()
     assert page.url == BASE_URL + "index.html"
     assert styled(page)
 
@@ -96,8 +97,9 @@ def test_the_404_check_catches_a_relative_stylesheet(page, site_with_base_url):
         else:
             route.fulfill(status=404, body=broken, content_type="text/html")
 
-    page.route("https://other.example.org/**", answer)
-    page.goto("https://other.example.org/deep/page.html")
+    serve_as_host(page, site_with_base_url, BASE_URL)
+    page.route(BASE_URL + "deep/**", answer)  # the route added last answers first
+    page.goto(BASE_URL + "deep/page.html")
     assert not styled(page)
 
 
@@ -366,3 +368,36 @@ def test_the_icons_are_real_images_and_every_page_links_them(built_site):
     doc = lxml_html.parse(str(built_site / "achievements/index.html")).getroot()
     assert doc.xpath("//link[@rel='icon']/@href") == ["../favicon.ico", "../assets/favicon.svg"]
     assert doc.xpath("//link[@rel='apple-touch-icon']/@href") == ["../apple-touch-icon.png"]
+
+
+def test_every_page_carries_a_policy_that_allows_only_the_site_s_own_scripts_and_styles(built_site):
+    for path in sample_pages(built_site):
+        doc = lxml_html.parse(str(built_site / path)).getroot()
+        (policy,) = doc.xpath("//head/meta[@http-equiv='Content-Security-Policy']/@content")
+        rules = dict(rule.strip().split(" ", 1) for rule in policy.split(";"))
+        assert rules["script-src"] == "'self'" and rules["object-src"] == "'none'", path
+        assert rules["base-uri"] == "'self'" and rules["form-action"] == "'self'", path
+        assert rules["style-src"].startswith("'self'") and "unsafe" not in policy, path
+        assert not doc.xpath("//script[not(@src) and not(@type='application/ld+json')]"), path
+        assert not doc.xpath("//*[@style]"), path
+
+
+@WIDTHS
+def test_no_page_type_reports_a_csp_violation(page, site_url, built_site, viewport):
+    # the page fixture (conftest.py) fails the test on any violation reported on the console
+    page.set_viewport_size(viewport)
+    for path in sample_pages(built_site) + ["search.html?q=锂电池"]:
+        page.goto(site_url + path)
+    page.get_by_role("status").filter(has_text="找到").wait_for()
+    assert styled(page)
+
+
+def test_the_csp_check_catches_an_inline_script(browser, site_url):
+    page = browser.new_page()
+    violations = watch_csp(page)
+    page.goto(site_url + "about.html")
+    assert violations == []
+    page.evaluate("() => { const s = document.createElement('script'); s.textContent = '1'; document.body.append(s); }")
+    page.wait_for_timeout(300)
+    assert violations and "script-src 'self'" in violations[0]
+    page.close()
