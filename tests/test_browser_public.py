@@ -211,7 +211,7 @@ def test_chart_text_is_at_least_12_css_px(page, site_url, viewport):
 def test_chinese_labels_never_break_inside_a_word(page, site_url):
     page.set_viewport_size(PHONE)
     page.goto(site_url + "data/index.html")
-    for selector in ("th", "caption", ".mainnav a"):
+    for selector in ("th", "dt", ".mainnav a"):
         for word_break in page.locator(selector).evaluate_all("els => els.map(e => getComputedStyle(e).wordBreak)"):
             assert word_break == "keep-all", selector
 

@@ -253,7 +253,7 @@ def test_feed_calendar_and_search_mark_samples(both, registry):
             for path in sorted((out / "search").glob("d-*.json"))
             for doc in json.loads(path.read_text(encoding="utf-8"))
         ]
-        for url, *_rest, sample in stored:
+        for url, *_rest, sample, _excerpt in stored:
             kind = {
                 "achievements": "achievement",
                 "events": "event",
@@ -264,4 +264,4 @@ def test_feed_calendar_and_search_mark_samples(both, registry):
                 "districts": "district",
             }[url.split("/")[0]]
             assert sample == int(include and registry.get(kind, url.split("/")[1].removesuffix(".html")).sample)
-        assert any(doc[-1] for doc in stored) == include
+        assert any(doc[5] for doc in stored) == include  # [url, title, extras, body, date, sample, excerpt]

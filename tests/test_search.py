@@ -190,7 +190,7 @@ def test_postings_count_every_token_of_each_record_as_the_tokeniser_makes_them(b
         for doc in json.loads((built_site / "search" / f"d-{c}.json").read_text(encoding="utf-8"))
     ]
     assert len(stored) == manifest["count"] == len(manifest["meta"]) == len(found)
-    for doc, (_url, title, extras, body, _date, _sample) in enumerate(stored):
+    for doc, (_url, title, extras, body, _date, _sample, _excerpt) in enumerate(stored):
         in_title = Counter(tokens(f"{title}\n{extras}"))
         counts = in_title + Counter(tokens(body))
         assert found[doc] == {token: 2 * n + (token in in_title) for token, n in counts.items()}, stored[doc][0]
