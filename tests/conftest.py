@@ -205,3 +205,23 @@ def site_url(built_site):
     base, server = serve_folder(built_site, prefix=f"{built_site.name}/")
     yield base
     server.shutdown()
+
+
+CSP_VIOLATION = "Content Security Policy"
+"""Chromium's console message for anything a page's Content-Security-Policy blocked (or a policy it could not read)."""
+
+
+def watch_csp(page) -> list[str]:
+    """The Content-Security-Policy violations a page reports on the console from now on (a list that fills)."""
+    violations: list[str] = []
+    page.on("console", lambda message: violations.append(message.text) if CSP_VIOLATION in message.text else None)
+    return violations
+
+
+@pytest.fixture
+def page(page):
+    """pytest-playwright's page, failing the test when any page it showed reported a Content-Security-Policy
+    violation (a blocked script, style, image or form) on the console."""
+    violations = watch_csp(page)
+    yield page
+    assert violations == [], "Content-Security-Policy violations:\n" + "\n".join(violations)

@@ -59,8 +59,8 @@ def unmarked_chinese(doc) -> list[str]:
         if not isinstance(element.tag, str):
             continue
         # <title> takes text only: a record's Chinese name there cannot be marked (the page's <h1> marks it).
-        # <title> takes text only: see above; a <script> holds data a page's script reads, not text a reader sees.
-        shown = element.tag not in ("title", "script")
+        # <title>: see above; <script> (data a script reads) and <style> (the 404 page's inlined CSS) are not read.
+        shown = element.tag not in ("title", "script", "style")
         if element.text and CJK.search(element.text) and not chinese_lang(element) and shown:
             found.append(element.text.strip())
         parent = element.getparent()

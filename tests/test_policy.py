@@ -209,7 +209,7 @@ def _district_name(district_id: str) -> str:
 
 def progress_table(out_dir: Path, plan_id: str) -> tuple[list[str], dict[str, list[int | None]]]:
     """A plan's progress table: its metric headers, and per row label the target in each column (None: no cell)."""
-    table = page(out_dir, f"progress/{plan_id}.html").xpath("//table[@class='progress-table']")[0]
+    table = page(out_dir, f"progress/{plan_id}.html").xpath("//table[contains(@class, 'progress-table')]")[0]
     headers = [words(th).replace(" 其中数", "") for th in table.xpath("./thead/tr/th")[1:]]
     rows = {}
     for tr in table.xpath("./tbody/tr|./tfoot/tr"):

@@ -15,6 +15,7 @@ from test_progress import FILES, event, project
 from registry.engine.checking import check
 from registry.figures.reports import ADDED_KINDS, Half, period_report, plan_halves, plan_years, retrospective
 from registry.model.public import public_view
+from registry.pages.display import pace_text
 
 D = dt.date.fromisoformat
 REPO = Path(__file__).resolve().parent.parent
@@ -225,9 +226,9 @@ def test_half_year_report_numbers_for_the_shipped_records(built_site):
     ]
     # every shipped project, event and talent is a sample: each figure says so beside it
     assert rows_of(tables[0]) == [
-        ["项目合作（项）", "60", "2 其中示例 2", "3%", "17.96", "1 其中示例 1", "! 进度落后"],
-        ["对接活动（次）", "50", "2 其中示例 2", "4%", "14.97", "1 其中示例 1", "! 进度落后"],
-        ["人才团队（个）", "10", "1 其中示例 1", "10%", "2.99", "0", "! 进度落后"],
+        ["项目合作（项）", "60", "2 其中示例 2", "3%", "18", "1 其中示例 1", "! 进度落后"],
+        ["对接活动（次）", "50", "2 其中示例 2", "4%", "15", "1 其中示例 1", "! 进度落后"],
+        ["人才团队（个）", "10", "1 其中示例 1", "10%", "3", "0", "! 进度落后"],
         ["载体建设（个）", "5", "0", "0%", "1.5", "0", "! 进度落后"],
         ["省级以上重点实验室（个） 其中数", "1", "0", "0%", "0.3", "0", "! 进度落后"],
     ]
@@ -236,7 +237,7 @@ def test_half_year_report_numbers_for_the_shipped_records(built_site):
         "20",
         "1 其中示例 1",
         "5%",
-        "9.92",
+        "10",
         "1 其中示例 1",
         "! 进度落后",
     ]
@@ -270,7 +271,7 @@ def test_half_year_report_numbers_for_the_shipped_records(built_site):
         "300",
         "7 其中示例 7",
         "2%",
-        "89.82",
+        "90",
         "4 其中示例 4",
         "! 进度落后",
     ]
@@ -504,3 +505,35 @@ def test_district_report_card_prints_on_one_page(page, site_url):
     pages = _pdf_pages(page, site_url + "reports/districts/gaoxinqu-2017.html")
     assert len(pages) == 1
     assert "高新区2017年度大院大所合作报告卡" in pages[0]
+
+
+@pytest.mark.parametrize(
+    ("expected", "target", "shown"),
+    [
+        (17.96, 60, "18"),
+        (120.03, 300, "121"),
+        (120.0, 300, "120"),
+        (0.8, 1, "0.8"),
+        (0.81, 1, "0.9"),
+        (1.5, 5, "1.5"),
+        (4.0, 5, "4"),
+        (1234.5, 3000, "1,235"),
+        (0.0, 10, "0"),
+    ],
+)
+def test_what_is_due_is_shown_as_people_say_it_and_never_below_the_exact_figure(expected, target, shown):
+    assert pace_text(expected, target) == shown
+    # a whole count reaches the exact figure exactly when it reaches the one shown: status and figure agree
+    assert all((n >= expected) == (n >= float(shown.replace(",", ""))) for n in range(0, 3001))
+
+
+def test_every_due_figure_on_the_report_pages_is_whole_or_has_one_decimal_under_a_small_target(built_site):
+    seen = 0
+    for path in sorted((built_site / "reports").glob("20*.html")):
+        doc = html.parse(str(path)).getroot()
+        for row in doc.xpath("//table[contains(@class, 'report-table')]/tbody/tr"):
+            cells = [c.text_content().strip() for c in row.xpath("td")]
+            target, due = int(cells[0].replace(",", "")), cells[3]
+            assert re.fullmatch(r"[\d,]+" if target >= 10 else r"\d+(\.\d)?", due), (path.name, cells)
+            seen += 1
+    assert seen > 100

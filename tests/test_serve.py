@@ -67,7 +67,7 @@ def fetch(url: str) -> tuple[int, str]:
         with urllib.request.urlopen(url, timeout=10) as response:
             return response.status, response.read().decode("utf-8")
     except urllib.error.HTTPError as error:
-        return error.code, ""
+        return error.code, error.read().decode("utf-8")
 
 
 def poll(url: str, wanted: str) -> str:
@@ -90,6 +90,8 @@ def test_serves_rebuilds_and_keeps_the_last_good_build(shipped):
         assert base.startswith("http://127.0.0.1:") and base.endswith("/")
         status, home = fetch(base + "index.html")
         assert status == 200 and "<html" in home
+        status, missing = fetch(base + "achievements/no-such/page.html")
+        assert status == 404 and "<title>找不到页面 · 昆山市大院大所合作登记簿</title>" in missing
         assert "高导热石墨烯复合散热膜制备技术" in poll(base + PAGE, "高导热石墨烯复合散热膜制备技术")
 
         path = shipped / RECORD

@@ -25,6 +25,7 @@ from registry.figures.figures import compute_figures
 from registry.model.public import PublicRegistry, public_records
 from registry.outputs.exports import export_files
 from registry.outputs.feeds import feed_files
+from registry.outputs.icons import icon_files
 from registry.outputs.privacy import Scanner, scan_output
 from registry.outputs.search import build_index
 from registry.pages.catalogue import LANGS, Catalogue, load_messages
@@ -125,6 +126,7 @@ def build_site(
         cats = {lang: Catalogue(messages, schemas, lang) for lang in LANGS}
         cat = cats["zh"]
         tracker = Tracker()
+        history = file_history(root)  # one `git log` for every record file's last change (pages, calendar)
         tracked, tracked_figures = TrackedRegistry(public, tracker), TrackedFigures(figures, tracker)
         # Every language is the same plan with its own catalogue (and about text); the tracked registry and its memos
         # are shared, so what both read is made once.
@@ -136,6 +138,7 @@ def build_site(
                     settings,
                     c,
                     (root / TEMPLATES / "content" / f"about.{lang}.md").read_text(encoding="utf-8"),
+                    history,
                 )
                 for lang, c in cats.items()
             ]
@@ -155,6 +158,7 @@ def build_site(
             cache.folder_digest(root / "schemas").encode(),
             pickle.dumps(settings),
             as_of.encode(),
+            pickle.dumps(history),  # a commit can change a page's 最后更新 without changing its record
             *(
                 pickle.dumps(values[name])
                 for values in shared.values()
@@ -178,9 +182,12 @@ def build_site(
             "search": lambda: build_index(public, cats),
             "exports": lambda: export_files(public, figures.progress, cat, as_of, settings),
             "assets": lambda: {
-                f"assets/{p.relative_to(assets).as_posix()}": p.read_bytes()
-                for p in sorted(assets.rglob("*"))
-                if p.is_file()
+                **{
+                    f"assets/{p.relative_to(assets).as_posix()}": p.read_bytes()
+                    for p in sorted(assets.rglob("*"))
+                    if p.is_file()
+                },
+                **icon_files(),
             },
         }
         job = Job(plan, tracker, Fingerprints(public, figures), renderer, output, salt.encode(), extras)
@@ -188,7 +195,6 @@ def build_site(
         with timings.phase("output"):
             # The longest extras first, so a worker makes them while the other plans and renders pages.
             rows, page_paths, read = run_all(job, timings, ["search", "exports", "assets"], workers)
-            history = file_history(root)
             rows += extra_rows(job, "feeds", lambda: feed_files(public, cats, settings, page_paths, history), timings)
         # The plan's memos (a card per record, sorted lists) and the fingerprints are done with: let them go before
         # the manifest is made (hundreds of megabytes at 100,000 records).

@@ -7,14 +7,21 @@ depends.py) it never knows. It returns pages; it never renders or writes one.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 from typing import Any
 
 from registry.figures.figures import Figures
 from registry.model.public import PublicRegistry
 from registry.pages.cards import Views
 from registry.pages.catalogue import Catalogue
+from registry.pages.meta import page_meta
 from registry.pages.render import Page
 from registry.pages.urls import EDITIONS, FEED_PATH, FORMS_INDEX, PAGE_KINDS, kind_url, section_of
+from registry.records.history import History
+
+CHINA = dt.timezone(dt.timedelta(hours=8))
+"""China Standard Time: the day a change is dated by (as `check` dates today)."""
 
 ABOUT_FIGURES = "<!-- figures: the implementation plans and the city-wide goals are shown here -->"
 """The line of site_templates/content/about.*.md where the about page places its figures from the records."""
@@ -23,10 +30,36 @@ ABOUT_FIGURES = "<!-- figures: the implementation plans and the city-wide goals 
 class Site:
     """The public registry, its figures and the settings, for one language (a second language is a second Site)."""
 
-    def __init__(self, registry: PublicRegistry, figures: Figures, settings: dict, cat: Catalogue, about: str = ""):
+    def __init__(
+        self,
+        registry: PublicRegistry,
+        figures: Figures,
+        settings: dict,
+        cat: Catalogue,
+        about: str = "",
+        history: History | None = None,
+    ):
         self.registry, self.figures, self.settings, self.cat, self.about = registry, figures, settings, cat, about
         self.as_of = figures.as_of
         self.views = Views(registry, cat)
+        self.history = history or History(source="no-git")
+
+    def updated(self, src_path: str) -> dict[str, str]:
+        """When a record file last changed, from git history (its last commit's date in China Standard Time, as
+        `git log -1 --format=%cs` gives it for commits made in China), or why it is not known."""
+        change = self.history.of(src_path)
+        if change is None:
+            reason = "unknown_uncommitted" if self.history.source == "git" else f"unknown_{self.history.source}"
+            return {"iso": "", "text": self.cat.t(f"updated.{reason}")}
+        iso = dt.datetime.fromtimestamp(change.time, CHINA).date().isoformat()
+        return {"iso": iso, "text": self.cat.date(iso)}
+
+    def registry_updated(self) -> dict[str, str]:
+        """When any record file last changed (the data page), or why it is not known."""
+        if not self.history.changes:
+            return self.updated("")
+        latest = max(self.history.changes.items(), key=lambda item: item[1].time)[0]
+        return self.updated(latest)
 
     @property
     def with_examples(self) -> bool:
@@ -36,9 +69,23 @@ class Site:
     def page(self, out_path: str, template: str, title: str, crumbs: list[tuple[str, str]], **context: Any) -> Page:
         """A page; crumbs are (url, text) pairs above it, home first."""
         breadcrumbs = [{"url": url, "text": text} for url, text in crumbs] + [{"url": None, "text": title}]
+        section = section_of(out_path)
+        meta = self.meta(out_path, template, title, context.pop("article_meta", None))
         return Page(
-            out_path, template, {"title": title, "breadcrumbs": breadcrumbs, "section": section_of(out_path), **context}
+            out_path,
+            template,
+            {"title": title, "breadcrumbs": breadcrumbs, "section": section, "meta": meta, **context},
         )
+
+    def meta(self, out_path: str, template: str, title: str, article: dict | None = None) -> list[dict[str, str]]:
+        """A page's meta tags (registry/pages/meta.py)."""
+        page = (out_path, template, title, section_of(out_path))
+        return page_meta(self.shared["site"], self.shared["nav"], self.cat, page, article)
+
+    @functools.cached_property
+    def shared(self) -> dict[str, Any]:
+        """The identity and menu every page shows, made once (the meta tags of each page are made from them)."""
+        return {"site": self.identity(), "nav": self.nav()}
 
     def plural(self, kind: str) -> str:
         return self.cat.t(f"kind.{kind}")
@@ -75,8 +122,10 @@ class Site:
             "police_url": f"https://www.beian.gov.cn/portal/registerSystemInfo?recordcode={police_code}"
             if police_code
             else "",
+            "undertaker": t.text(s.get("undertaker")),
             "licence": t.text((s.get("licence") or {}).get("name")),
             "licence_url": (s.get("licence") or {}).get("url", ""),
+            "base_url": s.get("base_url", ""),
             "as_of": t.date(self.as_of),
             "lang": "zh-CN" if t.lang == "zh" else "en",
             "feed_url": self.published_url(EDITIONS[t.lang] + FEED_PATH),

@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from registry.pages.catalogue import Catalogue, plain
+from registry.pages.display import pace_text
 
 WIDTH, HEIGHT = 480, 270
 LEFT, RIGHT, TOP, BOTTOM = 40, 96, 34, 28
 """Plot margins in SVG units: the right margin holds the direct labels of the lines' ends."""
 
 FONT = 12
-LABEL_GAP = 14
+LABEL_GAP = 20  # room for the labels at 17 units, the size a phone shows them at (style.css)
 """Direct labels closer than this are pushed apart, so two lines ending near each other stay readable."""
 
 # Each line differs by colour, dash pattern and markers, so the chart reads in greyscale and for colour-blind
@@ -97,7 +98,7 @@ def render_svg(
     out = [
         f'<svg class="chart" id="{chart_id}" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
         f'viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" xmlns="http://www.w3.org/2000/svg" '
-        f'font-size="{FONT}" font-family="sans-serif" style="max-width: 100%; height: auto">',
+        f'font-size="{FONT}" font-family="sans-serif">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
         f'<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
@@ -121,7 +122,7 @@ def render_svg(
     last = next((p for _d, p in reversed(points) if p["actual"] is not None), None)
     ends = [
         ("target", target_y, f"{labels['target']} {series['target']}"),
-        ("expected", expected[-1][1], f"{labels['expected']} {_number(points[-1][1]['expected'])}"),
+        ("expected", expected[-1][1], f"{labels['expected']} {pace_text(points[-1][1]['expected'], series['target'])}"),
     ]
     if last is not None:
         ends.append(("actual", actual[-1][1], f"{labels['actual']} {last['actual']}"))
@@ -134,7 +135,7 @@ def render_svg(
     for name in ("actual", "target", "expected"):
         out.append(_line(name, [(x, 14), (x + 26, 14)], role="legend"))
         out.append(f'<text x="{x + 31}" y="{18}" fill="#1f2328">{escape(labels[name])}</text>')
-        x += 40 + _text_width(labels[name])
+        x += 40 + _text_width(labels[name]) * 17 / FONT  # as wide as a phone draws it (style.css)
     out.append("</svg>")
     return Markup("\n".join(out))
 
@@ -167,10 +168,6 @@ def _text_width(text: str) -> float:
     return sum(FONT if ord(ch) > 0x2E7F else FONT * 0.6 for ch in text)
 
 
-def _number(value: float) -> str:
-    return f"{value:.2f}".rstrip("0").rstrip(".")
-
-
 def chart_view(cat: Catalogue, plan: dict, metric: dict, cell: dict, series: dict, who: str, chart_id: str) -> dict:
     """A chart of one progress cell from its series (registry/figures/series.py): the SVG, a caption and a table."""
     name, unit = cat.text(metric["name"]), cat.text(metric["unit"])
@@ -181,7 +178,7 @@ def chart_view(cat: Catalogue, plan: dict, metric: dict, cell: dict, series: dic
         date=cat.date(plan["as_of"]) if plan["as_of"] < plan["end"] else cat.date(plan["end"]),
         actual=cell["actual"],
         target=cell["target"],
-        expected=cat.number(cell["expected"]),
+        expected=pace_text(cell["expected"], cell["target"]),
         unit=unit,
     )
     long_plan = series["step_months"] > 1
@@ -195,7 +192,7 @@ def chart_view(cat: Catalogue, plan: dict, metric: dict, cell: dict, series: dic
         {
             "date": cat.date(p["date"]),
             "actual": "—" if p["actual"] is None else str(p["actual"]),
-            "expected": cat.number(p["expected"]),
+            "expected": pace_text(p["expected"], series["target"]),
             "target": str(series["target"]),
         }
         for p in series["points"]

@@ -98,6 +98,7 @@ def plan(site: Site) -> list[Page]:
             progress=progress,
             whole=whole,
             dataset=dataset(site, downloads),
+            updated=site.registry_updated(),
             feeds={"atom": FEED_PATH, "ics": CALENDAR_PATH, "sitemap": SITEMAP_PATH if has_sitemap else None},
             dictionary_url="data/dictionary.html",
             licence={"name": cat.text(licence.get("name")), "url": licence.get("url", "")},
@@ -154,6 +155,11 @@ def plan(site: Site) -> list[Page]:
             store=f"{EDITIONS[cat.lang]}search/",
             browse=browse,
             facets=[f for f in facets if f["name"] in ("field", "stage", "district")],
+            data_links=[{"url": "data/index.html", "text": cat.t("data.all")}]
+            + [
+                {"url": kind_downloads(k)["csv"], "text": f"{site.plural(k)} · {cat.t('data.csv_zh')}"}
+                for k in EXPORT_KINDS
+            ],
         )
     )
     return pages

@@ -3,6 +3,7 @@ notes, the ≥ 5 partners verdict, and field labels by language."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from registry.pages.catalogue import Catalogue
@@ -24,6 +25,15 @@ def percent_text(percent: int | None) -> str:
     return "—" if percent is None else f"{percent}%"
 
 
+def pace_text(expected: float, target: int) -> str:
+    """What is due by now as people say it: a whole number, or one decimal where the target is under 10 (0.8 of a
+    target of 1). Rounded up, so the figure shown and the status agree: an actual (a whole count) is at least the
+    exact figure exactly when it is at least the one shown."""
+    step = 10 if target < 10 else 1
+    shown = math.ceil(round(expected * step, 6)) / step
+    return f"{shown:,.1f}".removesuffix(".0") if step == 10 else f"{int(shown):,}"
+
+
 def sample_text(cat: Catalogue, samples: int) -> str:
     """“其中示例 n” beside a figure that counts sample records; nothing when none is counted."""
     return cat.t("sample.of", n=samples) if samples else ""
@@ -40,10 +50,17 @@ def cell(cat: Catalogue, plan: dict, metric: dict, cell: dict, url: str) -> dict
         "status_label": status_label(cat, status, bool(plan.get("closed"))),
         "symbol": STATUS_SYMBOL.get(status, ""),
         "part_of": metric.get("part_of"),
+        "part_of_text": part_of_text(cat, plan, metric),
         "percent_text": percent_text(cell["percent"]),
         "sample_text": sample_text(cat, cell["samples"]),
         "bar": min(100, cell["percent"] or 0) if cell["percent"] is not None else 0,
     }
+
+
+def part_of_text(cat: Catalogue, plan: dict, metric: dict) -> str:
+    """A sub-target in words (省级以上重点实验室 is part of the carriers target), or nothing for a metric of its own."""
+    parent = next((m for m in plan.get("metrics", []) if m["id"] == metric.get("part_of")), None)
+    return cat.t("progress.part_of", parent=cat.text(parent["name"])) if parent else ""
 
 
 def partner_text(cat: Catalogue, entry: dict) -> str:

@@ -98,7 +98,7 @@ def district(site: Site, record: Record) -> dict[str, Any]:
                     display.cell(cat, plan, m, row["cells"][m["id"]], cell_url(plan["id"], record.id, m["id"]))
                     for m in metrics
                 ],
-                "note": cat.text(row.get("note")),
+                "note": cat.t("progress.row_note", note=cat.text(row["note"])) if row.get("note") else "",
             }
         )
         charts.append(

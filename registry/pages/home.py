@@ -41,6 +41,7 @@ def plan(site: Site) -> list[Page]:
                 "title": cat.t("nav.home"),
                 "breadcrumbs": [],
                 "section": "",
+                "meta": site.meta("index.html", "home.html", cat.t("nav.home")),
                 "counts": counts,
                 "glance": glance,
                 "events": events,

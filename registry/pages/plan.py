@@ -20,6 +20,7 @@ from registry.pages.base import Site
 from registry.pages.catalogue import Catalogue
 from registry.pages.render import Page
 from registry.pages.urls import EDITIONS, PAGE_KINDS
+from registry.records.history import History
 
 RECORDS_PER_TASK = 200
 """Record pages per task, on average: messages stay few, and two workers stay balanced."""
@@ -48,8 +49,16 @@ def record_buckets(count: int) -> int:
 class SitePlan:
     """Every page of the site, from the public registry and its figures, in one language."""
 
-    def __init__(self, registry: PublicRegistry, figures: Figures, settings: dict, cat: Catalogue, about: str = ""):
-        self.site = Site(registry, figures, settings, cat, about)
+    def __init__(
+        self,
+        registry: PublicRegistry,
+        figures: Figures,
+        settings: dict,
+        cat: Catalogue,
+        about: str = "",
+        history: History | None = None,
+    ):
+        self.site = Site(registry, figures, settings, cat, about, history)
 
     def tasks(self) -> list[tuple]:
         """The plan cut into independent tasks, in page order: (family name, *arguments)."""

@@ -8,16 +8,22 @@ from typing import Any
 
 from registry.pages import districts
 from registry.pages.base import Site
+from registry.pages.catalogue import has_chinese
 from registry.pages.contact import contact_view
 from registry.pages.directories import ordered
 from registry.pages.display import field_labels
 from registry.pages.form_fields import FORM_KINDS
+from registry.pages.meta import plain, text_only
 from registry.pages.render import Page
 from registry.pages.urls import edit_url, form_url, record_url
 from registry.records.record import Record
 
 RELATED_KINDS = ("achievement", "event", "project", "talent", "carrier")
 """Kinds whose records a record page lists when they refer to it, in this order."""
+
+
+SUMMARY_FIELDS = ("summary",)
+"""The field whose prose ends a record page's meta description (every kind with pages has one)."""
 
 
 def plan(site: Site, kind: str, bucket: int, buckets: int) -> list[Page]:
@@ -34,8 +40,26 @@ def record_page(site: Site, record: Record) -> Page:
         "related": related(site, record),
         "kind": kind,
         "kind_label": site.cat.t(f"kind_one.{kind}"),
+        "updated": site.updated(record.src_path),
         "contact": contact_view(record, site.registry, site.settings, site.cat, site.with_examples),
         "edit": edit_links(site, record),
+    }
+    card, cat = context["record"], site.cat
+    # The page's description and keywords, as plain text; on a page of another language than Chinese, the record's
+    # Chinese standing in for a missing translation is left out of them (only the title stays, marked by page_meta).
+    title = text_only(card["title"])
+    facts = [text_only(m) for m in card["meta"]]
+    summary = next((text_only(cat.text(record.get(f))) for f in SUMMARY_FIELDS if record.get(f)), "")
+    if cat.lang != "zh":
+        facts = [f for f in facts if not has_chinese(f)]
+        summary = "" if has_chinese(summary) else summary
+    lead = cat.t("punct.semicolon").join([context["kind_label"], *facts])
+    context["article_meta"] = {
+        "description": plain(
+            title + cat.t("punct.paren", text=lead) + (cat.t("punct.colon") + summary if summary else "")
+        ),
+        "keywords": [title, context["kind_label"], *facts],
+        "pubdate": context["updated"]["iso"],
     }
     template, extra = LAYOUTS.get(kind, ("record.html", None))
     if extra is not None:

@@ -6,7 +6,9 @@ same templates."""
 
 from __future__ import annotations
 
+import base64
 import functools
+import hashlib
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -121,10 +123,25 @@ class MarkdownRenderer:
         return Markup(clean)
 
 
+def content_security_policy(style: str = "") -> str:
+    """Every page's Content-Security-Policy (a <meta> tag, so it holds on any host): the site's own scripts, styles,
+    images and search index only; no inline script, no plugin, no <base>, forms sent to the site itself. JSON-LD
+    blocks are data, not script: no policy applies to them. `style`: a hash source for an inlined stylesheet."""
+    style_src = f"'self' {style}".strip()
+    return (
+        f"default-src 'self'; script-src 'self'; style-src {style_src}; img-src 'self' data:; font-src 'self'; "
+        "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'"
+    )
+
+
 @pass_context
 def url_filter(context, target: str) -> str:
     """The |url filter: a site-root path made relative to the page being rendered (a page of another edition than
-    the first links inside its own folder: registry/pages/urls.py localised)."""
+    the first links inside its own folder: registry/pages/urls.py localised), or absolute under the page's
+    `absolute_base` (the 404 page, which a host serves at any depth, when site.yaml sets base_url)."""
+    base = context.get("absolute_base")
+    if base and "://" not in target and not target.startswith(("mailto:", "#")):
+        return base.rstrip("/") + "/" + localised(target, context.get("edition", "zh"))
     return relative_url(localised(target, context.get("edition", "zh")), context["out_path"])
 
 
@@ -170,6 +187,12 @@ def alternates(context) -> list[dict[str, Any]]:
     return [*out, {**out[0], "hreflang": "x-default", "switch": False}]
 
 
+@pass_context
+def address_filter(context, target: str) -> str:
+    """The |address filter: a site-root path as its full address under site.yaml's base_url (printed pages)."""
+    return context["site"]["base_url"].rstrip("/") + "/" + target
+
+
 class PageEnvironment(Environment):
     """A Jinja environment that looks `a.b` up as a key first when `a` is a dict (every page context is plain dicts).
 
@@ -202,10 +225,25 @@ class Renderer:
         self.env.filters["markdown"] = markdown_filter
         self.env.filters["url"] = url_filter
         self.env.filters["plain"] = plain
+        self.env.filters["address"] = address_filter
         self.env.globals["alternates"] = alternates
         self.env.globals.update(globals_)
+        self.env.globals["csp"] = content_security_policy()
+        self.template_dir = template_dir
         self.editions: dict[str, dict[str, Any]] = {}
         """Language → the values every page of its edition shares (t, site, nav…), given with each render."""
+
+    @functools.cached_property
+    def inline_style_csp(self) -> str:
+        """The policy of the page with the inlined stylesheet: that one <style> allowed by its hash, nothing else."""
+        digest = base64.b64encode(hashlib.sha256(str(self.inline_style).encode("utf-8")).digest()).decode("ascii")
+        return content_security_policy(f"'sha256-{digest}'")
+
+    @functools.cached_property
+    def inline_style(self) -> Markup:
+        """The stylesheet's text, for a page that cannot count on finding assets/style.css (the 404 page without
+        base_url: a host serves it at any depth, where its relative link would point nowhere)."""
+        return Markup((self.template_dir / "assets" / "style.css").read_text(encoding="utf-8"))
 
     def precompile(self) -> None:
         """Compile every template now, so forked workers inherit them instead of each compiling its own."""
@@ -215,6 +253,9 @@ class Renderer:
     def render(self, page: Page) -> bytes:
         template = self.env.get_template(page.template)
         shared = self.editions.get(page.lang, {})
-        return template.render({**shared, **page.context, "out_path": page.out_path, "edition": page.lang}).encode(
-            "utf-8"
+        extra = (
+            {"page_style": self.inline_style, "csp": self.inline_style_csp} if page.context.get("inline_style") else {}
         )
+        return template.render(
+            {**shared, **page.context, "out_path": page.out_path, "edition": page.lang, **extra}
+        ).encode("utf-8")

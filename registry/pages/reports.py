@@ -58,7 +58,7 @@ class ReportViews:
                     "sample_text": self.sample_text(cell["samples"]),
                     "added_sample_text": self.sample_text(cell["added_samples"]),
                     "percent_text": display.percent_text(cell["percent"]),
-                    "expected": self.cat.number(cell["expected"]),
+                    "expected": display.pace_text(cell["expected"], cell["target"]),
                     "status": status,
                     "status_label": display.status_label(self.cat, status, plan["closed"]),
                     "symbol": display.STATUS_SYMBOL[status],
@@ -223,6 +223,8 @@ class ReportViews:
                 {"label": self.half_link(h, halves[h])["text"], "url": half_url(h.period)} for h in sorted(by_half)
             ],
             "added": added,
+            "added_labels": [self.half_link(h, halves[h])["text"] for h in sorted(by_half)]
+            + [cat.t("report.year_total")],
             "quality": self.quality(entry["quality"]),
         }
 

@@ -29,7 +29,7 @@ EDITIONS = {"zh": "", "en": "en/"}
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
 """Each language by its own name, for the language switch (written in that language, never translated)."""
 
-SHARED = ("assets/", "data/", "search/", SITEMAP_PATH, "robots.txt")
+SHARED = ("assets/", "data/", "search/", SITEMAP_PATH, "robots.txt", "favicon.ico", "apple-touch-icon.png")
 """Files every edition links to at the root: a path starting with one of these, unless it is a page (.html)."""
 
 

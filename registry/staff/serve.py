@@ -44,6 +44,19 @@ def _handler(out_dir: Path) -> type[http.server.SimpleHTTPRequestHandler]:
             self.send_header("Cache-Control", "no-store")  # a preview: always show the latest build
             super().end_headers()
 
+        def send_error(self, code, message=None, explain=None):
+            """A missing page is answered with the site's own 404 page (as GitHub Pages and the server do)."""
+            page = out_dir / "404.html"
+            if code != 404 or not page.is_file():
+                return super().send_error(code, message, explain)
+            body = page.read_bytes()
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
         def log_message(self, format, *args):  # only rebuilds and problems belong in the terminal
             pass
 

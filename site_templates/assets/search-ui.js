@@ -28,6 +28,8 @@ function kindLabel(kind) {
 }
 
 let current = { hits: [], runs: [], shown: 0 };
+let latest = 0;
+const main = document.getElementById("main");
 
 async function showMore() {
   const slice = current.hits.slice(current.shown, current.shown + PAGE);
@@ -80,17 +82,24 @@ async function run() {
   const params = new URLSearchParams();
   for (const [name, value] of data) if (value) params.set(name, value);
   history.replaceState(null, "", params.toString() ? `?${params}` : location.pathname);
-  list.replaceChildren();
-  more.hidden = true;
-  if (!query) {
+  const browsing = !query && Object.values(filters).some(Boolean);  // filters alone browse every record they fit
+  const asked = ++latest;
+  main.classList.toggle("searching", Boolean(query) || browsing);
+  if (!query && !browsing) {
+    list.replaceChildren();
+    more.hidden = true;
     status.textContent = message("msgEmpty");
     return;
   }
   status.textContent = message("msgLoading");
   try {
-    const { runs, hits } = await index.search(query, filters);
+    const { runs, hits } = browsing ? await index.browse(filters) : await index.search(query, filters);
+    if (asked !== latest) return;  // a newer query was typed meanwhile: its results win
+    list.replaceChildren();
+    more.hidden = true;
     current = { hits, runs, shown: 0 };
-    status.textContent = hits.length ? message("msgCount", { n: hits.length, q: query }) : message("msgNone", { q: query });
+    if (browsing) status.textContent = message("msgBrowse", { n: hits.length });
+    else status.textContent = hits.length ? message("msgCount", { n: hits.length, q: query }) : message("msgNone", { q: query });
     await showMore();
   } catch (error) {
     status.textContent = message("msgError");
@@ -107,6 +116,12 @@ form.addEventListener("submit", (event) => {
   run();
 });
 for (const select of form.querySelectorAll("select")) select.addEventListener("change", run);
+// Results follow the typing: a quarter second after the last key, without Enter (announced by the live region).
+let typing = 0;
+form.elements.q.addEventListener("input", () => {
+  clearTimeout(typing);
+  typing = setTimeout(run, 250);
+});
 more.addEventListener("click", () => showMore());
-document.getElementById("search-nojs").hidden = true;
+document.getElementById("search-nojs")?.remove();  // inside <noscript>: there only when scripts do not run
 run();

@@ -102,6 +102,16 @@ export class SearchIndex {
     return true;
   }
 
+  /** Every doc that passes the filters, in doc order (kind, then newest first): browsing without a query. */
+  async browse(filters = {}) {
+    const manifest = await this.manifest();
+    const hits = [];
+    for (let doc = 0; doc < manifest.meta.length; doc += 1) {
+      if (this.allowed(manifest, doc, filters)) hits.push({ doc, kind: manifest.kinds[manifest.meta[doc][0]], title: false, freq: 0 });
+    }
+    return { runs: [], hits };
+  }
+
   /** Every doc containing every run of the query, ranked: title matches first, then frequency, then doc order. */
   async search(query, filters = {}) {
     const runs = queryRuns(query);
