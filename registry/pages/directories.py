@@ -164,6 +164,7 @@ def plan(site: Site, kind: str, facet: str | None) -> list[Page]:
     values when the sidebar cannot show them all."""
     records, groups, sidebar = directory(site, kind)
     home, clear = site.home_crumb(), kind_url(kind)
+    list_json = clear.removesuffix(".html") + ".json"  # registry/pages/listing.py: what filters.js combines
     if facet is None:
         return paginate(
             site,
@@ -176,6 +177,7 @@ def plan(site: Site, kind: str, facet: str | None) -> list[Page]:
             intro=site.cat.t(f"intro.{kind}"),
             facet=None,
             clear_url=clear,
+            list_json=list_json,
         )
     pages = []
     group = next(group for group in groups if group["name"] == facet)
@@ -208,7 +210,8 @@ def plan(site: Site, kind: str, facet: str | None) -> list[Page]:
             kind=kind,
             facets=sidebar.page(facet, option["url"]),
             intro="",
-            facet={"title": group["title"], "text": option["text"]},
+            facet={"title": group["title"], "text": option["text"], "name": facet, "value": value},
             clear_url=clear,
+            list_json=list_json,
         )
     return pages

@@ -15,7 +15,7 @@ from typing import Any
 
 from registry.figures.figures import Figures
 from registry.model.public import PublicRegistry
-from registry.pages import about, data, directories, forms, home, progress, records, reports
+from registry.pages import about, data, directories, forms, home, listing, progress, records, reports
 from registry.pages.base import Site
 from registry.pages.catalogue import Catalogue
 from registry.pages.render import Page
@@ -28,6 +28,7 @@ RECORDS_PER_TASK = 200
 FAMILIES: dict[str, Callable[..., list[Page]]] = {
     "home": home.plan,
     "directory": directories.plan,
+    "listing": listing.plan,
     "records": records.plan,
     "progress": progress.plan,
     "reports": reports.plan,
@@ -66,6 +67,7 @@ class SitePlan:
         for kind in PAGE_KINDS:
             tasks.append(("directory", kind, None))
             tasks += [("directory", kind, facet) for facet in directories.FACETS.get(kind, ())]
+            tasks.append(("listing", kind))
             buckets = record_buckets(len(self.site.registry.all(kind)))
             tasks += [("records", kind, bucket, buckets) for bucket in range(buckets)]
         return tasks + [("progress",), ("reports",), ("data",), ("about",), ("forms",)]
