@@ -11,7 +11,10 @@ import re
 import sys
 from pathlib import Path
 
+import yaml
 from conftest import REPO
+
+from registry.outputs import search
 
 sys.path.insert(0, str(REPO / "bench"))
 _spec = importlib.util.spec_from_file_location("bench_run", REPO / "bench" / "run.py")
@@ -82,16 +85,32 @@ def _restatus(path: Path) -> None:
     )
 
 
+def _english_summary(path: Path, text: str) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["summary"]["en"] = text
+    path.write_text(generate.dump(data), encoding="utf-8")
+
+
 def test_every_kind_of_edit_rebuilds_to_the_bytes_of_a_clean_build(tmp_path, run, monkeypatch):
-    # Unchanged tasks of the page plan are not planned again (registry/depends.py): each edit below changes what
-    # other pages show (names on cards, facet counts, progress, partner lists), so a missed dependency shows here.
+    # Unchanged tasks of the page plan are not planned again (registry/depends.py), and the search index's text
+    # stores are linked by what their chunks are made from (registry/outputs/search.py IndexFiles.inputs): each edit
+    # below changes what other pages and chunks show (names on cards and in search results, facet counts, progress,
+    # partner lists), so a missed dependency shows here. Small chunks, so a record and those naming it fall apart.
+    monkeypatch.setattr(search, "CHUNK", 7)
     root = generate.generate(tmp_path / "project", 60)
     records = root / "records"
+    english = records / "achievements/bench-ach-000005.yaml"
     edits = [
         (
             "rename an institute",
             lambda: _retext(records / "institutes/tsinghua.yaml", "zh: 清华大学", "zh: 清华大学（改）"),
         ),
+        (
+            "rename an institute in English only",
+            lambda: _retext(records / "institutes/tsinghua.yaml", "en: Tsinghua University", "en: Tsinghua Univ."),
+        ),
+        ("give an achievement an English summary", lambda: _english_summary(english, "A film for hot optics.")),
+        ("edit only that English text", lambda: _english_summary(english, "A film for very hot optics.")),
         ("change an achievement's status", lambda: _restatus(records / "achievements/bench-ach-000003.yaml")),
         ("add an event", lambda: bench_run.add_event(root, 1)),
         ("remove a project", lambda: (records / "projects/bench-project-00002.yaml").unlink()),
@@ -102,6 +121,7 @@ def test_every_kind_of_edit_rebuilds_to_the_bytes_of_a_clean_build(tmp_path, run
     listing = root / "public/events/index.html"
     for number, (what, edit) in enumerate(edits):
         inode = listing.stat().st_ino
+        inodes = {k: p.stat().st_ino for k, p in tree(root / "public").items()}
         edit()
         monkeypatch.delenv("REGISTRY_NO_CACHE", raising=False)
         assert run("--root", str(root), "build").code == 0, what
@@ -113,6 +133,11 @@ def test_every_kind_of_edit_rebuilds_to_the_bytes_of_a_clean_build(tmp_path, run
         assert [k for k in incremental if not filecmp.cmp(incremental[k], fresh[k], shallow=False)] == [], what
         if what == "edit a summary only":  # no event is touched: the events listing is linked, not written again
             assert listing.stat().st_ino == inode
+        if what == "edit only that English text":  # one chunk of each text store made again, no page in Chinese
+            rewritten = {k for k, p in incremental.items() if inodes.get(k) != p.stat().st_ino}
+            chunks = {k for k in rewritten if re.fullmatch(r"(en/)?search/d-\d+\.json", k)}
+            assert len(chunks) == 2 and len(incremental) > 2 * len(rewritten), sorted(rewritten)
+            assert {k for k in rewritten if k.endswith(".html") and not k.startswith("en/")} == set()
 
 
 def test_a_task_that_reads_many_records_of_a_kind_depends_on_the_kind():

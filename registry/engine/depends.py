@@ -16,9 +16,10 @@ is in the build's salt), so its files are linked from the last build instead of 
 from __future__ import annotations
 
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from registry import KINDS
 from registry.engine.cache import digest
 from registry.figures.figures import Figures
 from registry.model.public import PublicRegistry, bucket_of
@@ -144,6 +145,8 @@ class Fingerprints:
         self._records: dict[tuple[str, str], int] = {}
         self._kinds: dict[str, int] = {}
         self._buckets: dict[tuple[str, int], dict[int, int]] = {}
+        self._refs: dict[Dep, int] = {}
+        self._verdicts: dict[int, bool] = {}
 
     def record(self, record: Record) -> int:
         key = (record.kind, record.id)
@@ -162,7 +165,11 @@ class Fingerprints:
                 self._kinds[dep[1]] = _hash(*(f"{r.id}:{self.record(r)}".encode() for r in self.registry.all(dep[1])))
             return self._kinds[dep[1]]
         if name == "refs":
-            return _hash(*(f"{r.kind}:{r.id}:{self.record(r)}".encode() for r in self.registry.referrers(*dep[1:])))
+            found = self._refs.get(dep)
+            if found is None:
+                referrers = self.registry.referrers(*dep[1:])
+                found = self._refs[dep] = _hash(*(f"{r.kind}:{r.id}:{self.record(r)}".encode() for r in referrers))
+            return found
         if name == "bucket":
             kind, bucket, buckets = dep[1:]
             if (kind, buckets) not in self._buckets:
@@ -195,6 +202,19 @@ class Fingerprints:
         read about a million records in all: the set is first made smaller without losing anything)."""
         return {dep: self.of(dep) for dep in sorted(condense(deps), key=repr)}
 
+    def prepare(self, stored: Iterable[dict[Dep, int]]) -> None:
+        """Every record's fingerprint, and whether each stored set is unchanged, made before workers are forked to
+        share them (each worker would make most records' again, and compare the editions of a task in two places)."""
+        for kind in KINDS:
+            for record in self.registry.all(kind):
+                self.record(record)
+        for fingerprints in stored:
+            self.unchanged(fingerprints)
+
     def unchanged(self, stored: dict[Dep, int]) -> bool:
-        """Whether every dependency a task read last time has the same fingerprint now."""
-        return all(self.of(dep) == fingerprint for dep, fingerprint in stored.items())
+        """Whether every dependency a task read last time has the same fingerprint now (compared once per stored
+        set: the editions of a task share theirs, and the stored sets live as long as the build)."""
+        verdict = self._verdicts.get(id(stored))
+        if verdict is None:
+            verdict = self._verdicts[id(stored)] = all(self.of(dep) == fp for dep, fp in stored.items())
+        return verdict

@@ -59,6 +59,9 @@ def extra_rows(job: Job, name: str, make: Callable[[], Files], timings: Timings)
     the last build's, else written and scanned."""
     started = time.perf_counter()
     files = make()
+    inputs = getattr(files, "inputs", None)
+    if inputs is not None:  # a file whose inputs are known is linked unmade when they are the last build's
+        return _made_of_inputs(job, name, files, inputs, timings, started)
     pairs = iter(files.items() if isinstance(files, Mapping) else files)
     out = []
     while (made := next(pairs, None)) is not None:  # each file is let go once written (the exports are 1 GB at 100,000)
@@ -71,9 +74,36 @@ def extra_rows(job: Job, name: str, make: Callable[[], Files], timings: Timings)
     return out
 
 
-def run_task(job: Job, task: tuple | str) -> tuple[list[Row], dict[str, float], tuple | None]:
+def _made_of_inputs(
+    job: Job, name: str, files: Mapping[str, bytes], inputs: Callable[[str], bytes | None], timings: Timings, started
+) -> list[Row]:
+    """The files of a group that says, for some of them, what their bytes are made from (`inputs(out_path)`, the
+    build's salt aside): those are keyed by their inputs and made only when the last build's file cannot be
+    linked; the others are made and keyed by their bytes."""
+    timings.add(f"work.{name}", time.perf_counter() - started)
+    out = []
+    for out_path in files:
+        made_of = inputs(out_path)
+        if made_of is None:
+            started = time.perf_counter()
+            data = files[out_path]
+            timings.add(f"work.{name}", time.perf_counter() - started)
+            out.append(job.output.put(out_path, digest(data), lambda data=data: data, timings, "work.write"))
+        else:
+            key = digest(job.salt, b"inputs", made_of)
+            out.append(job.output.put(out_path, key, lambda p=out_path: files[p], timings, f"work.{name}"))
+    return out
+
+
+UNCHANGED = "unchanged"
+"""What run_task remembers of a task whose pages were all linked: what the last build remembered (not sent back from
+a worker: the parent has it)."""
+
+
+def run_task(job: Job, task: tuple | str) -> tuple[list[Row], dict[str, float], tuple | str | None]:
     """Plan one task's pages and render (or link) each, or make a named group of files. Returns the rows, the phase
-    times, and for a plan task what to remember of it: (the fingerprints of what it read, its pages' (out_path, key))."""
+    times, and for a plan task what to remember of it: (the fingerprints of what it read, its pages' (out_path, key)),
+    or UNCHANGED."""
     timings = Timings()
     if isinstance(task, str):
         return extra_rows(job, task, job.extras[task], timings), timings.phases, None
@@ -82,7 +112,7 @@ def run_task(job: Job, task: tuple | str) -> tuple[list[Row], dict[str, float], 
         with timings.phase("work.unchanged"):
             rows = _link_task(job, known[1], timings) if job.fingerprints.unchanged(known[0]) else None
         if rows is not None:
-            return rows, timings.phases, known
+            return rows, timings.phases, UNCHANGED
     with timings.phase("work.plan"):
         job.tracker.start()
         try:
@@ -122,12 +152,22 @@ def run_all(job: Job, timings: Timings, extras: list[str], processes: int) -> tu
     if processes > 1:
         job.renderer.precompile()  # compiled once here, inherited by every worker
         job.plan.prepare()  # sorted lists and facet counts, made once here and shared
+    if job.output.previous.tasks:
+        job.fingerprints.prepare(known[0] for known in job.output.previous.tasks.values())  # once, for every worker
     results = fork.each(tasks, lambda task: run_task(job, task), processes)
     rows, page_paths, read = [], [], {}
+    editions: dict[tuple, dict] = {}
     for task, (part, phases, remembered) in zip(tasks, results, strict=True):
         rows += part
         if not isinstance(task, str):
             page_paths += [row[0] for row in part]
+            if remembered == UNCHANGED:
+                remembered = job.output.previous.tasks[task]
+            # The editions of one task read the same records: their fingerprints are kept once (one object), so the
+            # next build compares them once in a process (Fingerprints.unchanged).
+            twin = editions.setdefault(task[1:], remembered[0])
+            if twin is not remembered[0] and twin == remembered[0]:
+                remembered = (twin, remembered[1])
             read[task] = remembered
         for name, seconds in phases.items():
             timings.add(name, seconds)

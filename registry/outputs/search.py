@@ -23,6 +23,7 @@ records are tokenised once into packed postings (4 bytes each), and each file is
 
 from __future__ import annotations
 
+import hashlib
 import operator
 import re
 import unicodedata
@@ -161,9 +162,16 @@ class IndexFiles(Mapping[str, bytes]):
         )
         self.meta: list[list] = []
         self.postings = Postings()
+        self.made_of: list[bytes] = []
+        """Per doc, a hash of everything its rows in the text stores are made from besides the build's code,
+        catalogue and schemas: the record and its tagged texts (the names of the records it refers to among them)."""
         for number, record in enumerate(self.records):
             title = normalise("\n".join(docs.names(record)))
-            counts = count_tokens(title + "\n" + normalise("\n".join(text for text, _tag in docs.texts(record))))
+            texts = docs.texts(record)
+            self.made_of.append(
+                _hash(orjson.dumps((record.kind, record.id, record.data, texts), option=orjson.OPT_NON_STR_KEYS))
+            )
+            counts = count_tokens(title + "\n" + normalise("\n".join(text for text, _tag in texts)))
             if counts:
                 self.postings.add(number, counts, list(count_tokens(title)))
             field, stage, where = docs.facets(record)
@@ -195,6 +203,16 @@ class IndexFiles(Mapping[str, bytes]):
 
     def __len__(self) -> int:
         return len(self.paths)
+
+    def inputs(self, path: str) -> bytes | None:
+        """For a chunk of a text store, what its bytes are made from besides the build's code, catalogue and
+        schemas (so the engine links the last build's file without making it when these are the same); None for
+        the other files, which are compared by their bytes."""
+        name = path.removesuffix(".json").rpartition("/")[2]
+        if path not in self.known or not name.startswith("d-"):
+            return None
+        number = int(name[2:])
+        return b"".join([path.encode(), *self.made_of[number * CHUNK : (number + 1) * CHUNK]])
 
     def __getitem__(self, path: str) -> bytes:
         if path not in self.known:
@@ -236,6 +254,10 @@ def shards_for(postings: int) -> int:
     while count < 4096 and postings / count > 8000:
         count *= 2
     return count
+
+
+def _hash(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 def _json(value: Any) -> bytes:
