@@ -11,6 +11,7 @@ import posixpath
 import re
 import shutil
 import subprocess
+import time
 from html.parser import HTMLParser
 from io import BytesIO
 from pathlib import Path
@@ -280,3 +281,14 @@ def keyboard_focus_problems(page, max_tabs: int = 400) -> list[str]:
         if not (has_outline or shadow_changed):
             problems.append(f"no visible focus indicator: {described[probe]}")
     return problems
+
+
+def wait_until(page, expression: str, timeout: float = 10.0) -> None:
+    """Wait until a JavaScript expression is true in the page, asked from outside it (DevTools), so the page's
+    Content-Security-Policy, which forbids eval, does not apply: Playwright's wait_for_function polls inside the page
+    with eval and fails there once a poll is needed."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true within {timeout} s: {expression}")
+        page.wait_for_timeout(50)

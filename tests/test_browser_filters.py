@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from browser_tools import WCAG_TAGS, axe_violations
+from browser_tools import WCAG_TAGS, axe_violations, wait_until
 from conftest import make_project, serve_folder
 from test_browser_public import DESKTOP, PHONE, WIDTHS, shot, sideways
 from test_freshness import git
@@ -74,7 +74,7 @@ def test_facets_combine_counts_follow_and_the_address_keeps_the_state(page, site
     for facet in ("field", "stage", "district"):
         page.locator(f"#filter-{facet}").select_option(first[facet])
         state[facet] = first[facet]
-        page.wait_for_function(f"location.search.includes('{facet}={first[facet]}')")
+        wait_until(page, f"location.search.includes('{facet}={first[facet]}')")
         assert shown(page) == {r["id"] for r in matching(records, state)}
         for name in FACETS:
             expected: dict[str, int] = {}
@@ -101,13 +101,13 @@ def test_a_single_facet_page_combines_and_can_drop_its_own_facet(page, site_url,
     state = {"field": first["field"], "stage": first["stage"]}
     assert shown(page) == {r["id"] for r in matching(records, state)}
     page.locator("#filter-field").select_option("")
-    page.wait_for_function("location.search.includes('field=&') || location.search.endsWith('field=')")
+    wait_until(page, "location.search.includes('field=&') || location.search.endsWith('field=')")
     page.reload()
     ready(page)
     assert page.locator("#filter-field").input_value() == ""
     assert shown(page) == {r["id"] for r in matching(records, {"stage": first["stage"]})}
     page.get_by_role("button", name="清除筛选").click()
-    page.wait_for_function("location.search === '?field='")
+    wait_until(page, "location.search === '?field='")
     assert shown(page) == {r["id"] for r in records}
     assert [page.locator(f"#filter-{f}").input_value() for f in FACETS] == [""] * len(FACETS)
 
@@ -169,7 +169,7 @@ def test_the_list_sorts_by_last_updated_and_keeps_the_sort_in_the_address(page, 
     page.goto(base + "achievements/index.html")
     ready(page)
     page.locator("#filter-sort").select_option("updated")
-    page.wait_for_function("location.search.includes('sort=updated')")
+    wait_until(page, "location.search.includes('sort=updated')")
     page.reload()
     ready(page)
     cards = page.locator(".results .cards li")

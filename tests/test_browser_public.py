@@ -11,7 +11,7 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
-from browser_tools import SCREENSHOTS, WCAG_TAGS, axe_violations, pdf_page_count, sample_pages
+from browser_tools import SCREENSHOTS, WCAG_TAGS, axe_violations, pdf_page_count, sample_pages, wait_until
 from conftest import MINIMAL_SITE, make_project, watch_csp
 from lxml import html as lxml_html
 from pypdf import PdfReader
@@ -230,7 +230,7 @@ def results(page) -> list[str]:
     while page.locator("#search-more").is_visible():
         before = page.locator("#search-results li").count()
         page.click("#search-more")
-        page.wait_for_function(f"document.querySelectorAll('#search-results li').length > {before}")
+        wait_until(page, f"document.querySelectorAll('#search-results li').length > {before}")
     hrefs = page.locator("#search-results li a.card-title").evaluate_all("as => as.map(a => a.href)")
     return [h.split("/public/", 1)[1] for h in hrefs]
 
@@ -265,7 +265,7 @@ def test_filters_alone_browse_exactly_what_a_filter_of_the_json_gives(page, site
     assert set(results(page)) == {f"achievements/{r['id']}.html" for r in chosen}
     stage = chosen[0]["stage"]
     page.locator("#search-stage").select_option(stage)
-    page.wait_for_function(f"location.search.includes('stage={stage}')")
+    wait_until(page, f"location.search.includes('stage={stage}')")
     page.get_by_role("status").filter(has_text="符合所选条件").wait_for()
     assert set(results(page)) == {f"achievements/{r['id']}.html" for r in chosen if r["stage"] == stage}
 

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import yaml
-from browser_tools import AXE_JS, SCREENSHOTS, axe_violations, horizontal_overflow, keyboard_focus_problems
+from browser_tools import AXE_JS, SCREENSHOTS, axe_violations, horizontal_overflow, keyboard_focus_problems, wait_until
 from conftest import NPM_CI, REPO, make_project, require_tool
 from lxml import html as lxml_html
 
@@ -191,7 +191,7 @@ def test_an_unknown_institute_in_a_file_the_form_starts_from_is_refused(page, li
         encoding="utf-8",
     )
     page.set_input_files("#edit-file", str(source))
-    page.wait_for_function("document.querySelector('#start-status').textContent.includes('draft.yaml')")
+    wait_until(page, "document.querySelector('#start-status').textContent.includes('draft.yaml')")
     page.click("#form-check")
     page.wait_for_selector(".problems li")
     assert page.locator(".problems li").all_inner_texts() == [
@@ -250,7 +250,7 @@ def test_editing_a_published_record_starts_from_its_public_fields_and_marks_the_
         record_id = first.rsplit("/", 1)[-1].removesuffix(".html")
         assert edit[0].get_attribute("href") == f"{REPOSITORY}/edit/main/records/achievements/{record_id}.yaml"
         edit[1].click()
-        page.wait_for_function("document.querySelector('#start-status').textContent.includes('已载入')")
+        wait_until(page, "document.querySelector('#start-status').textContent.includes('已载入')")
         page.click("#form-check")
         page.wait_for_selector("#form-output:not([hidden])")
         written = page.input_value("#output-yaml")

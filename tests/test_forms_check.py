@@ -16,6 +16,7 @@ import stat
 from pathlib import Path
 
 import pytest
+from browser_tools import wait_until
 from conftest import FIXED_TODAY, REPO
 from test_cases import case_folders, make_case
 
@@ -68,7 +69,7 @@ def checker(browser, built_site):
     """A form page opened from the file system, with the rules of every kind handed to its validator."""
     page = browser.new_page()
     page.goto((built_site / "forms" / "achievements.html").as_uri())
-    page.wait_for_function("typeof RecordCheck !== 'undefined'")
+    wait_until(page, "typeof RecordCheck !== 'undefined'")
     schemas = SchemaSet(REPO / "schemas")
     page.evaluate(
         "ctx => { window.goldenContext = ctx; }",

@@ -16,6 +16,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from browser_tools import wait_until
 from conftest import REPO, install_hint, require_tool
 
 from registry.engine.checking import check
@@ -273,7 +274,7 @@ def test_search_page_in_chromium_shows_announced_results_and_the_header_box_lead
     first = page.locator("#search-results li a").first
     assert first.inner_text() == "中国科学院沈阳自动化研究所"
     page.get_by_label("类别").select_option("achievement")
-    page.wait_for_function("document.querySelectorAll('#search-results li').length === 1")
+    wait_until(page, "document.querySelectorAll('#search-results li').length === 1")
     assert page.locator("#search-results li a").inner_text() == "协作机器人柔性力控关节模组"
     assert "kind=achievement" in page.url
     assert page.locator("#search-nojs").is_hidden()
