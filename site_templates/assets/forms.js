@@ -17,7 +17,9 @@
   function $(id) { return document.getElementById(id); }
 
   function say(key, values) {
-    var text = messages[key] || key;
+    // A message about n things takes its singular for 1 where the language has one (registry/plural.py).
+    var one = values && values.n === 1 ? messages[key + '.one'] : undefined;
+    var text = one || messages[key] || key;
     Object.keys(values || {}).forEach(function (name) {
       text = text.split('{' + name + '}').join(String(values[name]));
     });
