@@ -3,6 +3,7 @@ line use the one the count takes (1 project, 2 projects; 1 of them is a sample, 
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -101,3 +102,17 @@ def test_the_command_line_counts_in_english_too(project, run):
     assert result.out.splitlines()[-1] == "检查通过：2 条记录，没有问题 / check passed: 2 records, no problems", result
     assert [count_en(n, "problem") for n in (0, 1, 2)] == ["0 problems", "1 problem", "2 problems"]
     assert [plural_form(n) for n in (1, "1", 1.5, "1,000", 0)] == ["one", "one", "other", "other", "other"]
+
+
+def test_the_directory_script_says_1_record_matches_and_2_records_match(page, site_url, built_site):
+    records = json.loads((built_site / "data/achievements.json").read_text(encoding="utf-8"))["records"]
+    combos: dict[str, int] = {}  # a query string → how many records it selects
+    for record in records:
+        for query in (f"district={record['district']}", f"district={record['district']}&field={record['field']}"):
+            combos[query] = combos.get(query, 0) + 1
+    one = next(query for query, n in sorted(combos.items()) if n == 1)
+    many, n = next((query, n) for query, n in sorted(combos.items()) if n >= 2)
+    for query, expected in ((one, "1 record matches"), (many, f"{n} records match")):
+        page.goto(site_url + f"en/achievements/index.html?{query}")
+        page.locator(".directory.filters-ready").wait_for()
+        assert page.get_by_role("status").inner_text() == expected
