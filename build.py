@@ -21,6 +21,7 @@ from pathlib import Path
 
 from registry import KINDS
 from registry.errors import ProblemsFound, RegistryError, UsageError
+from registry.plural import count_en
 
 ROOT = Path(__file__).resolve().parent
 
@@ -121,7 +122,7 @@ def make_parser() -> argparse.ArgumentParser:
 STOPPED = {
     "build": (None, "检查未通过，未构建，public/ 保持不变 / check failed: nothing built, the output is unchanged"),
     "report": (None, "检查未通过，无法生成报告 / check failed: no report"),
-    "import": ("导入失败：发现 {n} 个问题，未写入任何文件 / import failed: {n} problem{s}, nothing written", None),
+    "import": ("导入失败：发现 {n} 个问题，未写入任何文件 / import failed: {problems}, nothing written", None),
 }
 """What a command says when it stops on problems: the last line under them (None: `check`'s summary), and a line
 on stderr."""
@@ -232,12 +233,12 @@ def cmd_import(args) -> int:
     lines = imported.lines()
     if imported.written:
         lines.append(
-            f"已导入 {n} 条记录 / imported {n} records — 运行 python build.py check 确认，然后提交 / run check, "
+            f"已导入 {n} 条记录 / imported {count_en(n, 'record')} — 运行 python build.py check 确认，然后提交 / run check, "
             "then commit them"
         )
     else:
         lines.append(
-            f"预览：{n} 条记录可以导入，未写入任何文件；确认编号无误后去掉 --dry-run 再运行 / dry run: {n} records "
+            f"预览：{n} 条记录可以导入，未写入任何文件；确认编号无误后去掉 --dry-run 再运行 / dry run: {count_en(n, 'record')} "
             "would be written, nothing written — check the ids, then run without --dry-run"
         )
     out("".join(line + "\n" for line in lines))
@@ -269,7 +270,7 @@ def stopped(command: str, found) -> int:
 
     summary, verdict = STOPPED.get(command, (None, None))
     count = len(found.problems)
-    out(format_text(found.problems, 0, summary and summary.format(n=count, s="" if count == 1 else "s")))
+    out(format_text(found.problems, 0, summary and summary.format(n=count, problems=count_en(count, "problem"))))
     if verdict:
         sys.stderr.write(verdict + "\n")
     return 1

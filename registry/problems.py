@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 
+from registry.plural import count_en
+
 PER_FILE_LIMIT = 20
 """At most this many problems are reported for one file; the rest are summed up in one line."""
 
@@ -96,7 +98,7 @@ def bounded(problems: list[Problem]) -> list[Problem]:
                     "",
                     "too-many-problems",
                     f"此文件还有 {more} 个问题未列出",
-                    f"{more} more problems in this file not listed",
+                    f"{count_en(more, 'more problem')} in this file not listed",
                     "先修正上面的问题再重新检查",
                     "fix the ones above and run check again",
                 )
@@ -105,7 +107,7 @@ def bounded(problems: list[Problem]) -> list[Problem]:
 
 
 def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" + ("" if number == 1 else "s")
+    return count_en(number, noun)
 
 
 def format_text(problems: list[Problem], record_count: int, summary: str | None = None) -> str:
@@ -113,7 +115,9 @@ def format_text(problems: list[Problem], record_count: int, summary: str | None 
     lines = [p.text() for p in problems[:TEXT_LIMIT]]
     if len(problems) > TEXT_LIMIT:
         more = len(problems) - TEXT_LIMIT
-        lines.append(f"……还有 {more} 个问题未显示 / {more} more problems not shown (--format json lists them all)")
+        lines.append(
+            f"……还有 {more} 个问题未显示 / {count_en(more, 'more problem')} not shown (--format json lists them all)"
+        )
     if summary is not None:
         return "\n".join([*lines, summary]) + "\n"
     errors = [p for p in problems if p.level == "error"]
@@ -127,11 +131,13 @@ def format_text(problems: list[Problem], record_count: int, summary: str | None 
         )
     elif warnings:
         lines.append(
-            f"检查通过：{record_count} 条记录，没有问题{also}（请核对） / check passed: {record_count} records, "
+            f"检查通过：{record_count} 条记录，没有问题{also}（请核对） / check passed: {count_en(record_count, 'record')}, "
             f"no problems{also_en} (please look at them)"
         )
     else:
-        lines.append(f"检查通过：{record_count} 条记录，没有问题 / check passed: {record_count} records, no problems")
+        lines.append(
+            f"检查通过：{record_count} 条记录，没有问题 / check passed: {count_en(record_count, 'record')}, no problems"
+        )
     return "\n".join(lines) + "\n"
 
 

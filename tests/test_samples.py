@@ -142,7 +142,8 @@ def test_every_progress_cell_says_how_much_of_it_is_samples(both, registry):
         for cell in page.xpath("//a[contains(concat(' ', @class, ' '), ' cell ')]"):
             samples = model[target(path, cell.get("href")).removeprefix("en/")]["samples"]
             shown = cell.xpath("./span[contains(@class, 'cell-sample')]")
-            note = f"{samples} of them samples" if path.startswith("en/") else f"其中示例 {samples}"
+            english = "1 of them is a sample" if samples == 1 else f"{samples} of them are samples"
+            note = english if path.startswith("en/") else f"其中示例 {samples}"
             assert [s.text_content() for s in shown] == ([note] if samples else []), path
             checked += 1
     assert checked > 300

@@ -12,6 +12,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from registry.errors import SchemaError
+from registry.plural import PLURAL_FORMS, plural_form
 from registry.records.schemas import SchemaSet
 from registry.records.yamlload import load
 
@@ -93,15 +94,39 @@ def marked(value: Any) -> bool:
     return hasattr(value, "__html__")
 
 
-def load_messages(path: Path) -> dict[str, dict[str, str]]:
-    """Load site_templates/messages.yaml: key → {zh, en}; every key must carry both languages."""
+def load_messages(path: Path) -> dict[str, dict[str, Any]]:
+    """Load site_templates/messages.yaml: key → {zh, en}; every key must carry both languages, and an English
+    message about a count ({n}) gives its singular and plural ({one: …, other: …}: 1 project, 3 projects)."""
     doc, problems = load(path, str(path))
     if problems or doc is None:
         raise SchemaError(f"{path}: " + "; ".join(p.text() for p in problems))
     bad = [key for key, value in doc.data.items() if not isinstance(value, dict) or set(value) != set(LANGS)]
     if bad:
         raise SchemaError(f"{path}: keys without both zh and en: {', '.join(bad[:10])}")
+    unpaired = plural_problems(doc.data)
+    if unpaired:
+        raise SchemaError(f"{path}: {'; '.join(unpaired[:10])}")
     return doc.data
+
+
+def plural_problems(messages: dict[str, dict[str, Any]]) -> list[str]:
+    """Messages whose forms do not fit their count: English with {n} but no {one, other}, a plural without {n},
+    or a Chinese message given plural forms (Chinese has none)."""
+    out = []
+    for key, value in messages.items():
+        zh, en = value["zh"], value["en"]
+        if not isinstance(zh, str):
+            out.append(f"{key}: zh is one text (Chinese has no plural forms)")
+        if isinstance(en, dict):
+            if set(en) != set(PLURAL_FORMS) or not all(isinstance(form, str) for form in en.values()):
+                out.append(f"{key}: en gives exactly one: and other:")
+            elif "{n}" not in en["other"]:
+                out.append(f"{key}: en has plural forms but its other: form has no {{n}}")
+        elif not isinstance(en, str):
+            out.append(f"{key}: en is a text or {{one: …, other: …}}")
+        elif "{n}" in en:
+            out.append(f"{key}: en counts {{n}} but has no singular: write en: {{one: …, other: …}}")
+    return out
 
 
 class Catalogue:
@@ -116,11 +141,14 @@ class Catalogue:
 
     def t(self, key: str, **values: Any) -> str:
         """The interface string `key` in this language, with {placeholders} filled in (as Markup when a value is
-        marked Chinese text, so the mark survives)."""
+        marked Chinese text, so the mark survives). A message about a count takes its form from n (1 project, 3
+        projects); without n, its other form (a script fills in n: see script_texts)."""
         try:
             text = self.messages[key][self.lang]
         except KeyError:
             raise SchemaError(f"messages.yaml has no key {key!r}") from None
+        if isinstance(text, dict):
+            text = text[plural_form(values["n"]) if "n" in values else "other"]
         if not values:
             return text
         if any(marked(value) for value in values.values()):
@@ -128,9 +156,20 @@ class Catalogue:
         return text.format(**values)
 
     def count(self, key: str, n: int, **values: Any) -> str:
-        """A message about n things: `key.one` when there is one and the catalogue has it (1 person, 3 people)."""
-        one = f"{key}.one"
-        return self.t(one if n == 1 and one in self.messages else key, n=n, **values)
+        """A message about n things, in the form n takes (1 person, 3 people)."""
+        return self.t(key, n=n, **values)
+
+    def script_texts(self, prefix: str, names: Iterable[str]) -> dict[str, str]:
+        """Messages a page's script fills in, by name without the prefix: a count message as `name` (other) and
+        `name.one`, for the script to choose by n as t() does."""
+        out = {}
+        for name in names:
+            text = self.t(prefix + name)
+            out[name] = text
+            forms = self.messages[prefix + name][self.lang]
+            if isinstance(forms, dict):
+                out[f"{name}.one"] = forms["one"]
+        return out
 
     def text(self, value: Any) -> str:
         """A record's {zh, en} text in this language. On an English page a text without English is the Chinese,
@@ -191,4 +230,4 @@ class Catalogue:
 
     def money(self, wan_yuan: float | int) -> str:
         """An amount kept in 万元 (10,000 yuan): 90 万元 / CNY 900,000."""
-        return self.t("unit.wan_yuan", n=self.number(wan_yuan if self.lang == "zh" else wan_yuan * 10_000))
+        return self.t("unit.wan_yuan", number=self.number(wan_yuan if self.lang == "zh" else wan_yuan * 10_000))

@@ -45,7 +45,8 @@ def limits(schemas: SchemaSet, kind: str, path: tuple, node: dict, cat: Catalogu
     bounded = "x-earliest" in node  # a date or year field: its bounds in words, not the schema's four digits
     for key in ("maxLength", "minimum", "maximum", "minItems"):
         if key in node and not node.get("x-date") and not (bounded and key in ("minimum", "maximum")):
-            out.append(cat.t(f"dict.{key}", n=node[key]))
+            value = {"number" if key in ("minimum", "maximum") else "n": node[key]}  # a bound; a length is a count
+            out.append(cat.t(f"dict.{key}", **value))
     if bounded:
         earliest = node["x-earliest"] if node.get("x-date") else node["x-earliest"][:4]
         out.append(cat.t("dict.earliest", day=earliest))

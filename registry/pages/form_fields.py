@@ -68,11 +68,18 @@ class FormFields:
         schema = self.schemas.schema(kind)
         conditions = _conditions(schema)
         required = set(schema.get("required", []))
-        return [
+        fields = [
             self.field(kind, (name,), node, name in required, conditions.get(name))
             for name, node in self.schemas.properties(kind).items()
             if name not in NOT_ON_FORMS
         ]
+        by_path = {f["path"]: f for f in fields}
+        for f in fields:  # a field's "other" box is shown only while the field says other (forms.js others)
+            base = f["path"].removesuffix("_other")
+            if f["widget"] == "text" and conditions.get(f["path"]) == (base, "other") and base in by_path:
+                f.update(other_of=by_path[base]["id"], other_value="other")
+                by_path[base]["controls"] = f["id"]
+        return fields
 
     def field(
         self, kind: str, path: tuple, node: dict, required: bool, condition: tuple[str, Any] | None = None
@@ -99,6 +106,9 @@ class FormFields:
             "ref": None,
             "min": node.get("x-earliest", node.get("minimum")),
             "multiline": False,
+            "other_of": "",
+            "other_value": "",
+            "controls": "",
         }
         field_id = out["id"]
         help_id = f"{field_id}-help" if out["help"] or out["required_when"] or out["private"] else ""

@@ -118,9 +118,9 @@ def form_data(site: Site, kind: str, repository: dict[str, str] | None) -> dict[
         "world": world(site, [kind, *referred]),
         "repository": repository,
         "max_url": MAX_URL,
-        "messages": {
-            key[len(JS_MESSAGES) :]: cat.t(key) for key in sorted(cat.messages) if key.startswith(JS_MESSAGES)
-        },
+        "messages": cat.script_texts(
+            JS_MESSAGES, [key[len(JS_MESSAGES) :] for key in sorted(cat.messages) if key.startswith(JS_MESSAGES)]
+        ),
         "kind_names": {k: cat.t(f"kind_one.{k}") for k in KINDS},
     }
 

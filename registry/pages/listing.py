@@ -67,7 +67,7 @@ def list_index(site: Site, kind: str) -> Page:
         "csv": relative_url(csv, EDITIONS[site.cat.lang] + out_path),
         "facets": facets,
         "records": rows,
-        "text": {key: site.cat.t(f"filter.{key}") for key in TEXTS}
+        "text": site.cat.script_texts("filter.", TEXTS)
         | {"sample": site.cat.t("badge.sample"), "clear": site.cat.t("page.clear_filter")},
     }
     return Page(out_path, "directory.json", {"json": Markup(orjson.dumps(data, option=orjson.OPT_SORT_KEYS).decode())})

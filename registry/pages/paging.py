@@ -45,7 +45,7 @@ def paginate(
             "next": urls[n] if n < total else None,
             "pages": links,
         }
-        page_title = title if n == 1 else title + site.cat.paren(site.cat.t("page.nth", n=n))
+        page_title = title if n == 1 else title + site.cat.paren(site.cat.t("page.nth", number=n))
         pages.append(
             site.page(
                 urls[n - 1],

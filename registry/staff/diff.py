@@ -16,6 +16,7 @@ from registry.engine.checking import check
 from registry.errors import RegistryError, SchemaError, UsageError
 from registry.figures.progress import compute_progress
 from registry.model.public import published
+from registry.plural import count_en
 from registry.records.check import CheckResult
 from registry.records.document import field_path
 
@@ -217,7 +218,7 @@ def _problem_lines(diff: Diff) -> list[str]:
         where = "工作区 / the working tree" if label == "working tree" else f"{label} 处的记录 / the records at {label}"
         lines.append(
             f"注意：{where} 未通过检查（{count} 个问题），进度变化未计算 / does not pass check "
-            f"({count} problems), so progress is not compared — 运行 python build.py check 查看 / run check to see them"
+            f"({count_en(count, 'problem')}), so progress is not compared — 运行 python build.py check 查看 / run check to see them"
         )
     return lines
 

@@ -12,6 +12,12 @@ function words(text, values = {}) {
   return text.replace(/\{(\w+)\}/g, (_, key) => values[key] ?? "");
 }
 
+// A message about n things in the form n takes: "name.one" for 1 where the language has a singular (as the catalogue
+// does it, registry/plural.py), else "name".
+function counted(texts, name, n) {
+  return words((n === 1 && texts[`${name}.one`]) || texts[name], { n });
+}
+
 function element(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
@@ -167,11 +173,11 @@ class Directory {
     });
     const records = this.selected();
     this.current = records;
-    this.status.textContent = words(this.text.shown, { n: records.length });
+    this.status.textContent = counted(this.text, "shown", records.length);
     this.list.replaceChildren(...records.slice(0, this.shown).map((record) => this.card(record)));
     const rest = Math.min(PAGE, records.length - this.shown);
     this.more.hidden = rest <= 0;
-    this.more.textContent = words(this.text.more, { n: Math.max(rest, 0) });
+    this.more.textContent = counted(this.text, "more", Math.max(rest, 0));
   }
 
   card([, title, url, date, meta, sample, updated]) {

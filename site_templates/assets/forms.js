@@ -17,7 +17,9 @@
   function $(id) { return document.getElementById(id); }
 
   function say(key, values) {
-    var text = messages[key] || key;
+    // A message about n things takes its singular for 1 where the language has one (registry/plural.py).
+    var one = values && values.n === 1 ? messages[key + '.one'] : undefined;
+    var text = one || messages[key] || key;
     Object.keys(values || {}).forEach(function (name) {
       text = text.split('{' + name + '}').join(String(values[name]));
     });
@@ -55,7 +57,7 @@
     var data = {};
     var lists = {};
     Array.prototype.forEach.call(form.elements, function (el) {
-      if (!el.name) return;
+      if (!el.name || el.closest('[data-other-of][hidden]')) return;  // an "other" box not in use writes nothing
       var path = el.name.split('.');
       if (el.type === 'checkbox' && el.closest('.checklist')) {
         lists[el.name] = lists[el.name] || [];
@@ -117,7 +119,24 @@
     state.extra = {};
     Object.keys(data).forEach(function (key) { if (!known[key]) state.extra[key] = data[key]; });
     form.querySelectorAll('[data-max-chars], [data-max-length]').forEach(count);
+    others(true);
   }
+
+  // -- "other" boxes (field_other and the like): shown only while their field says other, the only time a record may
+  // fill them (check's other-unused). A box a loaded record or file filled stays in view, so nothing goes unseen; a
+  // hidden box writes nothing. Without this script the form itself stays hidden (form.noscript says why).
+  function others(keepFilled) {
+    form.querySelectorAll('[data-other-of]').forEach(function (box) {
+      var chosen = $(box.dataset.otherOf).value === box.dataset.otherValue;
+      var filled = keepFilled && Array.prototype.some.call(box.querySelectorAll('input, textarea'), function (el) {
+        return el.value !== '';
+      });
+      box.hidden = !(chosen || filled);
+    });
+  }
+  form.addEventListener('change', function (event) {
+    if (event.target.hasAttribute('aria-controls')) others(false);
+  });
 
   // -- counters (updated when an input method finishes composing, not on every keystroke of a composition) -------
   function count(el) {
@@ -126,7 +145,7 @@
     var max = Number(el.dataset.maxChars || el.dataset.maxLength);
     var n = el.dataset.maxChars ? RecordCheck.readerLength(el.value) : RecordCheck.codePoints(el.value);
     var text = n > max ? say('count_over', { n: n, max: max, over: n - max }) : say('count', { n: n, max: max });
-    out.textContent = text + (el.dataset.maxChars ? '（' + say('count_rule') + '）' : '');
+    out.textContent = text + (el.dataset.maxChars ? say('paren', { text: say('count_rule') }) : '');
     out.classList.toggle('over', n > max);
   }
 
@@ -265,7 +284,7 @@
       var inner = rules.fields[named.join('.')];
       var outer = rules.fields[named.slice(0, -1).join('.')];
       var lang = config.lang === 'en' ? 1 : 0;
-      return outer ? outer.title[lang] + (named.length && inner ? '（' + inner.title[lang] + '）' : '') : named.join('.');
+      return outer ? outer.title[lang] + (named.length && inner ? say('paren', { text: inner.title[lang] }) : '') : named.join('.');
     }
     var rule = rules.fields[named.join('.')];
     return rule ? rule.title[config.lang === 'en' ? 1 : 0] : named.join('.');
@@ -477,4 +496,5 @@
     $('form-status').textContent = say('restored');
   }
   form.querySelectorAll('[data-max-chars], [data-max-length]').forEach(count);
+  others(true);
 })();

@@ -7,13 +7,16 @@
 //
 // The versions are those of package-lock.json (npm ci --ignore-scripts); esbuild's output is deterministic for a
 // given esbuild version and input, so tests/test_forms_vendor.py runs --check on every CI run.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const require = createRequire(join(repo, 'package.json'));
+// esbuild names each bundled file by its path from absWorkingDir: take the folder node_modules really is in, so that a
+// checkout whose node_modules is a link to another checkout's (a git worktree) writes the same bytes.
+const modules = realpathSync(join(repo, 'node_modules'));
 const esbuild = require('esbuild');
 const out = join(repo, 'site_templates', 'assets', 'vendor');
 
@@ -33,8 +36,8 @@ for (const b of BUNDLES) {
   const banner = `/*! ${b.name} ${version(b.name)} (${b.licence}: ${b.file.replace('.js', '.LICENSE')}), ` +
     `node_modules/${b.entry} as a classic script by tests/js/vendor.mjs with esbuild ${esbuild.version} */`;
   const result = esbuild.buildSync({
-    entryPoints: [join(repo, 'node_modules', b.entry)],
-    absWorkingDir: repo,
+    entryPoints: [join(modules, b.entry)],
+    absWorkingDir: dirname(modules),
     bundle: true,
     format: 'iife',
     globalName: b.global,
