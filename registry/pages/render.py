@@ -96,10 +96,10 @@ line break, tab or control character, no leading or trailing white space, no no-
 as &nbsp;). Half the summaries of a typical registry are such text; converting them was a third of rendering."""
 
 
-MEMO_TEXTS = 1 << 15
-"""Converted texts a process remembers (about 1 KB each): a record's text is shown on its page in every edition, and
-an edition in another language shows the Chinese text where it has no translation. Past this many the memo starts
-again (at 100,000 records it cannot hold every text, and must not grow with the registry)."""
+MEMO_TEXTS = 1 << 14
+"""Converted texts a process remembers (about 1 KB each: at most ≈ 20 MB): a record's text is shown on its page in
+every edition, and an edition in another language shows the Chinese text where it has no translation. Past this many
+the memo starts again (at 100,000 records it cannot hold every text, and must not grow with the registry)."""
 
 
 class MarkdownRenderer:
