@@ -1,4 +1,5 @@
-"""registry/render.py: the Markdown filter's shortcut for plain text, and dict-first attribute lookup."""
+"""registry/pages/render.py: the Markdown filter's shortcut for plain text and its memo, dict-first attribute lookup, the frame
+rendered once."""
 
 from __future__ import annotations
 
@@ -69,3 +70,47 @@ def test_dict_keys_are_found_before_attributes_and_a_typo_still_fails(tmp_path):
         renderer.render(Page("x.html", "t.html", {"card": {"items": "键", "title": "题"}}))
     (tmp_path / "t.html").write_text("{{ card.items }}|{{ card.title }}", encoding="utf-8")
     assert renderer.env.get_template("t.html").render(card={"items": "键", "title": "题"}) == "键|题"
+
+
+def _build(root, out, frame_key=None):
+    """The shipped site built into `out`; `frame_key` stands in for Renderer._frame_key when given."""
+    from registry.engine.build import build_site
+
+    if frame_key is None:
+        build_site(root, out, jobs=1)
+        return out
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Renderer, "_frame_key", frame_key)
+        build_site(root, out, jobs=1)
+    return out
+
+
+def _files(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*.html")}
+
+
+def test_the_frame_rendered_once_gives_every_page_what_rendering_it_whole_gives(shipped, tmp_path):
+    """Every page of the shipped site (both editions) is byte for byte what it is when each page renders its own
+    header, navigation and footer (frame_key None: no part kept); and a key that left out the page's folder would
+    put one folder's relative links on another's pages, which this comparison sees."""
+    cached = _files(_build(shipped, tmp_path / "cached"))
+    whole = _files(_build(shipped, tmp_path / "whole", lambda self, page, shared: None))
+    assert len(cached) > 200 and cached.keys() == whole.keys()
+    assert [path for path in cached if cached[path] != whole[path]] == []
+
+    def folderless(self, page, shared):
+        return (id(shared), page.lang, page.context.get("section"), page.context.get("absolute_base"))
+
+    wrong = _files(_build(shipped, tmp_path / "wrong", folderless))
+    assert any(wrong[path] != whole[path] for path in whole)
+
+
+def test_a_markdown_text_is_converted_once_and_the_memo_starts_again_when_full(monkeypatch):
+    md = MarkdownRenderer()
+    text = "一段**加粗**的文字"
+    first = md(text)
+    assert str(first) == converted(text) and md(text) is first  # remembered: the same object again
+    assert str(md(text, top=2)) == str(first) and md(text, top=2) is not first  # a heading level is its own key
+    monkeypatch.setattr(render, "MEMO_TEXTS", 2)
+    md("第三段*文字*")  # the memo holds two: it starts again
+    assert md(text) is not first and str(md(text)) == str(first)

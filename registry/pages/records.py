@@ -36,7 +36,7 @@ def record_page(site: Site, record: Record) -> Page:
     crumbs = [site.home_crumb(), site.kind_crumb(kind)]
     context: dict[str, Any] = {
         "record": views.card(record),
-        "facts": views.facts(record),
+        "facts": [] if kind in OWN_DETAILS else views.facts(record),
         "related": related(site, record),
         "kind": kind,
         "kind_label": site.cat.t(f"kind_one.{kind}"),
@@ -183,3 +183,7 @@ LAYOUTS: dict[str, tuple[str, Callable[[Site, Record], dict[str, Any]] | None]] 
     "achievement": ("achievement.html", achievement),
 }
 """Kind → its page's template and what it shows beyond the facts, related records and contact; record.html else."""
+
+OWN_DETAILS = {"achievement"}
+"""Kinds whose template lays out the record's details itself (achievement.html: the Annex 1 form) in place of the
+facts list, which their pages therefore neither make nor carry."""

@@ -96,17 +96,36 @@ line break, tab or control character, no leading or trailing white space, no no-
 as &nbsp;). Half the summaries of a typical registry are such text; converting them was a third of rendering."""
 
 
+MEMO_TEXTS = 1 << 14
+"""Converted texts a process remembers (about 1 KB each: at most ≈ 20 MB): a record's text is shown on its page in
+every edition, and an edition in another language shows the Chinese text where it has no translation. Past this many
+the memo starts again (at 100,000 records it cannot hold every text, and must not grow with the registry)."""
+
+
 class MarkdownRenderer:
-    """Markdown to sanitised HTML, with one converter reused (reset between documents)."""
+    """Markdown to sanitised HTML, with one converter reused (reset between documents); each distinct text converted
+    once per process (the memo: the same text always gives the same HTML)."""
 
     def __init__(self):
         self._md = markdown.Markdown(extensions=["sane_lists", "tables"], output_format="html")
+        self._memo: dict[tuple[str, int], Markup] = {}
 
     def __call__(self, text: str | None, top: int = 3) -> Markup:
         if not text:
             return Markup("")
         if PLAIN.fullmatch(text):  # one paragraph without any markup: what Markdown and the sanitiser would make
             return Markup(f"<p>{text}</p>")
+        if type(text) is not str:  # a subclass (Markup) converts differently: not remembered
+            return self._convert(text, top)
+        key = (text, top)
+        html = self._memo.get(key)
+        if html is None:
+            if len(self._memo) >= MEMO_TEXTS:
+                self._memo.clear()
+            html = self._memo[key] = self._convert(text, top)
+        return html
+
+    def _convert(self, text: str, top: int) -> Markup:
         html = self._md.reset().convert(text)
         # Headings inside a record would break the page outline: h1/h2 become h3 (`top`; a page's own text uses 2).
         for level in range(1, top):
@@ -188,6 +207,22 @@ def alternates(context) -> list[dict[str, Any]]:
 
 
 @pass_context
+def frame(context, name: str) -> Markup:
+    """A part of the page frame (header, navigation, footer: the `_…` templates base.html places), rendered once per
+    edition, folder and section and placed as finished HTML on every page that shares them. Such a part reads only
+    the edition's shared values, `section` and links (relative to the page's folder), so those make its key;
+    `frame_key` is None on a page whose own values stand in for shared ones, which renders its parts itself."""
+    key = context.get("frame_key")
+    if key is None:
+        return Markup(context.environment.get_template(name).render(context.get_all()))
+    frames = context.environment.frames
+    html = frames.get((name, key))
+    if html is None:
+        html = frames[name, key] = Markup(context.environment.get_template(name).render(context.get_all()))
+    return html
+
+
+@pass_context
 def address_filter(context, target: str) -> str:
     """The |address filter: a site-root path as its full address under site.yaml's base_url (printed pages)."""
     return context["site"]["base_url"].rstrip("/") + "/" + target
@@ -227,11 +262,22 @@ class Renderer:
         self.env.filters["plain"] = plain
         self.env.filters["address"] = address_filter
         self.env.globals["alternates"] = alternates
+        self.env.globals["frame"] = frame
+        self.env.frames = {}
         self.env.globals.update(globals_)
         self.env.globals["csp"] = content_security_policy()
         self.template_dir = template_dir
-        self.editions: dict[str, dict[str, Any]] = {}
+        self._editions: dict[str, dict[str, Any]] = {}
+
+    @property
+    def editions(self) -> dict[str, dict[str, Any]]:
         """Language → the values every page of its edition shares (t, site, nav…), given with each render."""
+        return self._editions
+
+    @editions.setter
+    def editions(self, values: dict[str, dict[str, Any]]) -> None:
+        self._editions = values
+        self.env.frames.clear()  # parts of the frame made from the values before
 
     @functools.cached_property
     def inline_style_csp(self) -> str:
@@ -257,5 +303,26 @@ class Renderer:
             {"page_style": self.inline_style, "csp": self.inline_style_csp} if page.context.get("inline_style") else {}
         )
         return template.render(
-            {**shared, **page.context, "out_path": page.out_path, "edition": page.lang, **extra}
+            {
+                **shared,
+                **page.context,
+                "out_path": page.out_path,
+                "edition": page.lang,
+                "frame_key": self._frame_key(page, shared),
+                **extra,
+            }
         ).encode("utf-8")
+
+    def _frame_key(self, page: Page, shared: dict[str, Any]) -> tuple | None:
+        """What the frame's parts of a page depend on (see `frame`): the edition's shared values (by identity: they
+        are made once a build), the page's folder, its section and the absolute base of its links; None when the
+        page's own context replaces a shared value."""
+        if not shared.keys().isdisjoint(page.context):
+            return None
+        return (
+            id(shared),
+            page.lang,
+            posixpath.dirname(page.out_path),
+            page.context.get("section"),
+            page.context.get("absolute_base"),
+        )
