@@ -54,8 +54,13 @@ CHUNK = 5
 """Docs per text-store file: a query fetches only the chunks of the results it shows or must verify (an achievement's
 row is ≈ 2 KB, so a page of ten results costs ≈ 100 KB at most)."""
 
-BIG = 1000
-"""A token with more postings than this has a file of its own (≈ 2.5 KB and up), so the shards stay small."""
+BIG = 500
+"""A token with more postings than this has a file of its own (≈ 1.2 KB and up), so the shards stay small."""
+
+UNION = "*"
+UNIONS = 20_000
+"""A character whose tokens (its bigrams, itself, the words it starts) hold more postings than this has their union as
+one more list, keyed by the character + UNION ("和*"), so a one-character query fetches one list, not dozens."""
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
 """The postings' digits: ALPHABET[d] ends a number with the 5-bit digit d, ALPHABET[32 + d] is a digit d with more
@@ -150,13 +155,18 @@ class Postings:
         self.large = {(token.rstrip("\n"), n): w for (token, n), w in self.large.items() if token[0] != "\n"}
         return lists
 
-    def flat(self, token: str) -> list[int]:
-        """A token's postings as the index stores them: [doc, weight, Δdoc, weight, …]."""
+    def numbers_weights(self, token: str) -> tuple[list[int], list[int]]:
+        """A token's doc numbers and weights."""
         packed = self.lists[token]
         numbers = list(map(operator.rshift, packed, repeat(WEIGHT_BITS)))
         weights = list(map(operator.and_, packed, repeat(LARGE)))
         if LARGE in weights:
             weights = [self.large[(token, n)] if w == LARGE else w for n, w in zip(numbers, weights, strict=True)]
+        return numbers, weights
+
+    def flat(self, token: str) -> list[int]:
+        """A token's postings as the index stores them: [doc, weight, Δdoc, weight, …]."""
+        numbers, weights = self.numbers_weights(token)
         flat = [0] * (2 * len(numbers))
         flat[0::2] = list(map(operator.sub, numbers, chain((0,), numbers)))  # gaps between doc numbers
         flat[1::2] = weights
@@ -204,10 +214,15 @@ class IndexFiles(Mapping[str, bytes]):
         self.shards: list[list[str]] = [[] for _ in range(self.shard_count)]
         self.big: dict[str, tuple[int, int]] = {}
         """A large token → (its shard, its place among the shard's large tokens): its own file t-<s>-<k>.json."""
-        for token in sorted(lists):
+        # A one-character query is a prefix lookup: where the prefix's lists are long, its union is a list of its own.
+        prefixes = Counter()
+        for token, packed in lists.items():
+            prefixes[token[0]] += len(packed)
+        self.unions = {char + UNION for char, postings in prefixes.items() if postings > UNIONS}
+        for token in sorted([*lists, *self.unions]):
             shard = ord(token[0]) % self.shard_count
-            if len(lists[token]) > BIG:
-                self.big[token] = (shard, sum(1 for t in self.shards[shard] if len(lists[t]) > BIG))
+            if token in self.unions or len(lists[token]) > BIG:
+                self.big[token] = (shard, sum(1 for t in self.shards[shard] if t in self.big))
             self.shards[shard].append(token)
         # Each chunk of the text store in every edition one after the other: the chunk's records are read once.
         self.stores = {f"{EDITIONS[lang]}search/": lang for lang in cats}
@@ -260,7 +275,8 @@ class IndexFiles(Mapping[str, bytes]):
             return _json(self.columns())
         if name in self.big_files:
             token = self.big_files[name]
-            return _json({token: encode(self.postings.flat(token))})
+            flat = self.union(token) if token in self.unions else self.postings.flat(token)
+            return _json({token: encode(flat)})
         number = int(name[2:])
         if name.startswith("t-"):
             big = self.big
@@ -275,6 +291,23 @@ class IndexFiles(Mapping[str, bytes]):
             self._texts = (number, [self.docs.texts(record) for record in records])
         lang = self.stores[store + "/"]
         return _json([self.docs.stored(r, lang, texts) for r, texts in zip(records, self._texts[1], strict=True)])
+
+    def union(self, key: str) -> list[int]:
+        """The postings of every token that starts with a character (key = the character + UNION), as one list:
+        per doc 2 × the sum of the counts, + 1 if any of them is in the title (search.js sums them so too)."""
+        char = key[0]
+        counts: Counter = Counter()
+        in_title: set[int] = set()
+        for token in self.shards[ord(char) % self.shard_count]:
+            if token[0] == char and token not in self.unions:
+                numbers, weights = self.postings.numbers_weights(token)
+                counts.update(dict(zip(numbers, map(operator.rshift, weights, repeat(1)), strict=True)))
+                in_title.update(n for n, w in zip(numbers, weights, strict=True) if w & 1)
+        docs = sorted(counts)
+        flat = [0] * (2 * len(docs))
+        flat[0::2] = list(map(operator.sub, docs, chain((0,), docs)))
+        flat[1::2] = [2 * counts[d] + (d in in_title) for d in docs]
+        return flat
 
     def starts(self) -> list[int]:
         """The first doc of each kind (docs are numbered by kind)."""

@@ -106,12 +106,14 @@ async function run() {
   const asked = ++latest;
   main.classList.toggle("searching", Boolean(query) || browsing);
   if (!query && !browsing) {
+    list.removeAttribute("aria-busy");
     list.replaceChildren();
     more.hidden = true;
     status.textContent = message("msgEmpty");
     return;
   }
   status.textContent = message("msgLoading");
+  list.setAttribute("aria-busy", "true");
   try {
     const results = browsing ? await index.browse(filters) : await index.find(query, filters);
     if (asked !== latest) return;
@@ -119,7 +121,9 @@ async function run() {
     more.hidden = true;
     current = { results, query, browsing, shown: 0 };
     await showMore(asked);
+    if (asked === latest) list.removeAttribute("aria-busy");
   } catch (error) {
+    list.removeAttribute("aria-busy");
     status.textContent = message("msgError");
     throw error;
   }

@@ -154,7 +154,9 @@ export class SearchIndex {
     const manifest = await this.manifest();
     const shardNo = token.codePointAt(0) % manifest.shards;
     const shard = await this.file(`t-${shardNo}.json`);
-    const keys = prefix ? Object.keys(shard).filter((key) => key.startsWith(token)) : (token in shard ? [token] : []);
+    // A one-character prefix may have its union as one list ("和*", registry/outputs/search.py UNIONS).
+    let keys = prefix ? Object.keys(shard).filter((key) => key.startsWith(token)) : (token in shard ? [token] : []);
+    if (prefix && `${token}*` in shard) keys = [`${token}*`];
     const lists = await Promise.all(keys.map((key) => this.list(shardNo, shard, key)));
     const found = new Map();
     for (const list of lists) {
