@@ -236,6 +236,7 @@ class IndexFiles(Mapping[str, bytes]):
         self.big_files = {f"t-{shard}-{k}": token for token, (shard, k) in self.big.items()}
         self.known = set(self.paths)
         self._texts: tuple[int, list] = (-1, [])
+        self._large: defaultdict[str, list] | None = None
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.paths)
@@ -244,14 +245,38 @@ class IndexFiles(Mapping[str, bytes]):
         return len(self.paths)
 
     def inputs(self, path: str) -> bytes | None:
-        """For a chunk of a text store, what its bytes are made from besides the build's code, catalogue and
-        schemas (so the engine links the last build's file without making it when these are the same); None for
-        the other files, which are compared by their bytes."""
+        """What a file's bytes are made from besides the build's code, catalogue and schemas (so the engine links the
+        last build's file without making it when these are the same): for a chunk of a text store its records, for a
+        postings file the packed lists of its tokens; None for index.json and m.json, which are compared by their
+        bytes."""
         name = path.removesuffix(".json").rpartition("/")[2]
-        if path not in self.known or not name.startswith("d-"):
+        if path not in self.known or name in ("index", "m"):
             return None
-        number = int(name[2:])
-        return b"".join([path.encode(), *self.made_of[number * CHUNK : (number + 1) * CHUNK]])
+        if name.startswith("d-"):
+            number = int(name[2:])
+            return b"".join([path.encode(), *self.made_of[number * CHUNK : (number + 1) * CHUNK]])
+        if name in self.big_files:
+            token = self.big_files[name]
+            if token in self.unions:
+                shard = self.shards[ord(token[0]) % self.shard_count]
+                return self._lists_hash(path, [t for t in shard if t[0] == token[0] and t not in self.unions], {})
+            return self._lists_hash(path, [token], {})
+        return self._lists_hash(path, self.shards[int(name[2:])], self.big)
+
+    def _lists_hash(self, path: str, tokens: list[str], instead: Mapping[str, tuple[int, int]]) -> bytes:
+        """A hash of tokens' packed postings (or, for those in `instead`, the number of their own file)."""
+        if self._large is None:
+            self._large = defaultdict(list)
+            for (token, number), weight in sorted(self.postings.large.items()):
+                self._large[token].append((number, weight))
+        lists, large = self.postings.lists, self._large
+        digest = hashlib.blake2b(path.encode(), digest_size=16)
+        for token in tokens:
+            digest.update(orjson.dumps([token, instead[token][1] if token in instead else large.get(token, [])]))
+            if token not in instead:
+                digest.update(len(lists[token]).to_bytes(8, "little"))
+                digest.update(lists[token])
+        return digest.digest()
 
     def __getitem__(self, path: str) -> bytes:
         if path not in self.known:
