@@ -91,12 +91,20 @@ def _english_summary(path: Path, text: str) -> None:
     path.write_text(generate.dump(data), encoding="utf-8")
 
 
+def _chinese_summary(path: Path, text: str) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["summary"]["zh"] = text + data["summary"]["zh"]
+    path.write_text(generate.dump(data), encoding="utf-8")
+
+
 def test_every_kind_of_edit_rebuilds_to_the_bytes_of_a_clean_build(tmp_path, run, monkeypatch):
     # Unchanged tasks of the page plan are not planned again (registry/depends.py), and the search index's text
     # stores are linked by what their chunks are made from (registry/outputs/search.py IndexFiles.inputs): each edit
     # below changes what other pages and chunks show (names on cards and in search results, facet counts, progress,
     # partner lists), so a missed dependency shows here. Small chunks, so a record and those naming it fall apart.
     monkeypatch.setattr(search, "CHUNK", 7)
+    monkeypatch.setattr(search, "BIG", 20)  # long postings lists and one-character unions in files of their own
+    monkeypatch.setattr(search, "UNIONS", 200)
     root = generate.generate(tmp_path / "project", 60)
     records = root / "records"
     english = records / "achievements/bench-ach-000005.yaml"
@@ -116,6 +124,10 @@ def test_every_kind_of_edit_rebuilds_to_the_bytes_of_a_clean_build(tmp_path, run
         ("remove a project", lambda: (records / "projects/bench-project-00002.yaml").unlink()),
         ("rename a district", lambda: _retext(records / "districts/bacheng.yaml", "zh: 巴城\n", "zh: 巴城镇区\n")),
         ("edit a summary only", lambda: bench_run.edit_achievement(root, 0)),
+        (
+            "new words in a summary",
+            lambda: _chinese_summary(records / "achievements/bench-ach-000007.yaml", "石墨烯量子点。"),
+        ),
     ]
     assert run("--root", str(root), "build").code == 0
     listing = root / "public/events/index.html"
@@ -138,6 +150,11 @@ def test_every_kind_of_edit_rebuilds_to_the_bytes_of_a_clean_build(tmp_path, run
             chunks = {k for k in rewritten if re.fullmatch(r"(en/)?search/d-\d+\.json", k)}
             assert len(chunks) == 2 and len(incremental) > 2 * len(rewritten), sorted(rewritten)
             assert {k for k in rewritten if k.endswith(".html") and not k.startswith("en/")} == set()
+        if what == "new words in a summary":  # the postings files of its tokens made again, the others linked
+            rewritten = {k for k, p in incremental.items() if inodes.get(k) != p.stat().st_ino}
+            postings = {k for k in incremental if re.fullmatch(r"search/t-[-\d]+\.json", k)}
+            assert rewritten & postings and len(postings - rewritten) > 2 * len(postings & rewritten), sorted(rewritten)
+            assert any(re.fullmatch(r"search/t-\d+-\d+\.json", k) for k in postings)
 
 
 def test_a_task_that_reads_many_records_of_a_kind_depends_on_the_kind():

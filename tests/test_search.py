@@ -7,6 +7,7 @@ match from the start of a word. Title matches (name, English name, short names) 
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import shutil
@@ -21,7 +22,17 @@ from conftest import REPO, install_hint, require_tool
 
 from registry.engine.checking import check
 from registry.model.public import public_view
-from registry.outputs.search import SEARCH_KINDS, Postings, _json, build_index, count_tokens, normalise, tokens
+from registry.outputs.search import (
+    ALPHABET,
+    SEARCH_KINDS,
+    Postings,
+    _json,
+    build_index,
+    count_tokens,
+    encode,
+    normalise,
+    tokens,
+)
 from registry.pages.catalogue import Catalogue, load_messages
 from registry.records.schemas import SchemaSet
 
@@ -200,36 +211,101 @@ def test_tokens_are_bigrams_of_chinese_and_whole_words_of_latin_text():
     assert tokens("沈") == ["沈"]
 
 
+def decode(text: str) -> list[int]:
+    """The postings' numbers, read as the format says (independently of search.js and of `encode`)."""
+    out, value, shift = [], 0, 0
+    for char in text:
+        digit = ALPHABET.index(char)
+        value += (digit & 31) << shift
+        if digit >= 32:
+            shift += 5
+        else:
+            out.append(value)
+            value, shift = 0, 0
+    return out
+
+
 def test_postings_count_every_token_of_each_record_as_the_tokeniser_makes_them(built_site):
     """The built shards against the format: weight = 2 × occurrences of each `tokens` token, + 1 in the title."""
-    manifest = json.loads((built_site / "search" / "index.json").read_text(encoding="utf-8"))
+    folder = built_site / "search"
+    manifest = json.loads((folder / "index.json").read_text(encoding="utf-8"))
     found: dict[int, dict[str, int]] = {}
     for n in range(manifest["shards"]):
-        shard = json.loads((built_site / "search" / f"t-{n}.json").read_text(encoding="utf-8"))
-        for token, flat in shard.items():
+        shard = json.loads((folder / f"t-{n}.json").read_text(encoding="utf-8"))
+        for token, postings in shard.items():
             assert ord(token[0]) % manifest["shards"] == n
-            doc = 0
-            for gap, weight in zip(flat[0::2], flat[1::2], strict=True):
-                doc += gap
+            if isinstance(postings, int):  # a large token's own file
+                (own,) = json.loads((folder / f"t-{n}-{postings}.json").read_text(encoding="utf-8")).items()
+                assert own[0] == token
+                postings = own[1]
+            for doc, weight in weights(postings).items():
                 found.setdefault(doc, {})[token] = weight
     stored = [
         doc
         for c in range(-(-manifest["count"] // manifest["chunk"]))
-        for doc in json.loads((built_site / "search" / f"d-{c}.json").read_text(encoding="utf-8"))
+        for doc in json.loads((folder / f"d-{c}.json").read_text(encoding="utf-8"))
     ]
-    assert len(stored) == manifest["count"] == len(manifest["meta"]) == len(found)
+    columns = json.loads((folder / "m.json").read_text(encoding="utf-8"))
+    assert (
+        len(stored) == manifest["count"] == len(columns["field"]) == len(columns["districts"].split(",")) == len(found)
+    )
+    unions = {doc: {t: w for t, w in tokens_of.items() if t.endswith("*")} for doc, tokens_of in found.items()}
+    found = {doc: {t: w for t, w in tokens_of.items() if not t.endswith("*")} for doc, tokens_of in found.items()}
     for doc, (_url, title, extras, shown, _date, _sample, other) in enumerate(stored):
         in_title = Counter(tokens(f"{title}\n{extras}"))
         counts = in_title + Counter(tokens("\n".join(shown + other)))
         assert found[doc] == {token: 2 * n + (token in in_title) for token, n in counts.items()}, stored[doc][0]
+        for union, weight in unions[doc].items():  # a character's union: its tokens' counts summed, any in the title
+            own = [w for t, w in found[doc].items() if t[0] == union[0]]
+            assert weight == 2 * sum(w // 2 for w in own) + any(w % 2 for w in own), (doc, union)
 
 
-def test_index_files_are_the_built_ones_in_any_order_and_the_same_when_read_again(built_site):
+def weights(postings: str) -> dict[int, int]:
+    flat = decode(postings)
+    return dict(zip(itertools.accumulate(flat[0::2]), flat[1::2], strict=True))
+
+
+def test_large_postings_lists_and_unions_have_files_of_their_own_and_find_the_same(built_site, monkeypatch, tmp_path):
+    """With low thresholds the shipped records' frequent tokens (and one-character prefixes) move to files of their
+    own, found by number from their shard; the site's search.js then finds exactly what it finds in the built site."""
+    import registry.outputs.search as search
+
+    monkeypatch.setattr(search, "BIG", 20)
+    monkeypatch.setattr(search, "UNIONS", 100)
+    files = index_files(built_site)
+    manifest = json.loads(files["search/index.json"])
+    own = [p for p in files if re.fullmatch(r"search/t-\d+-\d+\.json", p)]
+    for path in own:
+        shard, number = map(int, re.findall(r"\d+", path.rpartition("/")[2]))
+        ((token, postings),) = json.loads(files[path]).items()
+        assert len(decode(postings)) > 2 * 20 and ord(token[0]) % manifest["shards"] == shard
+        assert json.loads(files[f"search/t-{shard}.json"])[token] == number
+    assert own and any(json.loads(files[p]).popitem()[0].endswith("*") for p in own)
+    site = tmp_path / "public"
+    shutil.copytree(built_site / "assets", site / "assets")
+    for path in files:
+        (site / path).parent.mkdir(parents=True, exist_ok=True)
+        (site / path).write_bytes(files[path])
+    queries = [{"q": q} for q in [*PROBES, "技", "技术", "研究院", "r"]]
+    assert run_queries(site, queries) == run_queries(built_site, queries)
+
+
+def test_postings_strings_hold_any_number():
+    numbers = [0, 1, 31, 32, 1023, 1024, 32767, 32768, 10**7, 2**31]
+    assert decode(encode(numbers)) == numbers
+    assert encode([1, 31, 32]) == "1VW1" and encode([]) == ""
+
+
+def index_files(built_site: Path):
     root = built_site.parent  # the project the site was built from, with its settings
     result = check(root)
     messages = load_messages(root / "site_templates" / "messages.yaml")
     cats = {lang: Catalogue(messages, result.schemas, lang) for lang in ("zh", "en")}
-    files = build_index(public_view(result.registry, bool(result.settings.get("include_samples"))), cats)
+    return build_index(public_view(result.registry, bool(result.settings.get("include_samples"))), cats)
+
+
+def test_index_files_are_the_built_ones_in_any_order_and_the_same_when_read_again(built_site):
+    files = index_files(built_site)
     built = [*(built_site / "search").iterdir(), *(built_site / "en" / "search").iterdir()]
     assert sorted(files) == sorted(p.relative_to(built_site).as_posix() for p in built)
     for path in reversed(list(files)):

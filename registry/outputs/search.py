@@ -2,23 +2,30 @@
 
 Chosen by measurement (../shared/notes/search.md): Pagefind missed Chinese words it segments differently;
 bigrams find every record that contains what was typed. Everything about the index lives here and in
-site_templates/assets/search.js, which must tokenise exactly as `tokens` does.
+site_templates/assets/search.js, which must tokenise and decode exactly as this module does.
 
-Files under search/ (all JSON, sorted keys, deterministic):
-  index.json   {"version", "shards": S, "chunk": C, "count": N, "kinds": [kind], "fields": [code],
-                "stages": [code], "districts": [id], "meta": [[kind#, field# | -1, stage# | -1, [district#]]]}
-  t-<s>.json   {token: [doc, weight, Δdoc, weight, …]} for tokens whose first code point % S == s;
-               weight = 2 × occurrences + 1 if the token occurs in the title (name, English name, short names)
+Files under search/ (all JSON, sorted keys, deterministic), made so that the first page of results of any query
+costs little to fetch (a few hundred KB at most at 10,000 records; bench/search_transfer.py measures it):
+  index.json   {"version", "shards": S, "chunk": C, "count": N, "kinds": [kind], "starts": [first doc of each kind],
+                "fields": [code], "stages": [code], "districts": [id]}
+  m.json       the filters' data, one column per facet: {"field": "…", "stage": "…", "districts": "…"}: a character
+               per doc (ALPHABET[n] = the n-th code, "." none); districts: each doc's characters, docs split by ","
+  t-<s>.json   {token: postings} for tokens whose first code point % S == s; postings: a string of base-32 digits
+               (`encode`), [Δdoc, weight, Δdoc, weight, …]; weight = 2 × occurrences + 1 if the token occurs in the
+               title (name, English name, short names). A token with more than BIG postings stands as {token: k}
+               and has a file of its own, t-<s>-<k>.json = {token: postings} (k: its place among the shard's large
+               tokens, in token order), so a query fetches only the lists it needs.
   d-<c>.json   the text store of docs c×C … c×C+C-1 (verification, excerpts): a row per doc
                (registry/outputs/search_docs.py SearchDocs.stored), one store per edition: search/d-<c>.json for the
-               Chinese pages, en/search/d-<c>.json for the English ones (the postings above serve both)
+               Chinese pages, en/search/d-<c>.json for the English ones (the postings above serve both). C is small
+               (5): a page of results reads one chunk per result.
 
 Tokens of normalised text (NFKC, lower case): each run of CJK characters gives its bigrams and its last
 character alone (a one-character run gives that character), so a one-character query is a prefix lookup;
 each run of Latin letters and digits gives the word. Docs are numbered by kind, newest first.
 
-At 100,000 records the index holds ~65 M postings and ~500 MB of JSON, so it is built to stay small: the
-records are tokenised once into packed postings (4 bytes each), and each file is encoded only when asked for.
+At 100,000 records the index holds ~65 M postings, so it is built to stay small: the records are tokenised once
+into packed postings (4 bytes each), and each file is encoded only when asked for.
 """
 
 from __future__ import annotations
@@ -41,10 +48,23 @@ from registry.outputs.search_docs import SEARCH_KINDS, SearchDocs
 from registry.pages.catalogue import Catalogue
 from registry.pages.urls import EDITIONS
 
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 
-CHUNK = 100
-"""Docs per text-store file: a query fetches only the chunks of the results it shows or must verify."""
+CHUNK = 5
+"""Docs per text-store file: a query fetches only the chunks of the results it shows or must verify (an achievement's
+row is ≈ 2 KB, so a page of ten results costs ≈ 100 KB at most)."""
+
+BIG = 500
+"""A token with more postings than this has a file of its own (≈ 1.2 KB and up), so the shards stay small."""
+
+UNION = "*"
+UNIONS = 20_000
+"""A character whose tokens (its bigrams, itself, the words it starts) hold more postings than this has their union as
+one more list, keyed by the character + UNION ("和*"), so a one-character query fetches one list, not dozens."""
+
+ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
+"""The postings' digits: ALPHABET[d] ends a number with the 5-bit digit d, ALPHABET[32 + d] is a digit d with more
+to come (little end first): a gap or weight under 32 is one character, under 1,024 two."""
 
 CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\U00020000-\U0003134f"
 WORD = "0-9a-z\u00df-\u024f"
@@ -135,13 +155,18 @@ class Postings:
         self.large = {(token.rstrip("\n"), n): w for (token, n), w in self.large.items() if token[0] != "\n"}
         return lists
 
-    def flat(self, token: str) -> list[int]:
-        """A token's postings as the index stores them: [doc, weight, Δdoc, weight, …]."""
+    def numbers_weights(self, token: str) -> tuple[list[int], list[int]]:
+        """A token's doc numbers and weights."""
         packed = self.lists[token]
         numbers = list(map(operator.rshift, packed, repeat(WEIGHT_BITS)))
         weights = list(map(operator.and_, packed, repeat(LARGE)))
         if LARGE in weights:
             weights = [self.large[(token, n)] if w == LARGE else w for n, w in zip(numbers, weights, strict=True)]
+        return numbers, weights
+
+    def flat(self, token: str) -> list[int]:
+        """A token's postings as the index stores them: [doc, weight, Δdoc, weight, …]."""
+        numbers, weights = self.numbers_weights(token)
         flat = [0] * (2 * len(numbers))
         flat[0::2] = list(map(operator.sub, numbers, chain((0,), numbers)))  # gaps between doc numbers
         flat[1::2] = weights
@@ -184,19 +209,34 @@ class IndexFiles(Mapping[str, bytes]):
                 ]
             )
         lists = self.postings.finish()
-        self.shard_count = shards_for(sum(map(len, lists.values())))
+        small = sum(len(packed) for packed in lists.values() if len(packed) <= BIG)
+        self.shard_count = shards_for(small)
         self.shards: list[list[str]] = [[] for _ in range(self.shard_count)]
-        for token in sorted(lists):
-            self.shards[ord(token[0]) % self.shard_count].append(token)
+        self.big: dict[str, tuple[int, int]] = {}
+        """A large token → (its shard, its place among the shard's large tokens): its own file t-<s>-<k>.json."""
+        # A one-character query is a prefix lookup: where the prefix's lists are long, its union is a list of its own.
+        prefixes = Counter()
+        for token, packed in lists.items():
+            prefixes[token[0]] += len(packed)
+        self.unions = {char + UNION for char, postings in prefixes.items() if postings > UNIONS}
+        for token in sorted([*lists, *self.unions]):
+            shard = ord(token[0]) % self.shard_count
+            if token in self.unions or len(lists[token]) > BIG:
+                self.big[token] = (shard, sum(1 for t in self.shards[shard] if t in self.big))
+            self.shards[shard].append(token)
         # Each chunk of the text store in every edition one after the other: the chunk's records are read once.
         self.stores = {f"{EDITIONS[lang]}search/": lang for lang in cats}
         self.paths = [
             "search/index.json",
+            "search/m.json",
             *(f"search/t-{n}.json" for n in range(self.shard_count)),
+            *(f"search/t-{shard}-{k}.json" for shard, k in self.big.values()),
             *(f"{store}d-{n}.json" for n in range(-(-len(self.records) // CHUNK)) for store in self.stores),
         ]
+        self.big_files = {f"t-{shard}-{k}": token for token, (shard, k) in self.big.items()}
         self.known = set(self.paths)
         self._texts: tuple[int, list] = (-1, [])
+        self._large: defaultdict[str, list] | None = None
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.paths)
@@ -205,14 +245,38 @@ class IndexFiles(Mapping[str, bytes]):
         return len(self.paths)
 
     def inputs(self, path: str) -> bytes | None:
-        """For a chunk of a text store, what its bytes are made from besides the build's code, catalogue and
-        schemas (so the engine links the last build's file without making it when these are the same); None for
-        the other files, which are compared by their bytes."""
+        """What a file's bytes are made from besides the build's code, catalogue and schemas (so the engine links the
+        last build's file without making it when these are the same): for a chunk of a text store its records, for a
+        postings file the packed lists of its tokens; None for index.json and m.json, which are compared by their
+        bytes."""
         name = path.removesuffix(".json").rpartition("/")[2]
-        if path not in self.known or not name.startswith("d-"):
+        if path not in self.known or name in ("index", "m"):
             return None
-        number = int(name[2:])
-        return b"".join([path.encode(), *self.made_of[number * CHUNK : (number + 1) * CHUNK]])
+        if name.startswith("d-"):
+            number = int(name[2:])
+            return b"".join([path.encode(), *self.made_of[number * CHUNK : (number + 1) * CHUNK]])
+        if name in self.big_files:
+            token = self.big_files[name]
+            if token in self.unions:
+                shard = self.shards[ord(token[0]) % self.shard_count]
+                return self._lists_hash(path, [t for t in shard if t[0] == token[0] and t not in self.unions], {})
+            return self._lists_hash(path, [token], {})
+        return self._lists_hash(path, self.shards[int(name[2:])], self.big)
+
+    def _lists_hash(self, path: str, tokens: list[str], instead: Mapping[str, tuple[int, int]]) -> bytes:
+        """A hash of tokens' packed postings (or, for those in `instead`, the number of their own file)."""
+        if self._large is None:
+            self._large = defaultdict(list)
+            for (token, number), weight in sorted(self.postings.large.items()):
+                self._large[token].append((number, weight))
+        lists, large = self.postings.lists, self._large
+        digest = hashlib.blake2b(path.encode(), digest_size=16)
+        for token in tokens:
+            digest.update(orjson.dumps([token, instead[token][1] if token in instead else large.get(token, [])]))
+            if token not in instead:
+                digest.update(len(lists[token]).to_bytes(8, "little"))
+                digest.update(lists[token])
+        return digest.digest()
 
     def __getitem__(self, path: str) -> bytes:
         if path not in self.known:
@@ -226,20 +290,64 @@ class IndexFiles(Mapping[str, bytes]):
                     "chunk": CHUNK,
                     "count": len(self.records),
                     "kinds": list(SEARCH_KINDS),
+                    "starts": self.starts(),
                     "fields": self.fields,
                     "stages": self.stages,
                     "districts": self.districts,
-                    "meta": self.meta,
                 }
             )
+        if name == "m":
+            return _json(self.columns())
+        if name in self.big_files:
+            token = self.big_files[name]
+            flat = self.union(token) if token in self.unions else self.postings.flat(token)
+            return _json({token: encode(flat)})
         number = int(name[2:])
         if name.startswith("t-"):
-            return _json({token: self.postings.flat(token) for token in self.shards[number]})
+            big = self.big
+            return _json(
+                {
+                    token: big[token][1] if token in big else encode(self.postings.flat(token))
+                    for token in self.shards[number]
+                }
+            )
         records = self.records[number * CHUNK : (number + 1) * CHUNK]
         if self._texts[0] != number:  # the editions' chunks come one after the other: the texts are read once
             self._texts = (number, [self.docs.texts(record) for record in records])
         lang = self.stores[store + "/"]
         return _json([self.docs.stored(r, lang, texts) for r, texts in zip(records, self._texts[1], strict=True)])
+
+    def union(self, key: str) -> list[int]:
+        """The postings of every token that starts with a character (key = the character + UNION), as one list:
+        per doc 2 × the sum of the counts, + 1 if any of them is in the title (search.js sums them so too)."""
+        char = key[0]
+        counts: Counter = Counter()
+        in_title: set[int] = set()
+        for token in self.shards[ord(char) % self.shard_count]:
+            if token[0] == char and token not in self.unions:
+                numbers, weights = self.postings.numbers_weights(token)
+                counts.update(dict(zip(numbers, map(operator.rshift, weights, repeat(1)), strict=True)))
+                in_title.update(n for n, w in zip(numbers, weights, strict=True) if w & 1)
+        docs = sorted(counts)
+        flat = [0] * (2 * len(docs))
+        flat[0::2] = list(map(operator.sub, docs, chain((0,), docs)))
+        flat[1::2] = [2 * counts[d] + (d in in_title) for d in docs]
+        return flat
+
+    def starts(self) -> list[int]:
+        """The first doc of each kind (docs are numbered by kind)."""
+        counts = Counter(kind for kind, *_ in self.meta)
+        return [sum(counts[k] for k in range(n)) for n in range(len(SEARCH_KINDS))]
+
+    def columns(self) -> dict[str, str]:
+        """The filters' data (m.json): field, stage and districts per doc, a character a code."""
+        if max(len(self.fields), len(self.stages), len(self.districts)) > len(ALPHABET):
+            raise ValueError(f"the search filters hold at most {len(ALPHABET)} codes of a kind")
+        return {
+            "field": "".join(ALPHABET[f] if f >= 0 else "." for _, f, _, _ in self.meta),
+            "stage": "".join(ALPHABET[s] if s >= 0 else "." for _, _, s, _ in self.meta),
+            "districts": ",".join("".join(ALPHABET[d] for d in where) for *_, where in self.meta),
+        }
 
 
 def build_index(public: PublicRegistry, cats: dict[str, Catalogue]) -> Mapping[str, bytes]:
@@ -249,11 +357,38 @@ def build_index(public: PublicRegistry, cats: dict[str, Catalogue]) -> Mapping[s
 
 
 def shards_for(postings: int) -> int:
-    """A power of two from 8 to 4096, aiming at about 8,000 postings (~50 KB) per shard."""
+    """A power of two from 8 to 4096, aiming at about 2,000 postings (~5 KB) per shard (large tokens not counted)."""
     count = 8
-    while count < 4096 and postings / count > 8000:
+    while count < 4096 and postings / count > 2000:
         count *= 2
     return count
+
+
+def encode(numbers: list[int]) -> str:
+    """Numbers as the postings' string of base-32 digits (ALPHABET; search.js `decode` reads it)."""
+    codes = _codes()
+    if not numbers or max(numbers) < len(codes):
+        return "".join(map(codes.__getitem__, numbers))
+    return "".join(codes[n] if n < len(codes) else _encode_one(n) for n in numbers)
+
+
+def _encode_one(value: int) -> str:
+    digits = []
+    while value >= 32:
+        digits.append(ALPHABET[32 + (value & 31)])
+        value >>= 5
+    digits.append(ALPHABET[value])
+    return "".join(digits)
+
+
+_CODES: list[str] = []
+
+
+def _codes() -> list[str]:
+    """The codes of 0 … 32,767 (at most three characters), made once: encoding is then a lookup per number."""
+    if not _CODES:
+        _CODES.extend(map(_encode_one, range(1 << 15)))
+    return _CODES
 
 
 def _hash(data: bytes) -> bytes:

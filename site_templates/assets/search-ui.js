@@ -3,7 +3,7 @@
 // to the directories and facet pages.
 import { SearchIndex } from "./search.js";
 
-const PAGE = 20;
+const PAGE = 10;  // a page of results costs one text-store chunk per result (registry/outputs/search.py)
 const form = document.getElementById("search-form");
 const status = document.getElementById("search-status");
 const list = document.getElementById("search-results");
@@ -27,51 +27,71 @@ function kindLabel(kind) {
   return option ? option.textContent : kind;
 }
 
-let current = { hits: [], runs: [], shown: 0 };
+let current = { results: null, query: "", browsing: false, shown: 0 };
 let latest = 0;
 const main = document.getElementById("main");
 
-async function showMore() {
-  const slice = current.hits.slice(current.shown, current.shown + PAGE);
-  for (const hit of slice) {
-    const result = await index.describe(hit, current.runs);
-    const item = document.createElement("li");
-    item.className = "card search-hit";
-    const link = document.createElement("a");
-    link.className = "card-title";
-    link.href = new URL(result.url, root).href;
-    link.textContent = result.title;
-    if (result.titleLang) link.lang = result.titleLang;
-    item.append(link);
-    if (result.sample) {  // fiction is marked in the results as on every list
-      const badge = document.createElement("span");
-      badge.className = "badge badge-sample";
-      badge.textContent = form.dataset.msgSample;
-      item.append(" ", badge);
-    }
-    const meta = document.createElement("p");
-    meta.className = "card-meta";
-    for (const text of [kindLabel(result.kind), result.date]) {
-      if (!text) continue;
-      const span = document.createElement("span");
-      span.textContent = text;
-      meta.append(span);
-    }
-    const excerpt = document.createElement("p");
-    excerpt.className = "excerpt";
-    if (result.excerptLang) excerpt.lang = result.excerptLang;
-    for (const part of result.excerpt) {
-      if (part.mark) {
-        const mark = document.createElement("mark");
-        mark.textContent = part.text;
-        excerpt.append(mark);
-      } else excerpt.append(part.text);
-    }
-    item.append(meta, excerpt);
-    list.append(item);
+function render(result) {
+  const item = document.createElement("li");
+  item.className = "card search-hit";
+  const link = document.createElement("a");
+  link.className = "card-title";
+  link.href = new URL(result.url, root).href;
+  link.textContent = result.title;
+  if (result.titleLang) link.lang = result.titleLang;
+  item.append(link);
+  if (result.sample) {  // fiction is marked in the results as on every list
+    const badge = document.createElement("span");
+    badge.className = "badge badge-sample";
+    badge.textContent = form.dataset.msgSample;
+    item.append(" ", badge);
   }
+  const meta = document.createElement("p");
+  meta.className = "card-meta";
+  for (const text of [kindLabel(result.kind), result.date]) {
+    if (!text) continue;
+    const span = document.createElement("span");
+    span.textContent = text;
+    meta.append(span);
+  }
+  const excerpt = document.createElement("p");
+  excerpt.className = "excerpt";
+  if (result.excerptLang) excerpt.lang = result.excerptLang;
+  for (const part of result.excerpt) {
+    if (part.mark) {
+      const mark = document.createElement("mark");
+      mark.textContent = part.text;
+      excerpt.append(mark);
+    } else excerpt.append(part.text);
+  }
+  item.append(meta, excerpt);
+  return item;
+}
+
+/** The count as far as it is known: exact once every candidate is checked, else "at least" with what is left. */
+function count() {
+  const { results, query, browsing, shown } = current;
+  let text;
+  if (browsing) text = message("msgBrowse", { n: results.hits.length });
+  else if (results.exact && !results.hits.length) return message("msgNone", { q: query });
+  else if (results.exact) text = message("msgCount", { n: results.hits.length, q: query });
+  else text = message("msgAtLeast", { n: results.found, q: query, m: results.unchecked });
+  return shown > PAGE ? `${text} ${message("msgShown", { n: shown })}` : text;
+}
+
+/** Show the next page of results (the first when none is shown yet); more is fetched only now. */
+async function showMore(asked) {
+  const { results } = current;
+  const hits = await results.take(current.shown + PAGE);
+  const slice = hits.slice(current.shown);
+  const items = [];
+  for (const hit of slice) items.push(render(await index.describe(hit, results.runs)));
+  if (asked !== latest) return null;  // a newer query was typed meanwhile: its results win
+  list.append(...items);
   current.shown += slice.length;
-  more.hidden = current.shown >= current.hits.length;
+  more.hidden = results.exact && current.shown >= results.hits.length;
+  status.textContent = count();
+  return items[0] || null;
 }
 
 async function run() {
@@ -86,22 +106,24 @@ async function run() {
   const asked = ++latest;
   main.classList.toggle("searching", Boolean(query) || browsing);
   if (!query && !browsing) {
+    list.removeAttribute("aria-busy");
     list.replaceChildren();
     more.hidden = true;
     status.textContent = message("msgEmpty");
     return;
   }
   status.textContent = message("msgLoading");
+  list.setAttribute("aria-busy", "true");
   try {
-    const { runs, hits } = browsing ? await index.browse(filters) : await index.search(query, filters);
-    if (asked !== latest) return;  // a newer query was typed meanwhile: its results win
+    const results = browsing ? await index.browse(filters) : await index.find(query, filters);
+    if (asked !== latest) return;
     list.replaceChildren();
     more.hidden = true;
-    current = { hits, runs, shown: 0 };
-    if (browsing) status.textContent = message("msgBrowse", { n: hits.length });
-    else status.textContent = hits.length ? message("msgCount", { n: hits.length, q: query }) : message("msgNone", { q: query });
-    await showMore();
+    current = { results, query, browsing, shown: 0 };
+    await showMore(asked);
+    if (asked === latest) list.removeAttribute("aria-busy");
   } catch (error) {
+    list.removeAttribute("aria-busy");
     status.textContent = message("msgError");
     throw error;
   }
@@ -122,6 +144,20 @@ form.elements.q.addEventListener("input", () => {
   clearTimeout(typing);
   typing = setTimeout(run, 250);
 });
-more.addEventListener("click", () => showMore());
+// More results: fetched only when asked for; the count is announced again, and focus moves to the first new result
+// so a keyboard user reads on from there.
+let adding = false;
+more.addEventListener("click", async () => {
+  if (adding) return;  // one page at a time (the button keeps its focus meanwhile)
+  adding = true;
+  more.setAttribute("aria-busy", "true");
+  try {
+    const first = await showMore(latest);
+    first?.querySelector("a")?.focus();
+  } finally {
+    adding = false;
+    more.removeAttribute("aria-busy");
+  }
+});
 document.getElementById("search-nojs")?.remove();  // inside <noscript>: there only when scripts do not run
 run();
