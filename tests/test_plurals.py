@@ -116,3 +116,21 @@ def test_the_directory_script_says_1_record_matches_and_2_records_match(page, si
         page.goto(site_url + f"en/achievements/index.html?{query}")
         page.locator(".directory.filters-ready").wait_for()
         assert page.get_by_role("status").inner_text() == expected
+
+
+def test_the_search_page_says_1_record_matches_and_n_records_match(page, site_url, built_site):
+    records = json.loads((built_site / "data/achievements.json").read_text(encoding="utf-8"))["records"]
+    seen = set()
+    for query in ["技术"] + [r["summary"]["zh"][:10] for r in records]:
+        if seen == {True, False}:
+            break
+        page.goto(site_url + f"en/search.html?q={query}")
+        status = page.get_by_role("status")
+        status.filter(has_text=re.compile(r"^(At least )?\d+ records? (match|matches) ")).wait_for()
+        text = status.inner_text()
+        n = int(re.search(r"\d+", text).group())
+        assert text.startswith(f"{n} record matches" if n == 1 else f"{n} records match") or text.startswith(
+            f"At least {n} record matches" if n == 1 else f"At least {n} records match"
+        ), text
+        seen.add(n == 1)
+    assert seen == {True, False}  # both forms were shown

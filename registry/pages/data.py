@@ -21,6 +21,9 @@ from registry.pages.urls import (
     progress_downloads,
 )
 
+SEARCH_SCRIPT_TEXTS = ("count", "at_least", "shown", "none", "empty", "loading", "error", "browse_count")
+"""The messages site_templates/assets/search-ui.js fills in (search.<name>), as the search form's data-msg-* attributes."""
+
 
 def download_links(cat: Catalogue) -> dict[str, list[dict[str, str]]]:
     """kind → the download links a directory or record page shows (url, text), for the |url filter."""
@@ -153,6 +156,11 @@ def plan(site: Site) -> list[Page]:
             [home],
             selects=selects,
             store=f"{EDITIONS[cat.lang]}search/",
+            # the script's messages as data-msg-* attributes; a count message also as its .one form (→ data-msg-*-one)
+            messages={
+                name.replace("_", "-").replace(".", "-"): text
+                for name, text in cat.script_texts("search.", SEARCH_SCRIPT_TEXTS).items()
+            },
             browse=browse,
             facets=[f for f in facets if f["name"] in ("field", "stage", "district")],
             data_links=[{"url": "data/index.html", "text": cat.t("data.all")}]

@@ -18,8 +18,10 @@ const index = new SearchIndex(async (path) => {
   return response.json();
 });
 
+// A count message takes its singular for 1 where the language has one (data-msg-*-one; registry/plural.py).
 function message(name, values = {}) {
-  return form.dataset[name].replace(/\{(\w+)\}/g, (_, key) => values[key] ?? "");
+  const text = (values.n === 1 && form.dataset[`${name}One`]) || form.dataset[name];
+  return text.replace(/\{(\w+)\}/g, (_, key) => values[key] ?? "");
 }
 
 function kindLabel(kind) {
@@ -72,7 +74,7 @@ function render(result) {
 function count() {
   const { results, query, browsing, shown } = current;
   let text;
-  if (browsing) text = message("msgBrowse", { n: results.hits.length });
+  if (browsing) text = message("msgBrowseCount", { n: results.hits.length });
   else if (results.exact && !results.hits.length) return message("msgNone", { q: query });
   else if (results.exact) text = message("msgCount", { n: results.hits.length, q: query });
   else text = message("msgAtLeast", { n: results.found, q: query, m: results.unchecked });
