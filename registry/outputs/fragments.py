@@ -107,7 +107,8 @@ class Store:
         if not self.folder:
             return
         self._write("index", index)
-        keep = {f"{key}.pickle" for chunks in index["chunks"].values() for key in chunks} | {"index.pickle"}
+        keep = {f"{key}{part}.pickle" for chunks in index["chunks"].values() for key in chunks for part in ("", ".xml")}
+        keep.add("index.pickle")
         for name in os.listdir(self.folder):
             if name.endswith(".pickle") and name not in keep:
                 (self.folder / name).unlink(missing_ok=True)
@@ -135,6 +136,7 @@ class KindRows:
         ]
         self.letters = column_letters(len(self.cols))
         self._known: dict[bytes, tuple[bytes, bytes, bytes]] | None = None
+        self._row_makers: tuple[Callable, Callable, CsvLine] | None = None
         self.made = 0
         """Records converted in this build (the others' rows came from the store)."""
 
@@ -158,44 +160,52 @@ class KindRows:
             current = {key for _start, key in self.chunks}
             for key in self.store.index.get("chunks", {}).get(self.kind, []):
                 chunk = self.store.get(key) if key not in current else None
-                if chunk is not None:
-                    self._known.update(
-                        zip(chunk["keys"], zip(chunk["zh"], chunk["en"], chunk["xml"], strict=True), strict=True)
-                    )
+                xml = self.store.get(f"{key}.xml") if chunk is not None else None
+                if chunk is not None and xml is not None:
+                    rows = zip(chunk["zh"], chunk["en"], xml, strict=True)
+                    self._known.update(zip(chunk["keys"], rows, strict=True))
         return self._known
 
     def each(self) -> Iterator[dict]:
-        """Every chunk in order: {"keys", "zh", "en", "xml" (each record's), "sheet" (its rows deflated)}."""
-        zh_row = en_row = None
-        line = CsvLine()
+        """Every chunk in order: {"keys", "zh", "en" (each record's CSV rows), "sheet" (where its rows start, and
+        their XML deflated)}; each record's sheet row is stored apart (`KEY.xml`), read only to be placed again."""
         for start, key in self.chunks:
             chunk = self.store.get(key)
-            if chunk is None:
-                if zh_row is None:
-                    zh_row = self.tables["zh"].row_maker(self.kind, self.cols)
-                    en_row = self.tables["en"].row_maker(self.kind, self.cols)
-                known = self._old_rows()
-                rows = []
-                for number in range(start, min(start + CHUNK, len(self.records))):
-                    made = known.get(self.keys[number])
-                    if made is None:
-                        data, self.made = self.records[number], self.made + 1
-                        zh = zh_row(data)
-                        made = (line(zh), line(en_row(data)), row_xml(zh, self.letters))  # type: ignore[misc]
-                    rows.append(made)
-                keys = self.keys[start : start + CHUNK]
-                chunk = {
-                    "keys": keys,
-                    "zh": [r[0] for r in rows],
-                    "en": [r[1] for r in rows],
-                    "xml": [r[2] for r in rows],
-                }
-                chunk["sheet"] = (start, deflate(place(chunk["xml"], start + 2)))
-                self.store.put(key, chunk)
-            elif chunk["sheet"][0] != start:  # the same records, at another row: their sheet rows numbered anew
-                chunk["sheet"] = (start, deflate(place(chunk["xml"], start + 2)))
-                self.store.put(key, chunk)
-            yield chunk
+            if chunk is not None and chunk["sheet"][0] != start:  # the same records at another row: numbered anew
+                xml = self.store.get(f"{key}.xml")
+                chunk = None if xml is None else {**chunk, "sheet": (start, deflate(place(xml, start + 2)))}
+                if chunk is not None:
+                    self.store.put(key, chunk)
+            yield chunk if chunk is not None else self._make(start, key)
+
+    def _make(self, start: int, key: str) -> dict:
+        """A chunk not stored: its records' rows from the last build's chunks, or made."""
+        if self._row_makers is None:
+            self._row_makers = (
+                self.tables["zh"].row_maker(self.kind, self.cols),
+                self.tables["en"].row_maker(self.kind, self.cols),
+                CsvLine(),
+            )
+        zh_row, en_row, line = self._row_makers
+        known = self._old_rows()
+        rows = []
+        for number in range(start, min(start + CHUNK, len(self.records))):
+            made = known.get(self.keys[number])
+            if made is None:
+                data, self.made = self.records[number], self.made + 1
+                zh = zh_row(data)
+                made = (line(zh), line(en_row(data)), row_xml(zh, self.letters))
+            rows.append(made)
+        xml = [row[2] for row in rows]
+        chunk = {
+            "keys": self.keys[start : start + CHUNK],
+            "zh": [row[0] for row in rows],
+            "en": [row[1] for row in rows],
+            "sheet": (start, deflate(place(xml, start + 2))),
+        }
+        self.store.put(key, chunk)
+        self.store.put(f"{key}.xml", xml)
+        return chunk
 
     def sheet(self) -> list[Piece]:
         """The deflated rows of the kind's sheet, chunk by chunk."""
