@@ -2,8 +2,8 @@
 build links the last build's file unmade when that is the same, and makes a kind's files from its fragments in the
 build cache (registry/outputs/fragments.py) when it is not. The shapes are registry/outputs/exports.py's.
 
-A kind's JSON and the whole-registry JSON are the records' JSON fragments joined at their indent; its CSV files are
-its chunks' rows joined; the workbook is XlsxWriter's skeleton with every sheet's deflated chunks joined in
+A kind's JSON and the whole-registry JSON are made whole (orjson is quick); a kind's CSV files are its chunks' rows
+joined; the workbook is XlsxWriter's skeleton with every sheet's deflated chunks joined in
 (registry/outputs/sheetzip.py). Whatever the cache held, the bytes are those of a build without it.
 """
 
@@ -38,11 +38,6 @@ BOM = "\ufeff".encode()
 
 Stat = tuple[int, str]
 """A file's size and SHA-256 (for the Data Package)."""
-
-
-def _placed(fragments: list[bytes], indent: bytes) -> bytes:
-    """JSON fragments as the items of a list at `indent`, joined."""
-    return (b",\n" + indent).join(fragment.replace(b"\n", b"\n" + indent) for fragment in fragments)
 
 
 class ExportFiles(Mapping[str, bytes]):
@@ -119,26 +114,22 @@ class ExportFiles(Mapping[str, bytes]):
 
     # -- the files ----------------------------------------------------------------------------------------------
     def _kind_json(self, kind: str) -> bytes:
-        rows = self.kinds[kind]
-        value = {"version": EXPORT_VERSION, "kind": kind, "as_of": self.as_of, "count": len(rows.json)}
-        if not rows.json:
-            return dumps({**value, "records": []})
-        return dumps({**value, "records": ["\x01"]}).replace(b'"\\u0001"', _placed(rows.json, b"    "), 1)
+        records = self.kinds[kind].records
+        return dumps(
+            {"version": EXPORT_VERSION, "kind": kind, "as_of": self.as_of, "count": len(records), "records": records}
+        )
 
     def _registry_json(self) -> bytes:
         licence = self.settings.get("licence")
-        value = {
-            "version": EXPORT_VERSION,
-            "as_of": self.as_of,
-            "counts": {kind: len(rows.json) for kind, rows in self.kinds.items()},
-            "records": {kind: [f"\x01{kind}"] if rows.json else [] for kind, rows in self.kinds.items()},
-            **({"licence": licence} if licence else {}),
-        }
-        data = dumps(value)
-        for kind, rows in self.kinds.items():
-            if rows.json:
-                data = data.replace(f'"\\u0001{kind}"'.encode(), _placed(rows.json, b"      "), 1)
-        return data
+        return dumps(
+            {
+                "version": EXPORT_VERSION,
+                "as_of": self.as_of,
+                "counts": {kind: len(rows.records) for kind, rows in self.kinds.items()},
+                "records": {kind: rows.records for kind, rows in self.kinds.items()},
+                **({"licence": licence} if licence else {}),
+            }
+        )
 
     def _csv(self, kind: str) -> dict[str, bytes]:
         """A kind's two CSV files (and its sheet's deflated rows), made together from its chunks."""
