@@ -235,4 +235,6 @@ def test_an_edit_shown_in_a_download_remakes_only_its_chunk_and_equals_a_clean_b
     rows = list(sheet.iter_rows(values_only=True))
     header, by_id = rows[0], {row[0]: row for row in rows[1:]}
     assert len(by_id) == len(list((root / "records/achievements").glob("*.yaml")))
-    assert header[0] == "编号" and by_id["bench-ach-000010"][header.index("成果所在院、系、实验室")].startswith("改过的")
+    assert header[0] == "编号" and by_id["bench-ach-000010"][header.index("成果所在院、系、实验室")].startswith(
+        "改过的"
+    )
