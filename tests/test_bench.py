@@ -11,10 +11,11 @@ import re
 import sys
 from pathlib import Path
 
+import openpyxl
 import yaml
 from conftest import REPO
 
-from registry.outputs import search
+from registry.outputs import fragments, search
 
 sys.path.insert(0, str(REPO / "bench"))
 _spec = importlib.util.spec_from_file_location("bench_run", REPO / "bench" / "run.py")
@@ -91,6 +92,13 @@ def _english_summary(path: Path, text: str) -> None:
     path.write_text(generate.dump(data), encoding="utf-8")
 
 
+def _add_achievement(root: Path, record_id: str) -> None:
+    """A copy of an achievement under a new id (sorted after bench-ach-000002)."""
+    source = (root / "records/achievements/bench-ach-000002.yaml").read_text(encoding="utf-8")
+    target = root / f"records/achievements/{record_id}.yaml"
+    target.write_text(source.replace("id: bench-ach-000002", f"id: {record_id}", 1), encoding="utf-8")
+
+
 def _chinese_summary(path: Path, text: str) -> None:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     data["summary"]["zh"] = text + data["summary"]["zh"]
@@ -103,6 +111,7 @@ def test_every_kind_of_edit_rebuilds_to_the_bytes_of_a_clean_build(tmp_path, run
     # below changes what other pages and chunks show (names on cards and in search results, facet counts, progress,
     # partner lists), so a missed dependency shows here. Small chunks, so a record and those naming it fall apart.
     monkeypatch.setattr(search, "CHUNK", 7)
+    monkeypatch.setattr(fragments, "CHUNK", 7)  # the downloads' chunks too (registry/outputs/fragments.py)
     monkeypatch.setattr(search, "BIG", 20)  # long postings lists and one-character unions in files of their own
     monkeypatch.setattr(search, "UNIONS", 200)
     root = generate.generate(tmp_path / "project", 60)
@@ -124,6 +133,8 @@ def test_every_kind_of_edit_rebuilds_to_the_bytes_of_a_clean_build(tmp_path, run
         ("remove a project", lambda: (records / "projects/bench-project-00002.yaml").unlink()),
         ("rename a district", lambda: _retext(records / "districts/bacheng.yaml", "zh: 巴城\n", "zh: 巴城镇区\n")),
         ("edit a summary only", lambda: bench_run.edit_achievement(root, 0)),
+        ("add an achievement (later rows move down)", lambda: _add_achievement(root, "bench-ach-000002a")),
+        ("rename an achievement", lambda: _retext(records / "achievements/bench-ach-000040.yaml", "zh: ", "zh: 新")),
         (
             "new words in a summary",
             lambda: _chinese_summary(records / "achievements/bench-ach-000007.yaml", "石墨烯量子点。"),
@@ -200,3 +211,47 @@ def test_the_hugo_reference_site_has_a_page_per_achievement_and_institute(tmp_pa
         built = {p.stem for p in (site / "public" / kind).glob("*.html")} - {"index"}
         assert built == {p.stem for p in paths}
     assert (site / "public/achievements/index.html").is_file()
+
+
+def test_an_edit_shown_in_a_download_remakes_only_its_chunk_and_equals_a_clean_build(tmp_path, run, monkeypatch):
+    # The downloads are joined from fragments kept in .cache/exports/ (registry/outputs/fragments.py): a record's
+    # CSV rows and sheet row are stored by its key. Editing a field the CSV shows must reach the CSV, the workbook
+    # and the JSON files exactly as a build without cache makes them; kinds that did not change are linked.
+    monkeypatch.setattr(fragments, "CHUNK", 7)
+    root = generate.generate(tmp_path / "project", 60)
+    out, chunks = root / "public", root / ".cache/exports"
+    assert run("--root", str(root), "build").code == 0
+    before = {k: p.stat().st_ino for k, p in tree(out).items() if k.startswith("data/")}
+    stored = set(tree(chunks))
+
+    record = root / "records/achievements/bench-ach-000010.yaml"
+    _retext(record, "department:\n  zh: ", "department:\n  zh: 改过的")
+    assert run("--root", str(root), "build").code == 0
+    after = {k: p.stat().st_ino for k, p in tree(out).items() if k.startswith("data/")}
+    rewritten = {k for k in after if before.get(k) != after[k]}
+    assert rewritten == {
+        "data/achievements.json",
+        "data/achievements.csv",
+        "data/achievements.en.csv",
+        "data/registry.json",
+        "data/registry.xlsx",
+        "data/datapackage.json",  # the CSV files' sizes and hashes
+    }
+    made = {name.split(".")[0] for name in set(tree(chunks)) - stored}
+    assert len(made) == 1  # one chunk of seven achievements made again (its rows and its sheet rows), the others kept
+    assert "改过的" in (out / "data/achievements.csv").read_text(encoding="utf-8-sig")
+
+    monkeypatch.setenv("REGISTRY_NO_CACHE", "1")
+    assert run("--root", str(root), "build", "--out", str(tmp_path / "clean")).code == 0
+    incremental, clean = tree(out), tree(tmp_path / "clean")
+    assert incremental.keys() == clean.keys()
+    assert [k for k in incremental if not filecmp.cmp(incremental[k], clean[k], shallow=False)] == []
+
+    # The workbook joined from deflated chunks is read by a real spreadsheet reader, the edit in its row.
+    sheet = openpyxl.load_workbook(out / "data/registry.xlsx", read_only=True)["科技成果"]
+    rows = list(sheet.iter_rows(values_only=True))
+    header, by_id = rows[0], {row[0]: row for row in rows[1:]}
+    assert len(by_id) == len(list((root / "records/achievements").glob("*.yaml")))
+    assert header[0] == "编号" and by_id["bench-ach-000010"][header.index("成果所在院、系、实验室")].startswith(
+        "改过的"
+    )

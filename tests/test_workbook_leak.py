@@ -10,7 +10,7 @@ from pathlib import Path
 from conftest import make_project
 
 import build
-from registry.outputs import exports
+from registry.outputs import downloads
 from registry.outputs.tables import Workbook
 
 SECRET = "严晓芸"
@@ -39,7 +39,7 @@ def test_a_private_value_only_in_the_workbook_stops_the_build_and_names_the_shee
     assert not [path for path, data in before.items() if SECRET.encode() in data]
     capsys.readouterr()
 
-    monkeypatch.setattr(exports, "Workbook", LeakyWorkbook)
+    monkeypatch.setattr(downloads, "Workbook", LeakyWorkbook)
     assert build.main(["--root", str(root), "build", "--out", str(out)]) == 1
     printed = capsys.readouterr()
     leaks = [line.strip() for line in printed.err.splitlines() if line.strip().startswith("public/")]

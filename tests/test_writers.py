@@ -20,7 +20,7 @@ from conftest import REPO
 from registry.engine.checking import check
 from registry.figures.progress import compute_progress
 from registry.model.public import published
-from registry.outputs.exports import export_files
+from registry.outputs.downloads import export_files
 from registry.outputs.feeds import atom, calendar, sitemaps
 from registry.pages.catalogue import Catalogue, load_messages
 

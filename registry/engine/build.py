@@ -23,7 +23,7 @@ from registry.engine.tasks import MIN_RECORDS_FOR_WORKERS, Job, extra_rows, run_
 from registry.errors import PrivateValuesPublished, ProblemsFound
 from registry.figures.figures import compute_figures
 from registry.model.public import PublicRegistry, public_records
-from registry.outputs.exports import export_files
+from registry.outputs.downloads import export_files
 from registry.outputs.feeds import feed_files
 from registry.outputs.icons import icon_files
 from registry.outputs.privacy import Scanner, scan_output
@@ -152,12 +152,16 @@ def build_site(
         secrets_key = cache.digest(pickle.dumps(secrets))
         # Everything a page's bytes depend on besides the records and figures its task reads (registry/engine/
         # depends.py): the code, the templates, the schemas (labels), the settings, the as-of date, the shared values.
-        salt = cache.digest(
+        made_of = (
             cache.code_version("*").encode(),
             cache.folder_digest(root / TEMPLATES).encode(),
             cache.folder_digest(root / "schemas").encode(),
             pickle.dumps(settings),
             as_of.encode(),
+        )
+        downloads_salt = cache.digest(*made_of)  # the downloads do not show the history
+        salt = cache.digest(
+            *made_of,
             pickle.dumps(history),  # a commit can change a page's 最后更新 without changing its record
             *(
                 pickle.dumps(values[name])
@@ -180,7 +184,9 @@ def build_site(
         # the feeds (whose sitemap lists every page) by this process once the pages are known.
         extras = {
             "search": lambda: build_index(public, cats),
-            "exports": lambda: export_files(public, figures.progress, cat, as_of, settings),
+            "exports": lambda: export_files(
+                public, figures.progress, cat, as_of, settings, folder / "exports" if folder else None, downloads_salt
+            ),
             "assets": lambda: {
                 **{
                     f"assets/{p.relative_to(assets).as_posix()}": p.read_bytes()

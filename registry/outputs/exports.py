@@ -17,26 +17,19 @@ Shapes (EXPORT_VERSION 1; keys sorted, UTF-8, no wall-clock time):
   data/registry.xlsx     one sheet per kind, Chinese headers
   data/datapackage.json  the Frictionless Data Package of every CSV (registry/outputs/datapackage.py), written last
 
-One pass over each kind's records feeds its Chinese CSV, its English CSV and its sheet of the workbook, and the
-workbook keeps no rows in memory (XlsxWriter's constant_memory mode writes each row out as it comes).
+The files are made by registry/outputs/downloads.py from fragments kept in the build cache
+(registry/outputs/fragments.py), so a rebuild makes again only what contains a change.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import orjson
 
 from registry import KINDS
-from registry.model.public import PublicRegistry
-from registry.outputs.datapackage import PACKAGE_PATH, datapackage
-from registry.outputs.plaintext import PlainText
-from registry.outputs.tables import CsvFile, Table, Workbook, columns, csv_bytes
 from registry.pages.catalogue import Catalogue
-from registry.pages.urls import DATA, kind_downloads, progress_downloads
 from registry.records.schemas import SchemaSet
 from registry.records.text import REPLACE
 
@@ -257,79 +250,3 @@ def progress_table(plan: dict, cat: Catalogue) -> tuple[list[str], list[list]]:
         label_key = f"status.{row['status']}" + (".final" if plan.get("closed") and row["status"] == "behind" else "")
         rows.append([("" if row[f] is None else row[f]) for f in PROGRESS_FIELDS] + [cat.t(label_key)])
     return header, rows
-
-
-# -- everything -------------------------------------------------------------------------------------------------
-def export_files(
-    public: PublicRegistry, progress: list[dict], cat: Catalogue, as_of: str, settings: dict
-) -> Iterator[tuple[str, bytes]]:
-    """Every data/ download as (out_path, bytes), from the public registry, the computed progress and the site's
-    settings (its title, organiser and licence).
-
-    Made one file at a time, so the writer can write each and let it go (at 100,000 records the downloads are
-    over 1 GB; holding them all at once was the exports worker's peak)."""
-    cats = {"zh": Catalogue(cat.messages, public.schemas, "zh"), "en": Catalogue(cat.messages, public.schemas, "en")}
-    plain = PlainText()  # shared: a record's Markdown is converted once for both CSV files
-    tables = {lang: Table(public, c, plain) for lang, c in cats.items()}
-    everything: dict[str, list] = {}
-    csv_files: dict[str, tuple[int, str]] = {}  # out_path → (size, SHA-256), for the Data Package
-
-    def csv_file(out_path: str, data: bytes) -> tuple[str, bytes]:
-        csv_files[out_path] = (len(data), hashlib.sha256(data).hexdigest())
-        return out_path, data
-
-    licence = settings.get("licence")
-    book = Workbook(cat.text(settings.get("title")), as_of, cat.text(settings.get("organiser")), licence)
-    for kind in KINDS:
-        records = [r.data for r in public.all(kind)]
-        everything[kind] = records
-        paths = kind_downloads(kind)
-        yield (
-            paths["json"],
-            dumps({"version": EXPORT_VERSION, "kind": kind, "as_of": as_of, "count": len(records), "records": records}),
-        )
-        cols = columns(public.schemas, kind)
-        zh_row, en_row = tables["zh"].row_maker(kind, cols), tables["en"].row_maker(kind, cols)
-        zh_csv, en_csv = CsvFile([c.zh for c in cols]), CsvFile([c.en for c in cols])
-        book.add_sheet(cats["zh"].t(f"kind.{kind}"), [c.zh for c in cols])
-        for data in records:  # one pass feeds both CSV files and the sheet; no table of rows is kept
-            row = zh_row(data)
-            zh_csv.add(row)
-            book.add(row)
-            en_csv.add(en_row(data))
-        yield csv_file(paths["csv"], zh_csv.close())
-        yield csv_file(paths["csv_en"], en_csv.close())
-    yield (
-        f"{DATA}/registry.json",
-        dumps(
-            {
-                "version": EXPORT_VERSION,
-                "as_of": as_of,
-                "counts": {k: len(v) for k, v in everything.items()},
-                "records": everything,
-                **({"licence": licence} if licence else {}),
-            }
-        ),
-    )
-    yield f"{DATA}/registry.xlsx", book.close()
-    yield f"{DATA}/export.schema.json", dumps(export_schema(public.schemas))
-    for plan in progress:
-        paths = progress_downloads(plan["id"])
-        yield (
-            paths["json"],
-            dumps(
-                {
-                    "version": EXPORT_VERSION,
-                    "plan": plan["id"],
-                    "name": plan["name"],
-                    "start": plan["start"],
-                    "end": plan["end"],
-                    "as_of": plan["as_of"],
-                    "elapsed": plan["elapsed"],
-                    "rows": progress_rows(plan, cats["zh"]),
-                }
-            ),
-        )
-        for lang, path in (("zh", paths["csv"]), ("en", paths["csv_en"])):
-            yield csv_file(path, csv_bytes(*progress_table(plan, cats[lang])))
-    yield PACKAGE_PATH, dumps(datapackage(public, progress, cats, settings, csv_files, PROGRESS_FIELDS))
