@@ -176,11 +176,20 @@ def run_all(job: Job, timings: Timings, extras: list[str], processes: int) -> tu
     the rows in task order (extras first, so the result is deterministic), the out_paths of the pages, and what
     each plan task read (for the next build)."""
     tasks: list[tuple | str] = [*extras, *job.plan.tasks()]
+    previous = job.output.previous.tasks
+    if previous:
+        job.fingerprints.prepare(known[0] for known in previous.values())  # once, for every worker
     if processes > 1:
         job.renderer.precompile()  # compiled once here, inherited by every worker
-        job.plan.prepare()  # sorted lists and facet counts, made once here and shared
-    if job.output.previous.tasks:
-        job.fingerprints.prepare(known[0] for known in job.output.previous.tasks.values())  # once, for every worker
+        # Sorted lists and facet counts, made once here and shared, for the tasks that will be planned.
+        job.plan.prepare(
+            [
+                task
+                for task in tasks
+                if not isinstance(task, str)
+                and not (task in previous and job.fingerprints.unchanged(previous[task][0]))
+            ]
+        )
     results = fork.each(tasks, lambda task: run_task(job, task), processes)
     rows, page_paths, read = [], [], {}
     editions: dict[tuple, dict] = {}

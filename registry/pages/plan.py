@@ -91,11 +91,16 @@ class SitePlan:
         """Every page, in one list (small sites, tests): the tasks run one after another."""
         return [finished(page) for task in self.tasks() for page in self.run(task)]
 
-    def prepare(self) -> None:
-        """Make what many tasks share (sorted lists, facet counts) once, before workers are forked to share it."""
+    def prepare(self, tasks: list[tuple] | None = None) -> None:
+        """Make what many tasks share (sorted lists, facet counts) once, before workers are forked to share it: for
+        the tasks given (those to be planned), else for every task."""
+        tasks = self.tasks() if tasks is None else tasks
+        listed = {task[1] for task in tasks if task[0] in ("directory", "listing")}
         for kind in PAGE_KINDS:
-            directories.directory(self.site, kind)
-        records.institute_children(self.site)
+            if kind in listed:
+                directories.directory(self.site, kind)
+        if any(task[0] == "records" for task in tasks):
+            records.institute_children(self.site)
 
     def shared(self) -> dict[str, Any]:
         """The values every page shows: the site's identity, the menu, the download links, the catalogue."""
@@ -126,9 +131,9 @@ class Editions:
     def plan(self) -> list[Page]:
         return [finished(page) for task in self.tasks() for page in self.run(task)]
 
-    def prepare(self) -> None:
-        for plan in self.plans.values():
-            plan.prepare()
+    def prepare(self, tasks: list[tuple] | None = None) -> None:
+        for lang, plan in self.plans.items():
+            plan.prepare(None if tasks is None else [tuple(task[1:]) for task in tasks if task[0] == lang])
 
     def shared(self) -> dict[str, dict[str, Any]]:
         """Language → the values every page of its edition shows."""
