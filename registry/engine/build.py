@@ -127,7 +127,8 @@ def build_site(
         cat = cats["zh"]
         tracker = Tracker()
         history = file_history(root)  # one `git log` for every record file's last change (pages, calendar)
-        tracked, tracked_figures = TrackedRegistry(public, tracker), TrackedFigures(figures, tracker)
+        fingerprints = Fingerprints(public, figures)
+        tracked, tracked_figures = TrackedRegistry(public, tracker, fingerprints), TrackedFigures(figures, tracker)
         # Every language is the same plan with its own catalogue (and about text); the tracked registry and its memos
         # are shared, so what both read is made once.
         plan = Editions(
@@ -196,7 +197,7 @@ def build_site(
                 **icon_files(),
             },
         }
-        job = Job(plan, tracker, Fingerprints(public, figures), renderer, output, salt.encode(), extras)
+        job = Job(plan, tracker, fingerprints, renderer, output, salt.encode(), extras)
         workers = min(jobs or fork.cores(), fork.cores()) if may_fork and len(public) >= MIN_RECORDS_FOR_WORKERS else 1
         with timings.phase("output"):
             # The longest extras first, so a worker makes them while the other plans and renders pages.

@@ -22,12 +22,13 @@ from typing import Any
 from registry import KINDS
 from registry.engine.cache import digest
 from registry.figures.figures import Figures
+from registry.model.kinds import TITLE_FIELD
 from registry.model.public import PublicRegistry, bucket_of
 from registry.records.record import Record
 
 Dep = tuple
 """("kind", kind) | ("rec", kind, id) | ("refs", kind, id, of_kind) | ("bucket", kind, bucket, buckets)
-| ("figures", name)"""
+| ("figures", name) | ("name", kind, id): only a record's name | ("names", kind): every name of a kind"""
 
 
 class Tracker:
@@ -65,9 +66,10 @@ class Tracker:
 class TrackedRegistry:
     """The read side of a PublicRegistry, noting every read in a Tracker."""
 
-    def __init__(self, registry: PublicRegistry, tracker: Tracker):
+    def __init__(self, registry: PublicRegistry, tracker: Tracker, fingerprints: Fingerprints | None = None):
         self._registry, self._tracker, self.schemas = registry, tracker, registry.schemas
         self._memo: dict = {}
+        self._fingerprints = fingerprints or Fingerprints(registry, None)
 
     def all(self, kind: str) -> list[Record]:
         self._tracker.add(("kind", kind))
@@ -93,6 +95,17 @@ class TrackedRegistry:
     def memo(self, key: Any, make: Callable[[], Any]) -> Any:
         return self._tracker.memo(self._memo, key, make)
 
+    def inputs_of(self, records: Iterable[Record]) -> bytes:
+        """Bytes that change whenever what a card can show of one of the records changes (Fingerprints.listed):
+        what a deferred page (registry/pages/deferred.py) listing them is made of. Each is a dependency of the task."""
+        parts = []
+        for record in records:
+            fingerprint, deps = self._fingerprints.listed(record)
+            for dep in deps:
+                self._tracker.add(dep)
+            parts.append(f"{record.kind}:{record.id}:{fingerprint};")
+        return "".join(parts).encode()
+
     def __len__(self) -> int:
         return len(self._registry)
 
@@ -116,19 +129,27 @@ sound, and a few bytes instead of a fingerprint per record; a task that reads th
 def condense(deps: set[Dep]) -> set[Dep]:
     """The same dependencies, smaller: records read one by one give way to their whole kind when there are many,
     and whatever a whole kind already covers (its records, buckets and referrers among them) is dropped."""
-    per_kind: dict[str, int] = {}
+    per_kind: dict[tuple[str, str], int] = {}
     for dep in deps:
-        if dep[0] == "rec":
-            per_kind[dep[1]] = per_kind.get(dep[1], 0) + 1
-    kinds = {dep[1] for dep in deps if dep[0] == "kind"} | {kind for kind, count in per_kind.items() if count > MANY}
-    return {
-        dep
-        for dep in deps
-        if not (
-            (dep[0] in ("rec", "bucket") and dep[1] in kinds)
-            or (dep[0] == "refs" and dep[3] is not None and dep[3] in kinds)
-        )
-    } | {("kind", kind) for kind in kinds}
+        if dep[0] in ("rec", "name"):
+            per_kind[dep[:2]] = per_kind.get(dep[:2], 0) + 1
+    kinds = {dep[1] for dep in deps if dep[0] == "kind"} | {
+        kind for (what, kind), count in per_kind.items() if what == "rec" and count > MANY
+    }
+    names = {kind for (what, kind), count in per_kind.items() if what == "name" and count > MANY} - kinds
+    return (
+        {
+            dep
+            for dep in deps
+            if not (
+                (dep[0] in ("rec", "bucket", "name", "names") and dep[1] in kinds)
+                or (dep[0] == "name" and dep[1] in names)
+                or (dep[0] == "refs" and dep[3] is not None and dep[3] in kinds)
+            )
+        }
+        | {("kind", kind) for kind in kinds}
+        | {("names", kind) for kind in names}
+    )
 
 
 def _hash(*parts: bytes) -> int:
@@ -147,6 +168,8 @@ class Fingerprints:
         self._buckets: dict[tuple[str, int], dict[int, int]] = {}
         self._refs: dict[Dep, int] = {}
         self._verdicts: dict[int, bool] = {}
+        self._listed: dict[tuple[str, str], tuple[int, tuple[Dep, ...]]] = {}
+        self._names: dict[str, int] = {}
 
     def record(self, record: Record) -> int:
         key = (record.kind, record.id)
@@ -155,11 +178,33 @@ class Fingerprints:
             found = self._records[key] = _hash(pickle.dumps(record.data, protocol=pickle.HIGHEST_PROTOCOL))
         return found
 
+    def listed(self, record: Record) -> tuple[int, tuple[Dep, ...]]:
+        """A fingerprint of what a card can show of a record: the record, and the name of each record it refers to
+        by a single reference field (an achievement's institute, an event's district); with those reads as
+        dependencies."""
+        key = (record.kind, record.id)
+        found = self._listed.get(key)
+        if found is None:
+            deps: list[Dep] = [("rec", *key)]
+            for pattern, target in self.registry.schemas.ref_fields(record.kind):
+                value = record.get(pattern[0]) if len(pattern) == 1 else None
+                if isinstance(value, str):
+                    deps.append(("name", target, value))
+            found = self._listed[key] = (_hash(repr([self.of(dep) for dep in deps]).encode()), tuple(deps))
+        return found
+
     def of(self, dep: Dep) -> int:
         name = dep[0]
         if name == "rec":
             record = self.registry.get(dep[1], dep[2])
             return -1 if record is None else self.record(record)
+        if name == "name":
+            record = self.registry.get(dep[1], dep[2])
+            return -1 if record is None else self._name(record)
+        if name == "names":
+            if dep[1] not in self._names:
+                self._names[dep[1]] = _hash(*(f"{r.id}:{self._name(r)}".encode() for r in self.registry.all(dep[1])))
+            return self._names[dep[1]]
         if name == "kind":
             if dep[1] not in self._kinds:
                 self._kinds[dep[1]] = _hash(*(f"{r.id}:{self.record(r)}".encode() for r in self.registry.all(dep[1])))
@@ -186,6 +231,10 @@ class Fingerprints:
                 self._figures[dep[1]] = _hash(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
             return self._figures[dep[1]]
         raise ValueError(f"unknown dependency {dep!r}")
+
+    def _name(self, record: Record) -> int:
+        """A fingerprint of a record's name (and whether it is a sample): what a link to it shows."""
+        return _hash(pickle.dumps((record.get(TITLE_FIELD.get(record.kind, "name")), record.sample)))
 
     def _plain(self, value: Any) -> Any:
         """A figure with each record it carries replaced by the record's fingerprint."""

@@ -19,6 +19,7 @@ from registry.engine import fork
 from registry.engine.cache import digest
 from registry.engine.depends import Fingerprints, Tracker
 from registry.engine.output import Output, Row
+from registry.pages.deferred import Deferred
 from registry.pages.plan import Editions
 from registry.pages.render import Page, Renderer
 from registry.timings import Timings
@@ -102,8 +103,12 @@ a worker: the parent has it)."""
 
 def run_task(job: Job, task: tuple | str) -> tuple[list[Row], dict[str, float], tuple | str | None]:
     """Plan one task's pages and render (or link) each, or make a named group of files. Returns the rows, the phase
-    times, and for a plan task what to remember of it: (the fingerprints of what it read, its pages' (out_path, key)),
-    or UNCHANGED."""
+    times, and for a plan task what to remember of it: (the fingerprints of what it read, its pages' (out_path, key),
+    its deferred pages' inputs by out_path), or UNCHANGED.
+
+    A deferred page (registry/pages/deferred.py) whose inputs are the last build's has the last build's key without
+    its context being made; otherwise its context is made and keyed like any page's (so a page whose bytes did not
+    change is still linked, and a clean build gives every page the same key)."""
     timings = Timings()
     if isinstance(task, str):
         return extra_rows(job, task, job.extras[task], timings), timings.phases, None
@@ -120,14 +125,36 @@ def run_task(job: Job, task: tuple | str) -> tuple[list[Row], dict[str, float], 
         finally:
             deps = job.tracker.stop()
         read = job.fingerprints.snapshot(deps)
-    out = []
+    out, made_of = [], {}
+    before = known[2] if known is not None and len(known) > 2 else {}
     for page in pages:
+        if isinstance(page, Deferred):
+            with timings.phase("work.reuse"):
+                made_of[page.out_path] = inputs = digest(page.template.encode(), page.inputs)
+                last = job.output.previous.files.get(page.out_path)
+            if last is not None and before.get(page.out_path) == inputs:  # the same context as last time
+                out.append(
+                    job.output.put(page.out_path, last[0], lambda page=page: _render(job, page), timings, "work.render")
+                )
+                continue
+            with timings.phase("work.plan"):
+                page = _made(page)
         with timings.phase("work.reuse"):
             key = page_key(job, page)
-        out.append(
-            job.output.put(page.out_path, key, lambda page=page: job.renderer.render(page), timings, "work.render")
-        )
-    return out, timings.phases, (read, [(row[0], row[1]) for row in out])
+        out.append(job.output.put(page.out_path, key, lambda page=page: _render(job, page), timings, "work.render"))
+    return out, timings.phases, (read, [(row[0], row[1]) for row in out], made_of)
+
+
+def _made(page: Deferred) -> Page:
+    """A deferred page's context, made (what it reads is covered by its inputs)."""
+    made = page.make()
+    if (made.out_path, made.template) != (page.out_path, page.template):
+        raise ValueError(f"a deferred page made another page: {page.out_path} → {made.out_path}")
+    return made
+
+
+def _render(job: Job, page: Page | Deferred) -> bytes:
+    return job.renderer.render(_made(page) if isinstance(page, Deferred) else page)
 
 
 def _link_task(job: Job, pages: list[tuple[str, str]], timings: Timings) -> list[Row] | None:
@@ -149,11 +176,20 @@ def run_all(job: Job, timings: Timings, extras: list[str], processes: int) -> tu
     the rows in task order (extras first, so the result is deterministic), the out_paths of the pages, and what
     each plan task read (for the next build)."""
     tasks: list[tuple | str] = [*extras, *job.plan.tasks()]
+    previous = job.output.previous.tasks
+    if previous:
+        job.fingerprints.prepare(known[0] for known in previous.values())  # once, for every worker
     if processes > 1:
         job.renderer.precompile()  # compiled once here, inherited by every worker
-        job.plan.prepare()  # sorted lists and facet counts, made once here and shared
-    if job.output.previous.tasks:
-        job.fingerprints.prepare(known[0] for known in job.output.previous.tasks.values())  # once, for every worker
+        # Sorted lists and facet counts, made once here and shared, for the tasks that will be planned.
+        job.plan.prepare(
+            [
+                task
+                for task in tasks
+                if not isinstance(task, str)
+                and not (task in previous and job.fingerprints.unchanged(previous[task][0]))
+            ]
+        )
     results = fork.each(tasks, lambda task: run_task(job, task), processes)
     rows, page_paths, read = [], [], {}
     editions: dict[tuple, dict] = {}
@@ -167,7 +203,7 @@ def run_all(job: Job, timings: Timings, extras: list[str], processes: int) -> tu
             # next build compares them once in a process (Fingerprints.unchanged).
             twin = editions.setdefault(task[1:], remembered[0])
             if twin is not remembered[0] and twin == remembered[0]:
-                remembered = (twin, remembered[1])
+                remembered = (twin, *remembered[1:])
             read[task] = remembered
         for name, seconds in phases.items():
             timings.add(name, seconds)

@@ -18,6 +18,7 @@ from registry.model.public import PublicRegistry
 from registry.pages import about, data, directories, forms, home, listing, progress, records, reports
 from registry.pages.base import Site
 from registry.pages.catalogue import Catalogue
+from registry.pages.deferred import Deferred, finished
 from registry.pages.render import Page
 from registry.pages.urls import EDITIONS, PAGE_KINDS
 from registry.records.history import History
@@ -72,23 +73,34 @@ class SitePlan:
             tasks += [("records", kind, bucket, buckets) for bucket in range(buckets)]
         return tasks + [("progress",), ("reports",), ("data",), ("about",), ("forms",)]
 
-    def run(self, task: tuple) -> list[Page]:
-        """Plan the pages of one task, each in this language's edition (out_path in its folder)."""
+    def run(self, task: tuple) -> list[Page | Deferred]:
+        """Plan the pages of one task, each in this language's edition (out_path in its folder); a page may be
+        deferred (registry/pages/deferred.py)."""
         name, *args = task
         pages = FAMILIES[name](self.site, *args)
         lang = self.site.cat.lang
         prefix = EDITIONS[lang]
-        return [Page(prefix + page.out_path, page.template, page.context, lang) for page in pages]
+        return [
+            page.moved(prefix, lang)
+            if isinstance(page, Deferred)
+            else Page(prefix + page.out_path, page.template, page.context, lang)
+            for page in pages
+        ]
 
     def plan(self) -> list[Page]:
         """Every page, in one list (small sites, tests): the tasks run one after another."""
-        return [page for task in self.tasks() for page in self.run(task)]
+        return [finished(page) for task in self.tasks() for page in self.run(task)]
 
-    def prepare(self) -> None:
-        """Make what many tasks share (sorted lists, facet counts) once, before workers are forked to share it."""
+    def prepare(self, tasks: list[tuple] | None = None) -> None:
+        """Make what many tasks share (sorted lists, facet counts) once, before workers are forked to share it: for
+        the tasks given (those to be planned), else for every task."""
+        tasks = self.tasks() if tasks is None else tasks
+        listed = {task[1] for task in tasks if task[0] in ("directory", "listing")}
         for kind in PAGE_KINDS:
-            directories.directory(self.site, kind)
-        records.institute_children(self.site)
+            if kind in listed:
+                directories.directory(self.site, kind)
+        if any(task[0] == "records" for task in tasks):
+            records.institute_children(self.site)
 
     def shared(self) -> dict[str, Any]:
         """The values every page shows: the site's identity, the menu, the download links, the catalogue."""
@@ -112,16 +124,16 @@ class Editions:
     def tasks(self) -> list[tuple]:
         return [(lang, *task) for lang, plan in self.plans.items() for task in plan.tasks()]
 
-    def run(self, task: tuple) -> list[Page]:
+    def run(self, task: tuple) -> list[Page | Deferred]:
         lang, *rest = task
         return self.plans[lang].run(tuple(rest))
 
     def plan(self) -> list[Page]:
-        return [page for task in self.tasks() for page in self.run(task)]
+        return [finished(page) for task in self.tasks() for page in self.run(task)]
 
-    def prepare(self) -> None:
-        for plan in self.plans.values():
-            plan.prepare()
+    def prepare(self, tasks: list[tuple] | None = None) -> None:
+        for lang, plan in self.plans.items():
+            plan.prepare(None if tasks is None else [tuple(task[1:]) for task in tasks if task[0] == lang])
 
     def shared(self) -> dict[str, dict[str, Any]]:
         """Language → the values every page of its edition shows."""
