@@ -20,7 +20,7 @@ from conftest import REPO
 from registry.engine.checking import check
 from registry.figures.progress import compute_progress
 from registry.model.public import published
-from registry.outputs.downloads import export_files
+from registry.outputs.downloads import ExportFiles
 from registry.outputs.feeds import atom, calendar, sitemaps
 from registry.pages.catalogue import Catalogue, load_messages
 
@@ -110,7 +110,7 @@ def test_csv_xlsx_and_json_downloads_stay_well_formed(checked, name):
     progress = compute_progress(public, dt.date.fromisoformat(as_of))
 
     site = {**checked.settings, "title": {"zh": f"题{CLASSES[name]}名"}}
-    files = dict(export_files(public, progress, catalogue(public), as_of, site))
+    files = dict(ExportFiles(public, progress, catalogue(public), as_of, site))
 
     for path, data in files.items():
         if path.endswith(".json"):

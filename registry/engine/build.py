@@ -23,7 +23,7 @@ from registry.engine.tasks import MIN_RECORDS_FOR_WORKERS, Job, extra_rows, run_
 from registry.errors import PrivateValuesPublished, ProblemsFound
 from registry.figures.figures import compute_figures
 from registry.model.public import PublicRegistry, public_records
-from registry.outputs.downloads import export_files
+from registry.outputs.downloads import ExportFiles
 from registry.outputs.feeds import feed_files
 from registry.outputs.icons import icon_files
 from registry.outputs.privacy import Scanner, scan_output
@@ -185,7 +185,7 @@ def build_site(
         # the feeds (whose sitemap lists every page) by this process once the pages are known.
         extras = {
             "search": lambda: build_index(public, cats),
-            "exports": lambda: export_files(
+            "exports": lambda: ExportFiles(
                 public, figures.progress, cat, as_of, settings, folder / "exports" if folder else None, downloads_salt
             ),
             "assets": lambda: {

@@ -41,7 +41,9 @@ Stat = tuple[int, str]
 
 
 class ExportFiles(Mapping[str, bytes]):
-    """The downloads of one build."""
+    """Every data/ download of one build (registry/outputs/exports.py's shapes), out_path → bytes, made on access;
+    `cache` is the folder of the fragments kept between builds (None: none kept), `salt` a hash of everything else
+    the files' bytes depend on (code, catalogue, schemas, settings, as-of date)."""
 
     def __init__(
         self,
@@ -215,18 +217,3 @@ class ExportFiles(Mapping[str, bytes]):
             }
         )
         return package
-
-
-def export_files(
-    public: PublicRegistry,
-    progress: list[dict],
-    cat: Catalogue,
-    as_of: str,
-    settings: dict,
-    cache: Path | None = None,
-    salt: str = "",
-) -> ExportFiles:
-    """Every data/ download (registry/outputs/exports.py's shapes), out_path → bytes, made on access; `cache` is the
-    folder of the fragments kept between builds (None: none kept), `salt` a hash of everything else the files'
-    bytes depend on (code, catalogue, schemas, settings, as-of date)."""
-    return ExportFiles(public, progress, cat, as_of, settings, cache, salt)
