@@ -7,24 +7,21 @@ Set REGISTRY_NO_CACHE=1 to build without reading or writing any cache.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import sys
 from pathlib import Path
 from typing import Any
 
+from registry.hashing import parts_digest
+
 CACHE_DIR = ".cache"
 PACKAGE = Path(__file__).resolve().parent.parent
 
 
 def digest(*parts: bytes) -> str:
-    """A short content hash (BLAKE2b, 128 bits) of some bytes."""
-    h = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        h.update(len(part).to_bytes(8, "little"))
-        h.update(part)
-    return h.hexdigest()
+    """A short content hash (BLAKE2b, 128 bits) of some bytes, in hex (registry/hashing.py)."""
+    return parts_digest(*parts).hex()
 
 
 def code_version(*modules: str) -> str:

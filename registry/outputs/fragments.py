@@ -15,7 +15,6 @@ Without a cache (REGISTRY_NO_CACHE=1) every chunk is made; the bytes are the sam
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import os
@@ -26,6 +25,7 @@ from typing import Any
 
 import orjson
 
+from registry.hashing import parts_digest
 from registry.outputs.sheetzip import Piece, column_letters, deflate, place, row_xml
 from registry.outputs.tables import FORMULA_START, Column, Table, columns
 from registry.records.text import REPLACE
@@ -37,17 +37,9 @@ CHUNK = 256
 def json_key(data: dict) -> bytes:
     """A hash of a record's data as the JSON downloads hold it (compact here: only its hash is kept)."""
     try:
-        return _hash(orjson.dumps(data, option=orjson.OPT_SORT_KEYS))
+        return parts_digest(orjson.dumps(data, option=orjson.OPT_SORT_KEYS))
     except orjson.JSONEncodeError:  # an integer beyond 64 bits, a lone surrogate
-        return _hash(json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogatepass"))
-
-
-def _hash(*parts: bytes) -> bytes:
-    h = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        h.update(len(part).to_bytes(8, "little"))
-        h.update(part)
-    return h.digest()
+        return parts_digest(json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogatepass"))
 
 
 class CsvLine:
@@ -122,13 +114,13 @@ class KindRows:
         self.tables = tables
         names = self._names()
         json_keys = [json_key(data) for data in self.records]
-        self.keys = [_hash(salt, key, names(data)) for key, data in zip(json_keys, self.records, strict=True)]
-        self.json_made_of = _hash(kind.encode(), *json_keys)
+        self.keys = [parts_digest(salt, key, names(data)) for key, data in zip(json_keys, self.records, strict=True)]
+        self.json_made_of = parts_digest(kind.encode(), *json_keys)
         """What the kind's JSON is made from (besides the build's salt)."""
-        self.rows_made_of = _hash(kind.encode(), *self.keys)
+        self.rows_made_of = parts_digest(kind.encode(), *self.keys)
         """What its CSV files and its sheet are made from."""
         self.chunks = [
-            (start, _hash(kind.encode(), *self.keys[start : start + CHUNK]).hex())
+            (start, parts_digest(kind.encode(), *self.keys[start : start + CHUNK]).hex())
             for start in range(0, len(self.records), CHUNK)
         ]
         self.letters = column_letters(len(self.cols))
