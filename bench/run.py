@@ -7,9 +7,10 @@ For each N, bench/generate.py writes a synthetic project into a temporary folder
 subprocess (`build.py --root … check|build --timings`), timed by wall clock and by CPU (the children's user +
 system time: the fairer figure on a busy machine), its peak memory sampled as RSS and PSS summed over the whole
 process tree (workers included). Each run starts cold (no .cache/, no output), then edits one achievement,
-then adds one event, then builds once more with nothing changed. Medians over the runs. --verify also builds the
-edited project cold into another folder and compares it with the incremental output byte for byte (exit 1 if
-they differ).
+then adds one event, then builds once more with nothing changed. Medians over the runs. --verify then applies
+every kind of edit in bench/edits.py in turn (renames, statuses, English texts, additions, a removal, new words in
+the search index, a field the downloads show), each followed by an incremental build and a clean build into
+another folder, compared byte for byte (exit 1 at the first difference); the records are put back afterwards.
 """
 
 from __future__ import annotations
@@ -34,8 +35,8 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import hugo_site  # noqa: E402
-import yaml  # noqa: E402
-from generate import dump, generate  # noqa: E402
+from edits import add_event, edit_achievement, every_edit  # noqa: E402
+from generate import generate  # noqa: E402
 
 PHASE = re.compile(r"^timing (\S+)\s+([\d.]+) s")
 
@@ -127,25 +128,6 @@ def tree_size(folder: Path) -> tuple[int, int]:
     return len(files), sum(p.stat().st_size for p in files)
 
 
-def edit_achievement(root: Path, run_number: int) -> None:
-    """Change the first sentence of one achievement's summary, as staff do."""
-    path = sorted((root / "records/achievements").glob("bench-ach-*.yaml"))[run_number % 5]
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    data["summary"]["zh"] = f"第{run_number + 1}次修改。" + data["summary"]["zh"]
-    path.write_text(dump(data), encoding="utf-8")
-
-
-def add_event(root: Path, run_number: int) -> Path:
-    """Add one new event record."""
-    path = root / "records/events" / f"bench-added-{run_number}.yaml"
-    path.write_text(
-        f"id: bench-added-{run_number}\ntitle:\n  zh: 新增对接活动（第{run_number}次）\ntype: forum\n"
-        "start: 2020-06-01\ndistrict: kaifaqu\ninstitutes: [tsinghua]\n",
-        encoding="utf-8",
-    )
-    return path
-
-
 def same_tree(a: Path, b: Path) -> list[str]:
     """Paths whose bytes differ between two folders (or that exist in only one)."""
     files_a = {p.relative_to(a).as_posix() for p in a.rglob("*") if p.is_file()}
@@ -153,6 +135,34 @@ def same_tree(a: Path, b: Path) -> list[str]:
     differ = sorted(files_a ^ files_b)
     differ += [rel for rel in sorted(files_a & files_b) if not filecmp.cmp(a / rel, b / rel, shallow=False)]
     return differ
+
+
+def verify_every_edit(root: Path, count: int) -> None:
+    """Apply every kind of edit (bench/edits.py) in turn, each followed by an incremental build and a clean build
+    into another folder, compared byte for byte (exit 1 at the first difference); the records are put back after."""
+    out, clean, kept = root / "public", root / "public-clean", root / "records-kept"
+    shutil.rmtree(kept, ignore_errors=True)
+    shutil.copytree(root / "records", kept)
+    try:
+        run(["--root", str(root), "build", "--out", str(out)])
+        for what, edit in every_edit(root):
+            edit()
+            run(["--root", str(root), "build", "--out", str(out)])
+            shutil.rmtree(clean, ignore_errors=True)
+            run(["--root", str(root), "build", "--out", str(clean)], env={"REGISTRY_NO_CACHE": "1"})
+            differ = same_tree(out, clean)
+            shutil.rmtree(clean)
+            if differ:
+                raise SystemExit(
+                    f"N={count}, after “{what}”: incremental output differs from a clean build: {differ[:10]}"
+                )
+            print(
+                f"verified N={count}: after “{what}” the incremental output equals a clean build, byte for byte",
+                file=sys.stderr,
+            )
+    finally:
+        shutil.rmtree(root / "records")
+        shutil.move(kept, root / "records")
 
 
 def bench_size(count: int, runs: int, work: Path, verify: bool) -> dict:
@@ -180,20 +190,13 @@ def bench_size(count: int, runs: int, work: Path, verify: bool) -> dict:
         added = add_event(root, n)
         rows["add"].append(run(["--root", str(root), "build", "--out", str(out), "--timings"]))
         rows["again"].append(run(["--root", str(root), "build", "--out", str(out), "--timings"]))  # nothing changed
-        if verify and n == runs - 1:
-            clean = root / "public-clean"
-            shutil.rmtree(clean, ignore_errors=True)
-            run(["--root", str(root), "build", "--out", str(clean)], env={"REGISTRY_NO_CACHE": "1"})
-            differ = same_tree(out, clean)
-            shutil.rmtree(clean)
-            if differ:
-                raise SystemExit(f"incremental output differs from a clean build at N={count}: {differ[:10]}")
-            print(f"verified N={count}: incremental output equals a clean build, byte for byte", file=sys.stderr)
         added.unlink()
         for path, data in pristine.items():
             path.write_bytes(data)
     files, size = tree_size(out)
     _, index = tree_size(out / "search")
+    if verify:
+        verify_every_edit(root, count)
 
     def med(key: str, attr: str) -> float:
         return statistics.median(getattr(m, attr) for m in rows[key])

@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 
 import openpyxl
-import yaml
 from conftest import REPO
 
 from registry.outputs import fragments, search
@@ -21,7 +20,8 @@ sys.path.insert(0, str(REPO / "bench"))
 _spec = importlib.util.spec_from_file_location("bench_run", REPO / "bench" / "run.py")
 bench_run = sys.modules["bench_run"] = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(bench_run)
-generate = sys.modules["generate"]  # bench/run.py imports it from bench/
+generate = sys.modules["generate"]  # bench/run.py imports it and the edits from bench/
+bench_edits = sys.modules["edits"]
 
 
 def tree(folder: Path) -> dict[str, Path]:
@@ -41,12 +41,19 @@ def test_generated_records_pass_check_and_are_deterministic(tmp_path, run):
 
 
 def test_bench_run_verifies_incremental_output_against_a_clean_build(tmp_path, capsys):
-    # --verify rebuilds after an edit and an added event, then builds cold into another folder and compares bytes.
-    assert bench_run.main(["--sizes", "300", "--runs", "1", "--verify", "--keep", str(tmp_path)]) == 0
+    # --verify applies every kind of edit in turn (bench/edits.py), each followed by an incremental build and a
+    # clean one into another folder, compared byte for byte; then the records are as they were.
+    assert bench_run.main(["--sizes", "120", "--runs", "1", "--verify", "--keep", str(tmp_path)]) == 0
     out, err = capsys.readouterr()
-    assert "verified N=300: incremental output equals a clean build, byte for byte" in err
+    verified = [line for line in err.splitlines() if line.startswith("verified N=120: after ")]
+    assert len(verified) == len(bench_edits.every_edit(tmp_path / "n120")) >= 13, err
+    assert (
+        "“edit a field the downloads show” the incremental output equals a clean build, byte for byte" in verified[-1]
+    )
+    kept, fresh = tree(tmp_path / "n120/records"), tree(generate.generate(tmp_path / "again", 120) / "records")
+    assert kept.keys() == fresh.keys() and all(kept[k].read_bytes() == fresh[k].read_bytes() for k in kept)
     header, _rule, row = out.splitlines()[:3]
-    assert header.startswith("| N | records | check cold |") and row.startswith("| 300 | ")
+    assert header.startswith("| N | records | check cold |") and row.startswith("| 120 | ")
 
 
 def test_a_rebuild_rewrites_only_what_changed_and_equals_a_clean_build(tmp_path, run, monkeypatch):
@@ -71,40 +78,6 @@ def test_a_rebuild_rewrites_only_what_changed_and_equals_a_clean_build(tmp_path,
     assert [k for k in incremental if not filecmp.cmp(incremental[k], clean[k], shallow=False)] == []
 
 
-def _retext(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, (path, old)
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def _restatus(path: Path) -> None:
-    text = path.read_text(encoding="utf-8")
-    status = re.search(r"^status: (\S+)$", text, re.M).group(1)
-    path.write_text(
-        text.replace(f"status: {status}", "status: " + ("tracked" if status != "tracked" else "transferred")),
-        encoding="utf-8",
-    )
-
-
-def _english_summary(path: Path, text: str) -> None:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    data["summary"]["en"] = text
-    path.write_text(generate.dump(data), encoding="utf-8")
-
-
-def _add_achievement(root: Path, record_id: str) -> None:
-    """A copy of an achievement under a new id (sorted after bench-ach-000002)."""
-    source = (root / "records/achievements/bench-ach-000002.yaml").read_text(encoding="utf-8")
-    target = root / f"records/achievements/{record_id}.yaml"
-    target.write_text(source.replace("id: bench-ach-000002", f"id: {record_id}", 1), encoding="utf-8")
-
-
-def _chinese_summary(path: Path, text: str) -> None:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    data["summary"]["zh"] = text + data["summary"]["zh"]
-    path.write_text(generate.dump(data), encoding="utf-8")
-
-
 def test_every_kind_of_edit_rebuilds_to_the_bytes_of_a_clean_build(tmp_path, run, monkeypatch):
     # Unchanged tasks of the page plan are not planned again (registry/depends.py), and the search index's text
     # stores are linked by what their chunks are made from (registry/outputs/search.py IndexFiles.inputs): each edit
@@ -115,31 +88,7 @@ def test_every_kind_of_edit_rebuilds_to_the_bytes_of_a_clean_build(tmp_path, run
     monkeypatch.setattr(search, "BIG", 20)  # long postings lists and one-character unions in files of their own
     monkeypatch.setattr(search, "UNIONS", 200)
     root = generate.generate(tmp_path / "project", 60)
-    records = root / "records"
-    english = records / "achievements/bench-ach-000005.yaml"
-    edits = [
-        (
-            "rename an institute",
-            lambda: _retext(records / "institutes/tsinghua.yaml", "zh: 清华大学", "zh: 清华大学（改）"),
-        ),
-        (
-            "rename an institute in English only",
-            lambda: _retext(records / "institutes/tsinghua.yaml", "en: Tsinghua University", "en: Tsinghua Univ."),
-        ),
-        ("give an achievement an English summary", lambda: _english_summary(english, "A film for hot optics.")),
-        ("edit only that English text", lambda: _english_summary(english, "A film for very hot optics.")),
-        ("change an achievement's status", lambda: _restatus(records / "achievements/bench-ach-000003.yaml")),
-        ("add an event", lambda: bench_run.add_event(root, 1)),
-        ("remove a project", lambda: (records / "projects/bench-project-00002.yaml").unlink()),
-        ("rename a district", lambda: _retext(records / "districts/bacheng.yaml", "zh: 巴城\n", "zh: 巴城镇区\n")),
-        ("edit a summary only", lambda: bench_run.edit_achievement(root, 0)),
-        ("add an achievement (later rows move down)", lambda: _add_achievement(root, "bench-ach-000002a")),
-        ("rename an achievement", lambda: _retext(records / "achievements/bench-ach-000040.yaml", "zh: ", "zh: 新")),
-        (
-            "new words in a summary",
-            lambda: _chinese_summary(records / "achievements/bench-ach-000007.yaml", "石墨烯量子点。"),
-        ),
-    ]
+    edits = bench_edits.every_edit(root)
     assert run("--root", str(root), "build").code == 0
     listing = root / "public/events/index.html"
     for number, (what, edit) in enumerate(edits):
@@ -225,7 +174,7 @@ def test_an_edit_shown_in_a_download_remakes_only_its_chunk_and_equals_a_clean_b
     stored = set(tree(chunks))
 
     record = root / "records/achievements/bench-ach-000010.yaml"
-    _retext(record, "department:\n  zh: ", "department:\n  zh: 改过的")
+    bench_edits.retext(record, "department:\n  zh: ", "department:\n  zh: 改过的")
     assert run("--root", str(root), "build").code == 0
     after = {k: p.stat().st_ino for k, p in tree(out).items() if k.startswith("data/")}
     rewritten = {k for k in after if before.get(k) != after[k]}

@@ -147,7 +147,8 @@ form.elements.q.addEventListener("input", () => {
   typing = setTimeout(run, 250);
 });
 // More results: fetched only when asked for; the count is announced again, and focus moves to the first new result
-// so a keyboard user reads on from there.
+// so a keyboard user reads on from there. When none of the candidates left turns out to contain the query, the
+// button goes away: focus moves to the count, which now says how many there are, rather than falling to the page.
 let adding = false;
 more.addEventListener("click", async () => {
   if (adding) return;  // one page at a time (the button keeps its focus meanwhile)
@@ -155,7 +156,8 @@ more.addEventListener("click", async () => {
   more.setAttribute("aria-busy", "true");
   try {
     const first = await showMore(latest);
-    first?.querySelector("a")?.focus();
+    if (first) first.querySelector("a")?.focus();
+    else if (more.hidden) status.focus();
   } finally {
     adding = false;
     more.removeAttribute("aria-busy");
