@@ -99,6 +99,16 @@ def _add_achievement(root: Path, record_id: str) -> None:
     target.write_text(source.replace("id: bench-ach-000002", f"id: {record_id}", 1), encoding="utf-8")
 
 
+def _by_hand(out: Path) -> None:
+    """A page edited and files put into the output by hand: the next build (which keeps public/ in place) restores the
+    page and deletes the files and their folder."""
+    (out / "stray").mkdir()
+    (out / "stray/page.html").write_text("<p>by hand</p>", encoding="utf-8")
+    (out / "achievements/stray.html").write_text("<p>by hand</p>", encoding="utf-8")
+    with open(out / "about.html", "a", encoding="utf-8") as page:
+        page.write("<!-- by hand -->")
+
+
 def _chinese_summary(path: Path, text: str) -> None:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     data["summary"]["zh"] = text + data["summary"]["zh"]
@@ -131,6 +141,7 @@ def test_every_kind_of_edit_rebuilds_to_the_bytes_of_a_clean_build(tmp_path, run
         ("change an achievement's status", lambda: _restatus(records / "achievements/bench-ach-000003.yaml")),
         ("add an event", lambda: bench_run.add_event(root, 1)),
         ("remove a project", lambda: (records / "projects/bench-project-00002.yaml").unlink()),
+        ("edit public/ by hand", lambda: _by_hand(root / "public")),
         ("rename a district", lambda: _retext(records / "districts/bacheng.yaml", "zh: 巴城\n", "zh: 巴城镇区\n")),
         ("edit a summary only", lambda: bench_run.edit_achievement(root, 0)),
         ("add an achievement (later rows move down)", lambda: _add_achievement(root, "bench-ach-000002a")),
