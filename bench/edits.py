@@ -74,8 +74,18 @@ def add_achievement(root: Path, record_id: str) -> None:
     target.write_text(source.replace("id: bench-ach-000002", f"id: {record_id}", 1), encoding="utf-8")
 
 
+def by_hand(out: Path) -> None:
+    """A page edited and files put into the output by hand: the next build (which keeps public/ in place) restores the
+    page and deletes the files and their folder."""
+    (out / "stray").mkdir()
+    (out / "stray/page.html").write_text("<p>by hand</p>", encoding="utf-8")
+    (out / "achievements/stray.html").write_text("<p>by hand</p>", encoding="utf-8")
+    with open(out / "about.html", "a", encoding="utf-8") as page:
+        page.write("<!-- by hand -->")
+
+
 def every_edit(root: Path) -> list[tuple[str, Callable[[], object]]]:
-    """Every kind of edit, in the order they are applied (each on top of the ones before)."""
+    """Every kind of edit (one of them to the output, public/, by hand), in the order they are applied (each on top of the ones before)."""
     records = root / "records"
     english = records / "achievements/bench-ach-000005.yaml"
     return [
@@ -92,6 +102,7 @@ def every_edit(root: Path) -> list[tuple[str, Callable[[], object]]]:
         ("change an achievement's status", lambda: restatus(records / "achievements/bench-ach-000003.yaml")),
         ("add an event", lambda: add_event(root, 1)),
         ("remove a project", lambda: (records / "projects/bench-project-00002.yaml").unlink()),
+        ("edit public/ by hand", lambda: by_hand(root / "public")),
         ("rename a district", lambda: retext(records / "districts/bacheng.yaml", "zh: 巴城\n", "zh: 巴城镇区\n")),
         ("edit a summary only", lambda: edit_achievement(root, 0)),
         ("add an achievement (later rows move down)", lambda: add_achievement(root, "bench-ach-000002a")),

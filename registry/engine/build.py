@@ -15,10 +15,10 @@ import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
-from registry.engine import cache, fork, unchanged
+from registry.engine import cache, fork, journal, unchanged
 from registry.engine.checking import check
 from registry.engine.depends import Fingerprints, TrackedFigures, TrackedRegistry, Tracker
-from registry.engine.output import Output, Previous
+from registry.engine.output import Output, Previous, twice
 from registry.engine.tasks import MIN_RECORDS_FOR_WORKERS, Job, extra_rows, run_all
 from registry.errors import PrivateValuesPublished, ProblemsFound
 from registry.figures.figures import compute_figures
@@ -112,6 +112,7 @@ def build_site(
     """Build the site from root's records into out_dir; on any problem nothing in out_dir changes. `jobs` caps
     the processes that render (default: one per core); `base_url`, the published address, overrides site.yaml's."""
     timings = timings or Timings()
+    journal.recover(out_dir)  # a commit that was interrupted is finished first
     stamp = unchanged.begin(root, out_dir, as_of, base_url)  # the inputs' fingerprints, before anything is read
     may_fork = fork.may_fork()  # asked before anything starts a thread of its own
     settings, schemas, public, secrets = published(root, timings)
@@ -179,7 +180,7 @@ def build_site(
         scanner = Scanner(secrets)
 
     assets = root / TEMPLATES / "assets"
-    output = Output(out_dir, previous, scan_output(scanner) if scanner else None)
+    output = Output(out_dir, previous, scan_output(scanner) if scanner else None, manifest_path)
     try:
         # Downloads, the search index and the assets are made by the workers beside the pages and scanned like them;
         # the feeds (whose sitemap lists every page) by this process once the pages are known.
@@ -208,17 +209,23 @@ def build_site(
         del job, plan, renderer, tracker
         files, leaks = {}, []
         for out_path, key, size, mtime, _linked, found in rows:
+            if out_path in files:  # a kept file has no claim in staging to refuse the second
+                raise twice(out_path)
             files[out_path] = (key, size, mtime)
             leaks += found
         del rows  # 169,000 at 100,000 records; the manifest below keeps what is needed
         if leaks:
             raise PrivateValuesPublished([_leak(out, where) for out, where in sorted(leaks)])
+
+        def keep_manifest() -> None:  # once the commit is journaled (what it writes is then decided), under its lock
+            with timings.phase("manifest"):
+                cache.write_pickle(manifest_path, {"salt": salt, "secrets": secrets_key, "files": files, "tasks": read})
+
         with timings.phase("commit"):
-            output.commit()
+            output.commit(files, keep_manifest)
     except BaseException:
         output.discard()
         raise
-    cache.write_pickle(manifest_path, {"salt": salt, "secrets": secrets_key, "files": files, "tasks": read})
     report = BuildReport(
         out_dir, len(files), sum(size for _key, size, _mtime in files.values()), len(public), as_of, history.source
     )

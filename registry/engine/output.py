@@ -1,13 +1,17 @@
 """The one writer of the output folder: nothing else opens a file under it.
 
-Files go into a staging folder beside the output, which replaces the output only when everything succeeded (a
-failed build leaves the last one untouched). Every file is claimed before anything is made for it: a second claim
-on one path, or a path outside the output, is refused. Then its bytes are written, or the last build's file is
-hard-linked when its key says it would be the same (so an unchanged file is never rewritten); new bytes go to the
-privacy scan, and linked ones too when the private values changed since they were scanned.
+Files are made into a staging folder beside the output; nothing under the output changes until everything
+succeeded (a failed build leaves the last one untouched). Every file is claimed before anything is made for it: a
+second claim on one path, or a path outside the output, is refused. A file whose key says it would be the same as
+the last build's, and that is still the file that build wrote (its size and mtime), is kept where it is and never
+rewritten; new bytes go to the privacy scan, and kept ones too when the private values changed since they were
+scanned. The commit (registry/engine/journal.py) then moves the made files in and deletes the ones that went away,
+under a journal, so an interrupted build never leaves a mixed site; when nothing could be kept, the staging folder
+holds every file and replaces the output whole.
 
-The claim is the file's creation in staging (O_EXCL, or the hard link itself), so it holds across the forked
-workers that write beside this process: whichever claims a path second is refused, before it renders anything.
+The claim of a made file is its creation in staging (O_EXCL), so it holds across the forked workers that write
+beside this process: whichever claims a path second is refused, before it renders anything. A kept file has no
+claim; the build refuses two rows for one path before it commits (`twice`).
 """
 
 from __future__ import annotations
@@ -16,10 +20,11 @@ import os
 import posixpath
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from registry.engine import journal
 from registry.errors import BuildError
 from registry.timings import Timings
 
@@ -43,7 +48,7 @@ def _inside(out_path: str) -> str:
     return norm
 
 
-def _twice(out_path: str) -> BuildError:
+def twice(out_path: str) -> BuildError:
     return BuildError(f"two pages at one path: {out_path} (a record id may clash with a page name such as index)")
 
 
@@ -59,20 +64,30 @@ class Previous:
 
 
 class Output:
-    """A staging folder beside out_dir; `commit` swaps it in, `discard` removes it."""
+    """A staging folder beside out_dir for the files a build makes; `commit` puts them in, `discard` removes them.
+
+    In place (`in_place`: the last build's files can be kept and its output is there), only the made files are
+    staged; otherwise every file is, and the staging folder replaces the output."""
 
     def __init__(
-        self, out_dir: Path, previous: Previous | None = None, scan: Callable[[str, bytes], list[Leak]] | None = None
+        self,
+        out_dir: Path,
+        previous: Previous | None = None,
+        scan: Callable[[str, bytes], list[Leak]] | None = None,
+        manifest: Path | None = None,
     ):
         self.out_dir = out_dir
         self.dir = out_dir.with_name(f".{out_dir.name}.staging-{os.getpid()}")
         self.previous = previous or Previous()
         self.scan = scan or (lambda _out_path, _data: [])
+        self.in_place = bool(self.previous.files) and out_dir.is_dir()
+        self.manifest = manifest
+        self.token = journal.signature(manifest)
+        """The manifest as this build found it: a commit by another build since rewrites it."""
+        self.committing = False
         if self.dir.exists():
             shutil.rmtree(self.dir)
         self.dir.mkdir(parents=True)
-        self._folders: set[str] = set()
-        """Folders of the staging folder made by `link` (an unchanged site links tens of thousands of files)."""
 
     def claim(self, out_path: str) -> int:
         """Claim a path before anything is made for it: create its file, empty; an open descriptor to write to."""
@@ -81,34 +96,25 @@ class Output:
             target.parent.mkdir(parents=True, exist_ok=True)
             return os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         except (FileExistsError, NotADirectoryError, IsADirectoryError):
-            raise _twice(out_path) from None
+            raise twice(out_path) from None
 
     def link(self, out_path: str, key: str) -> tuple[int, int] | None:
-        """Claim a path by hard-linking the last build's file, if its key matches and it is untouched since; its
-        (size, mtime_ns), or None (nothing claimed) when it cannot be reused."""
+        """Keep the last build's file where it is, if its key matches and it is untouched since: its (size,
+        mtime_ns), or None when it cannot be kept (then it is made)."""
         known = self.previous.files.get(out_path)
-        if known is None or known[0] != key:
+        if known is None or known[0] != key or not self.in_place:
             return None
-        norm = _inside(out_path)  # plain strings: this runs for every unchanged file
-        source, target = os.path.join(self.out_dir, norm), os.path.join(self.dir, norm)
-        try:
-            stat = os.stat(source)
-            if (stat.st_size, stat.st_mtime_ns) != known[1:]:
-                return None
-            folder = os.path.dirname(target)
-            if folder not in self._folders:
-                os.makedirs(folder, exist_ok=True)
-                self._folders.add(folder)
-            os.link(source, target)
-        except FileExistsError:
-            raise _twice(out_path) from None
+        try:  # plain strings: this runs for every unchanged file
+            stat = os.stat(os.path.join(self.out_dir, _inside(out_path)))
         except OSError:
+            return None
+        if (stat.st_size, stat.st_mtime_ns) != known[1:]:
             return None
         return stat.st_size, stat.st_mtime_ns
 
     def release(self, out_path: str) -> None:
-        """Give back a claim made by `link` (an unchanged task that must be planned after all)."""
-        safe_join(self.dir, out_path).unlink()
+        """Give back a file kept by `link` (an unchanged task that must be planned after all): nothing was claimed
+        for it, so there is nothing to undo."""
 
     def put(self, out_path: str, key: str, make: Callable[[], bytes], timings: Timings, phase: str) -> Row:
         """One file: linked from the last build when its key matches, else claimed, made (timed as `phase`),
@@ -139,7 +145,7 @@ class Output:
         leaks = (
             []
             if self.previous.secrets_same
-            else self._scan(out_path, safe_join(self.dir, out_path).read_bytes(), timings)
+            else self._scan(out_path, safe_join(self.out_dir, out_path).read_bytes(), timings)
         )
         return (out_path, key, *reused, True, leaks)
 
@@ -154,14 +160,20 @@ class Output:
         timings.add("work.scan", time.perf_counter() - started)
         return leaks
 
-    def commit(self) -> None:
-        """Replace the output folder with the staging folder (the old one is removed after the swap)."""
-        old = self.out_dir.with_name(f".{self.out_dir.name}.old-{os.getpid()}")
-        if self.out_dir.exists():
-            os.replace(self.out_dir, old)
-        os.replace(self.dir, self.out_dir)
-        if old.exists():
-            shutil.rmtree(old)
+    def commit(self, keep: Collection[str], then: Callable[[], None] = lambda: None) -> None:
+        """Put the made files into the output and delete every file not in `keep` (all of this build's out_paths),
+        under a journal (registry/engine/journal.py); `then` runs once that journal is written, under its lock."""
+        self.committing = True
+        journal.commit(
+            self.out_dir,
+            self.dir,
+            keep if self.in_place else None,
+            self.token,
+            self.manifest if self.in_place else None,
+            then,
+        )
 
     def discard(self) -> None:
-        shutil.rmtree(self.dir, ignore_errors=True)
+        """Remove the staging folder, unless a commit began (its journal then names it: the next build finishes it)."""
+        if not self.committing or not journal.journal_path(self.out_dir).exists():
+            shutil.rmtree(self.dir, ignore_errors=True)
