@@ -107,10 +107,10 @@ def test_the_frame_rendered_once_gives_every_page_what_rendering_it_whole_gives(
 
 def test_a_markdown_text_is_converted_once_and_the_memo_starts_again_when_full(monkeypatch):
     md = MarkdownRenderer()
-    text = "一段**加粗**的文字"
+    text = "一段**加粗**的`代码`"  # outside registry/pages/simple_markdown.py's shape: converted
     first = md(text)
     assert str(first) == converted(text) and md(text) is first  # remembered: the same object again
     assert str(md(text, top=2)) == str(first) and md(text, top=2) is not first  # a heading level is its own key
     monkeypatch.setattr(render, "MEMO_TEXTS", 2)
-    md("第三段*文字*")  # the memo holds two: it starts again
+    md("第三段*文字*与`代码`")  # the memo holds two: it starts again
     assert md(text) is not first and str(md(text)) == str(first)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 from registry.pages.render import PLAIN, MarkdownRenderer
+from registry.pages.simple_markdown import convert
 
 BLOCKS = {"p", "li", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr", "table", "ul", "ol", "hr"}
 """Tags that start and end a line of their own."""
@@ -32,6 +33,9 @@ class PlainText:
             return text
         key = (text, zh)
         if key not in self.memo:
+            simple = convert(text)  # the commonest shape, read directly (registry/pages/simple_markdown.py)
+            if simple is not None:
+                return simple[1]
             if len(self.memo) >= MEMO:
                 self.memo.clear()
             reader = _Reader(zh)

@@ -20,6 +20,7 @@ import nh3
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 from markupsafe import Markup
 
+from registry.pages import simple_markdown
 from registry.pages.catalogue import CHINESE_RUN, HREFLANG, Chinese, mark_runs, plain
 from registry.pages.urls import EDITIONS, LANGUAGE_NAMES, localised, route_of
 
@@ -119,6 +120,8 @@ class MarkdownRenderer:
             return self._convert(text, top)
         key = (text, top)
         html = self._memo.get(key)
+        if html is None and (simple := simple_markdown.convert(text)) is not None:
+            return Markup(simple[0])  # the commonest shape, made directly (registry/pages/simple_markdown.py)
         if html is None:
             if len(self._memo) >= MEMO_TEXTS:
                 self._memo.clear()
