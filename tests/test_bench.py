@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import filecmp
 import importlib.util
+import json
 import re
 import sys
 from pathlib import Path
@@ -105,6 +106,13 @@ def _chinese_summary(path: Path, text: str) -> None:
     path.write_text(generate.dump(data), encoding="utf-8")
 
 
+def _chinese_summary_without(path: Path, text: str) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert data["summary"]["zh"].startswith(text), path
+    data["summary"]["zh"] = data["summary"]["zh"].removeprefix(text)
+    path.write_text(generate.dump(data), encoding="utf-8")
+
+
 def test_every_kind_of_edit_rebuilds_to_the_bytes_of_a_clean_build(tmp_path, run, monkeypatch):
     # Unchanged tasks of the page plan are not planned again (registry/depends.py), and the search index's text
     # stores are linked by what their chunks are made from (registry/outputs/search.py IndexFiles.inputs): each edit
@@ -139,6 +147,10 @@ def test_every_kind_of_edit_rebuilds_to_the_bytes_of_a_clean_build(tmp_path, run
             "new words in a summary",
             lambda: _chinese_summary(records / "achievements/bench-ach-000007.yaml", "石墨烯量子点。"),
         ),
+        (  # the postings kept in the cache patched: tokens no other record has leave the index (search_cache.py)
+            "those words taken out again",
+            lambda: _chinese_summary_without(records / "achievements/bench-ach-000007.yaml", "石墨烯量子点。"),
+        ),
     ]
     assert run("--root", str(root), "build").code == 0
     listing = root / "public/events/index.html"
@@ -161,6 +173,9 @@ def test_every_kind_of_edit_rebuilds_to_the_bytes_of_a_clean_build(tmp_path, run
             chunks = {k for k in rewritten if re.fullmatch(r"(en/)?search/d-\d+\.json", k)}
             assert len(chunks) == 2 and len(incremental) > 2 * len(rewritten), sorted(rewritten)
             assert {k for k in rewritten if k.endswith(".html") and not k.startswith("en/")} == set()
+        if what == "those words taken out again":  # a bigram only they had is in no postings file any more
+            shards = [p for k, p in incremental.items() if re.fullmatch(r"search/t-[-\d]+\.json", k)]
+            assert not any("烯量" in json.loads(p.read_bytes()) for p in shards)
         if what == "new words in a summary":  # the postings files of its tokens made again, the others linked
             rewritten = {k for k, p in incremental.items() if inodes.get(k) != p.stat().st_ino}
             postings = {k for k in incremental if re.fullmatch(r"search/t-[-\d]+\.json", k)}

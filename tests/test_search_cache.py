@@ -13,7 +13,7 @@ from conftest import REPO
 
 from registry.engine.checking import check
 from registry.model.public import public_view
-from registry.outputs import search, search_cache
+from registry.outputs import search, search_cache, search_docs
 from registry.pages.catalogue import Catalogue, load_messages
 
 sys.path.insert(0, str(REPO / "bench"))
@@ -58,7 +58,7 @@ def project(tmp_path, monkeypatch):
     return root, tmp_path / "cache"
 
 
-def test_edits_patch_only_the_edited_docs_and_give_the_bytes_of_a_whole_build(project):
+def test_edits_patch_only_the_edited_docs_and_give_the_bytes_of_a_whole_build(project, monkeypatch):
     root, cache = project
     first = index(root, cache)
     assert first.patched is None and (cache / search_cache.STATE).is_file()
@@ -72,11 +72,19 @@ def test_edits_patch_only_the_edited_docs_and_give_the_bytes_of_a_whole_build(pr
         ("those words gone again", lambda: summary(edited, original)),
         ("a name changed", lambda: generate_rename(achievements / "bench-ach-000011.yaml")),
     ]
+    walked = []  # the records whose texts are gathered (the real method, noted)
+    texts = search_docs.SearchDocs.texts
+    monkeypatch.setattr(
+        search_docs.SearchDocs, "texts", lambda self, record: walked.append(record.id) or texts(self, record)
+    )
     for what, edit in steps:
         edit()
-        patched, whole = index(root, cache), index(root, None)
-        assert differences(patched, whole) == [], what
+        walked.clear()
+        patched = index(root, cache)
         changed = "bench-ach-000011" if what == "a name changed" else "bench-ach-000003"
+        assert walked == [changed], what  # the other records are known by their data and the names they show
+        whole = index(root, None)
+        assert differences(patched, whole) == [], what
         assert patched.patched == [number_of(whole, changed)], what
         if what == "a weight over a byte, new words":
             assert "zyxwvu" in whole.postings.lists and whole.postings.large

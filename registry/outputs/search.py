@@ -87,15 +87,26 @@ class IndexFiles(Mapping[str, bytes]):
         kept, keeper = Kept(cache, salt, order), Keeper(cache, salt)
         self.patched: list[int] | None = None
         """The docs whose postings were patched into the last build's (None: the postings were made whole)."""
-        last = kept.keys()
+        last = kept.header
+        self.data_keys: list[bytes] = []
+        """Per doc, a hash of its record (kind, id, data)."""
+        self.refs: list[tuple] = []
+        """Per doc, the records its texts name ((kind, id) each): with its record, all its texts depend on."""
         changed: dict[int, tuple[str, list[str]]] = {}
         for number, record in enumerate(self.records):
-            texts = docs.texts(record)
-            self.made_of.append(
-                _hash(orjson.dumps((record.kind, record.id, record.data, texts), option=orjson.OPT_NON_STR_KEYS))
-            )
-            if last is None or last[number] != self.made_of[-1]:
-                changed[number] = self._searchable(record, texts)
+            data_key = _hash(orjson.dumps((record.kind, record.id, record.data), option=orjson.OPT_NON_STR_KEYS))
+            if last is not None and self._same(last, number, data_key):
+                # The same record naming records by the same names: the same texts, hence the same postings and rows.
+                self.made_of.append(last["keys"][number])
+                self.refs.append(last["refs"][number])
+            else:
+                docs.refs = []
+                texts = docs.texts(record)
+                self.refs.append(tuple(docs.refs))
+                self.made_of.append(_hash(data_key + orjson.dumps(texts)))
+                if last is None or last["keys"][number] != self.made_of[-1]:
+                    changed[number] = self._searchable(record, texts)
+            self.data_keys.append(data_key)
             field, stage, where = docs.facets(record)
             self.meta.append(
                 [
@@ -111,10 +122,20 @@ class IndexFiles(Mapping[str, bytes]):
                 counts = count_tokens(text)
                 if counts:
                     self.postings.add(number, counts, list(count_tokens(title)))
+        docs.refs = None
         if last is not None:
             self._patch(kept, keeper, changed)
         lists = self.postings.lists if self.patched is not None else self.postings.finish()
-        keeper.save(order, self.made_of, self.postings)
+        keeper.save(
+            {
+                "docs": order,
+                "keys": self.made_of,
+                "data": self.data_keys,
+                "refs": self.refs,
+                "names": {ref: docs.ref_names(*ref) for refs in set(self.refs) for ref in refs},
+            },
+            self.postings,
+        )
         small = sum(len(packed) for packed in lists.values() if len(packed) <= BIG)
         self.shard_count = shards_for(small)
         self.shards: list[list[str]] = [[] for _ in range(self.shard_count)]
@@ -143,6 +164,13 @@ class IndexFiles(Mapping[str, bytes]):
         self.known = set(self.paths)
         self._texts: tuple[int, list] = (-1, [])
         self._large: defaultdict[str, list] | None = None
+
+    def _same(self, last: dict, number: int, data_key: bytes) -> bool:
+        """Whether a doc's record is the last build's and the records it names have the names they had."""
+        names, ref_names = last["names"], self.docs.ref_names
+        return last["data"][number] == data_key and all(
+            ref_names(*ref) == names.get(ref) for ref in last["refs"][number]
+        )
 
     def _searchable(self, record: Record, texts: Tagged | None = None) -> tuple[str, str]:
         """A doc's searchable text as it is tokenised (its names, then its other texts, normalised) and its names."""

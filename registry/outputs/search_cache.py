@@ -53,10 +53,6 @@ class Kept:
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError):
             self.header = None
 
-    def keys(self) -> list[bytes] | None:
-        """Each doc's key in the last build, when the docs are the same and in the same order; else None."""
-        return self.header["keys"] if self.header else None
-
     def postings(self) -> Postings | None:
         """The last build's postings (None if they cannot be read)."""
         try:
@@ -156,15 +152,16 @@ class Keeper:
                 end += size
                 self.offsets.append(end)
 
-    def save(self, docs: list[tuple[str, str]], keys: list[bytes], postings: Postings) -> None:
-        """The state, written whole under a new name and then renamed over the last one; the last texts removed."""
+    def save(self, state: dict[str, Any], postings: Postings) -> None:
+        """The state (the docs in order, each doc's keys and what else it depends on) and the postings, written whole
+        under a new name and then renamed over the last; the last texts removed."""
         if self.file is None:
             return
         folder = self.folder
         try:
             self.file.close()
             os.replace(folder / f"{self.name}.tmp", folder / self.name)  # type: ignore[operator]
-            header = {"salt": self.salt, "docs": docs, "keys": keys, "offsets": self.offsets, "texts": self.name}
+            header = {**state, "salt": self.salt, "offsets": self.offsets, "texts": self.name}
             tmp = folder / f"{STATE}.{os.getpid()}.tmp"  # type: ignore[operator]
             with open(tmp, "wb") as f:
                 pickle.dump(header, f, protocol=pickle.HIGHEST_PROTOCOL)
