@@ -67,6 +67,15 @@ def chinese_summary(path: Path, text: str) -> None:
     path.write_text(dump(data), encoding="utf-8")
 
 
+def chinese_summary_without(path: Path, text: str) -> None:
+    """Take `text` off the front of an achievement's Chinese summary again."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not data["summary"]["zh"].startswith(text):
+        raise ValueError(f"{path}: the summary does not start with {text!r}")
+    data["summary"]["zh"] = data["summary"]["zh"].removeprefix(text)
+    path.write_text(dump(data), encoding="utf-8")
+
+
 def add_achievement(root: Path, record_id: str) -> None:
     """A copy of an achievement under a new id (sorted after bench-ach-000002)."""
     source = (root / "records/achievements/bench-ach-000002.yaml").read_text(encoding="utf-8")
@@ -85,7 +94,8 @@ def by_hand(out: Path) -> None:
 
 
 def every_edit(root: Path) -> list[tuple[str, Callable[[], object]]]:
-    """Every kind of edit (one of them to the output, public/, by hand), in the order they are applied (each on top of the ones before)."""
+    """Every kind of edit (one of them to the output, public/, by hand), in the order they are applied, each on top
+    of the ones before."""
     records = root / "records"
     english = records / "achievements/bench-ach-000005.yaml"
     return [
@@ -110,6 +120,10 @@ def every_edit(root: Path) -> list[tuple[str, Callable[[], object]]]:
         (
             "new words in a summary",
             lambda: chinese_summary(records / "achievements/bench-ach-000007.yaml", "石墨烯量子点。"),
+        ),
+        (  # the postings kept in the cache patched: tokens no other record has leave the index (search_cache.py)
+            "those words taken out again",
+            lambda: chinese_summary_without(records / "achievements/bench-ach-000007.yaml", "石墨烯量子点。"),
         ),
         (
             "edit a field the downloads show",

@@ -22,17 +22,8 @@ from conftest import REPO, install_hint, require_tool
 
 from registry.engine.checking import check
 from registry.model.public import public_view
-from registry.outputs.search import (
-    ALPHABET,
-    SEARCH_KINDS,
-    Postings,
-    _json,
-    build_index,
-    count_tokens,
-    encode,
-    normalise,
-    tokens,
-)
+from registry.outputs.search import SEARCH_KINDS, _json, build_index
+from registry.outputs.search_tokens import ALPHABET, Postings, count_tokens, encode, normalise, tokens
 from registry.pages.catalogue import Catalogue, load_messages
 from registry.records.schemas import SchemaSet
 

@@ -185,7 +185,7 @@ def build_site(
         # Downloads, the search index and the assets are made by the workers beside the pages and scanned like them;
         # the feeds (whose sitemap lists every page) by this process once the pages are known.
         extras = {
-            "search": lambda: build_index(public, cats),
+            "search": lambda: build_index(public, cats, folder / "search" if folder else None, downloads_salt),
             "exports": lambda: ExportFiles(
                 public, figures.progress, cat, as_of, settings, folder / "exports" if folder else None, downloads_salt
             ),

@@ -32,21 +32,21 @@ from __future__ import annotations
 
 import hashlib
 import operator
-import re
-import unicodedata
-from array import array
-from collections import Counter, defaultdict, deque
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping
-from functools import partial
 from itertools import chain, repeat
+from pathlib import Path
 from typing import Any
 
 import orjson
 
 from registry.model.public import PublicRegistry
-from registry.outputs.search_docs import SEARCH_KINDS, SearchDocs
+from registry.outputs.search_cache import PATCH_SHARE, Keeper, Kept, patch
+from registry.outputs.search_docs import SEARCH_KINDS, SearchDocs, Tagged
+from registry.outputs.search_tokens import ALPHABET, Postings, count_tokens, encode, normalise
 from registry.pages.catalogue import Catalogue
 from registry.pages.urls import EDITIONS
+from registry.records.record import Record
 
 INDEX_VERSION = 3
 
@@ -62,121 +62,13 @@ UNIONS = 20_000
 """A character whose tokens (its bigrams, itself, the words it starts) hold more postings than this has their union as
 one more list, keyed by the character + UNION ("和*"), so a one-character query fetches one list, not dozens."""
 
-ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
-"""The postings' digits: ALPHABET[d] ends a number with the 5-bit digit d, ALPHABET[32 + d] is a digit d with more
-to come (little end first): a gap or weight under 32 is one character, under 1,024 two."""
-
-CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\U00020000-\U0003134f"
-WORD = "0-9a-z\u00df-\u024f"
-RUNS = re.compile(f"[{CJK}]+|[{WORD}]+")
-CJK_RUN = re.compile(f"[{CJK}]")
-CJK_RUNS = re.compile(f"[{CJK}]+")
-WORDS = re.compile(f"[{WORD}]+")
-WIDE = [(wide, chr(ord(wide) - 0xFEE0)) for wide in "，（）：；！？％"]
-"""The full-width punctuation of Chinese prose → its NFKC form. Replaced first, most text passes NFKC's quick
-check instead of being decomposed and recomposed whole (the result is the same: NFKC maps them so anyway)."""
-
-WEIGHT_BITS = 8
-LARGE = (1 << WEIGHT_BITS) - 1
-"""A packed weight of 255 means: the real weight is in Postings.large (a token repeated 127 times or more)."""
-
-
-def normalise(text: str) -> str:
-    """Text as the index sees it: NFKC (full-width → half-width) and lower case, as JS normalize('NFKC').toLowerCase()."""
-    for wide, narrow in WIDE:
-        text = text.replace(wide, narrow)
-    return unicodedata.normalize("NFKC", text).lower()
-
-
-def tokens(text: str) -> list[str]:
-    """Every token of a text, in order (repeats kept, so they can be counted)."""
-    out: list[str] = []
-    for run in RUNS.findall(normalise(text)):
-        if CJK_RUN.match(run):
-            out += map(operator.add, run, run[1:])  # the bigrams, made in C
-            out.append(run[-1])
-        else:
-            out.append(run)
-    return out
-
-
-def count_tokens(text: str) -> Counter:
-    """The tokens of normalised text, counted, in a faster form than `tokens`: each CJK run's last character
-    alone is counted as that character + "\n", and the first character of every later run as "\n" + it
-    (Postings.finish drops those and renames these)."""
-    # The runs joined by "\n" and paired with themselves shifted by one: every bigram made in C, in one pass.
-    runs = "\n".join(CJK_RUNS.findall(text)) + "\n"
-    counts = Counter(map(operator.add, runs, runs[1:]))
-    counts.update(WORDS.findall(text))
-    return counts
-
-
-class Postings:
-    """Each token's postings in doc order, packed in 4 bytes: doc number << 8 | weight (255: see `large`)."""
-
-    def __init__(self):
-        self.lists: defaultdict[str, array] = defaultdict(partial(array, "I"))
-        self.large: dict[tuple[str, int], int] = {}
-
-    def add(self, number: int, counts: Counter, title: list[str]) -> None:
-        """Post one doc: weight = 2 × count, + 1 for the tokens in `title`."""
-        if number >= 1 << (32 - WEIGHT_BITS):
-            raise ValueError(f"the search index holds at most {1 << (32 - WEIGHT_BITS)} records")
-        lists, base = self.lists, number << WEIGHT_BITS
-        if max(counts.values()) < LARGE // 2:
-            # The hot path (650 postings per achievement), all in C: append 2 × count | base to each token's array.
-            values = counts.values()
-            deque(
-                map(
-                    array.append,
-                    map(lists.__getitem__, counts),
-                    map(operator.or_, map(operator.add, values, values), repeat(base)),
-                ),
-                maxlen=0,
-            )
-            for token in title:
-                lists[token][-1] += 1
-            return
-        in_title = set(title)
-        for token, count in counts.items():
-            weight = 2 * count + (token in in_title)
-            if weight >= LARGE:
-                self.large[(token, number)] = weight
-                weight = LARGE
-            lists[token].append(base | weight)
-
-    def finish(self) -> dict[str, array]:
-        """Every token's postings, the stand-ins of count_tokens resolved: "x\n" → "x", "\nx" dropped."""
-        lists = self.lists
-        for token in [token for token in lists if "\n" in token]:
-            packed = lists.pop(token)
-            if token[0] != "\n":
-                lists[token[0]] = packed
-        self.large = {(token.rstrip("\n"), n): w for (token, n), w in self.large.items() if token[0] != "\n"}
-        return lists
-
-    def numbers_weights(self, token: str) -> tuple[list[int], list[int]]:
-        """A token's doc numbers and weights."""
-        packed = self.lists[token]
-        numbers = list(map(operator.rshift, packed, repeat(WEIGHT_BITS)))
-        weights = list(map(operator.and_, packed, repeat(LARGE)))
-        if LARGE in weights:
-            weights = [self.large[(token, n)] if w == LARGE else w for n, w in zip(numbers, weights, strict=True)]
-        return numbers, weights
-
-    def flat(self, token: str) -> list[int]:
-        """A token's postings as the index stores them: [doc, weight, Δdoc, weight, …]."""
-        numbers, weights = self.numbers_weights(token)
-        flat = [0] * (2 * len(numbers))
-        flat[0::2] = list(map(operator.sub, numbers, chain((0,), numbers)))  # gaps between doc numbers
-        flat[1::2] = weights
-        return flat
-
 
 class IndexFiles(Mapping[str, bytes]):
     """The index's files, out_path → bytes; each is encoded when asked for, so they are never all in memory."""
 
-    def __init__(self, public: PublicRegistry, cats: dict[str, Catalogue]):
+    def __init__(self, public: PublicRegistry, cats: dict[str, Catalogue], cache: Path | None = None, salt: str = ""):
+        """`cache`: the folder where the postings are kept between builds (registry/outputs/search_cache.py; None:
+        none kept), `salt` a hash of what else they depend on (code, schemas, settings)."""
         docs = self.docs = SearchDocs(public, cats)
         self.records = docs.ordered()
         self.fields = list(public.schemas.at("achievement", ("field",))["enum"])
@@ -188,17 +80,33 @@ class IndexFiles(Mapping[str, bytes]):
         self.meta: list[list] = []
         self.postings = Postings()
         self.made_of: list[bytes] = []
-        """Per doc, a hash of everything its rows in the text stores are made from besides the build's code,
-        catalogue and schemas: the record and its tagged texts (the names of the records it refers to among them)."""
+        """Per doc, a hash of everything its postings and its rows in the text stores are made from besides the
+        build's code, catalogue and schemas: the record and its tagged texts (the names of the records it refers to
+        among them)."""
+        order = [(record.kind, record.id) for record in self.records]
+        kept, keeper = Kept(cache, salt, order), Keeper(cache, salt)
+        self.patched: list[int] | None = None
+        """The docs whose postings were patched into the last build's (None: the postings were made whole)."""
+        last = kept.header
+        self.data_keys: list[bytes] = []
+        """Per doc, a hash of its record (kind, id, data)."""
+        self.refs: list[tuple] = []
+        """Per doc, the records its texts name ((kind, id) each): with its record, all its texts depend on."""
+        changed: dict[int, tuple[str, list[str]]] = {}
         for number, record in enumerate(self.records):
-            title = normalise("\n".join(docs.names(record)))
-            texts = docs.texts(record)
-            self.made_of.append(
-                _hash(orjson.dumps((record.kind, record.id, record.data, texts), option=orjson.OPT_NON_STR_KEYS))
-            )
-            counts = count_tokens(title + "\n" + normalise("\n".join(text for text, _tag in texts)))
-            if counts:
-                self.postings.add(number, counts, list(count_tokens(title)))
+            data_key = _hash(orjson.dumps((record.kind, record.id, record.data), option=orjson.OPT_NON_STR_KEYS))
+            if last is not None and self._same(last, number, data_key):
+                # The same record naming records by the same names: the same texts, hence the same postings and rows.
+                self.made_of.append(last["keys"][number])
+                self.refs.append(last["refs"][number])
+            else:
+                docs.refs = []
+                texts = docs.texts(record)
+                self.refs.append(tuple(docs.refs))
+                self.made_of.append(_hash(data_key + orjson.dumps(texts)))
+                if last is None or last["keys"][number] != self.made_of[-1]:
+                    changed[number] = self._searchable(record, texts)
+            self.data_keys.append(data_key)
             field, stage, where = docs.facets(record)
             self.meta.append(
                 [
@@ -208,7 +116,26 @@ class IndexFiles(Mapping[str, bytes]):
                     [district_no[d] for d in where if d in district_no],
                 ]
             )
-        lists = self.postings.finish()
+            if last is None:  # a whole build: the doc is posted now, its text let go
+                text, title = changed.pop(number)
+                keeper.add(text)
+                counts = count_tokens(text)
+                if counts:
+                    self.postings.add(number, counts, list(count_tokens(title)))
+        docs.refs = None
+        if last is not None:
+            self._patch(kept, keeper, changed)
+        lists = self.postings.lists if self.patched is not None else self.postings.finish()
+        keeper.save(
+            {
+                "docs": order,
+                "keys": self.made_of,
+                "data": self.data_keys,
+                "refs": self.refs,
+                "names": {ref: docs.ref_names(*ref) for refs in set(self.refs) for ref in refs},
+            },
+            self.postings,
+        )
         small = sum(len(packed) for packed in lists.values() if len(packed) <= BIG)
         self.shard_count = shards_for(small)
         self.shards: list[list[str]] = [[] for _ in range(self.shard_count)]
@@ -237,6 +164,45 @@ class IndexFiles(Mapping[str, bytes]):
         self.known = set(self.paths)
         self._texts: tuple[int, list] = (-1, [])
         self._large: defaultdict[str, list] | None = None
+
+    def _same(self, last: dict, number: int, data_key: bytes) -> bool:
+        """Whether a doc's record is the last build's and the records it names have the names they had."""
+        names, ref_names = last["names"], self.docs.ref_names
+        return last["data"][number] == data_key and all(
+            ref_names(*ref) == names.get(ref) for ref in last["refs"][number]
+        )
+
+    def _searchable(self, record: Record, texts: Tagged | None = None) -> tuple[str, str]:
+        """A doc's searchable text as it is tokenised (its names, then its other texts, normalised) and its names."""
+        title = normalise("\n".join(self.docs.names(record)))
+        texts = self.docs.texts(record) if texts is None else texts
+        return title + "\n" + normalise("\n".join(text for text, _tag in texts)), title
+
+    def _patch(self, kept: Kept, keeper: Keeper, changed: dict[int, tuple[str, str]]) -> None:
+        """The changed docs' postings patched into the last build's (their numbers are the last build's), or, when
+        many changed or the last build's cannot be read, every doc posted afresh."""
+        postings = kept.postings() if len(changed) * PATCH_SHARE <= len(self.records) else None
+        old = kept.texts(changed) if postings is not None else None
+        done = 0
+        for number in sorted(changed) if old is not None else ():
+            if not kept.copy(keeper, done, number):
+                old = None
+                break
+            keeper.add(changed[number][0])
+            done = number + 1
+        if old is not None and kept.copy(keeper, done, len(self.records)):
+            self.postings = postings  # type: ignore[assignment]
+            for number, (text, title) in changed.items():
+                patch(postings, number, old[number], (text, list(count_tokens(title))))  # type: ignore[arg-type]
+            self.patched = sorted(changed)
+            return
+        keeper.restart()
+        for number, record in enumerate(self.records):
+            text, title = changed.get(number) or self._searchable(record)
+            keeper.add(text)
+            counts = count_tokens(text)
+            if counts:
+                self.postings.add(number, counts, list(count_tokens(title)))
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.paths)
@@ -350,10 +316,12 @@ class IndexFiles(Mapping[str, bytes]):
         }
 
 
-def build_index(public: PublicRegistry, cats: dict[str, Catalogue]) -> Mapping[str, bytes]:
+def build_index(
+    public: PublicRegistry, cats: dict[str, Catalogue], cache: Path | None = None, salt: str = ""
+) -> Mapping[str, bytes]:
     """Every file of the search index (the postings and each edition's text store), out_path → bytes: the postings
-    are built now, the files' bytes on access."""
-    return IndexFiles(public, cats)
+    are built now (patched into those kept in `cache` when they can be), the files' bytes on access."""
+    return IndexFiles(public, cats, cache, salt)
 
 
 def shards_for(postings: int) -> int:
@@ -362,33 +330,6 @@ def shards_for(postings: int) -> int:
     while count < 4096 and postings / count > 2000:
         count *= 2
     return count
-
-
-def encode(numbers: list[int]) -> str:
-    """Numbers as the postings' string of base-32 digits (ALPHABET; search.js `decode` reads it)."""
-    codes = _codes()
-    if not numbers or max(numbers) < len(codes):
-        return "".join(map(codes.__getitem__, numbers))
-    return "".join(codes[n] if n < len(codes) else _encode_one(n) for n in numbers)
-
-
-def _encode_one(value: int) -> str:
-    digits = []
-    while value >= 32:
-        digits.append(ALPHABET[32 + (value & 31)])
-        value >>= 5
-    digits.append(ALPHABET[value])
-    return "".join(digits)
-
-
-_CODES: list[str] = []
-
-
-def _codes() -> list[str]:
-    """The codes of 0 … 32,767 (at most three characters), made once: encoding is then a lookup per number."""
-    if not _CODES:
-        _CODES.extend(map(_encode_one, range(1 << 15)))
-    return _CODES
 
 
 def _hash(data: bytes) -> bytes:

@@ -47,6 +47,8 @@ class SearchDocs:
         self._rules: dict[tuple[str, tuple], tuple[str, Any]] = {}
         self._labels: dict[tuple[str, tuple, Any], Tagged] = {}
         self._names: dict[tuple[str, str], Tagged] = {}
+        self.refs: list[tuple[str, str]] | None = None
+        """When a list, `texts` notes in it each record it names, (kind, id)."""
 
     def names(self, record: Record) -> list[str]:
         """A record's names: Chinese, English, and an institute's short names."""
@@ -82,11 +84,9 @@ class SearchDocs:
     def _texts(self, kind: str, pattern: tuple, value: Any, out: Tagged, linked: Tagged) -> None:
         what, target = self._rule(kind, pattern)
         if what == "ref" and isinstance(value, str):
-            names = self._names.get((target, value))
-            if names is None:
-                record = self.public.get(target, value)
-                names = self._names[(target, value)] = self._tagged_names(record) if record is not None else []
-            linked += names
+            linked += self.ref_names(target, value)
+            if self.refs is not None:
+                self.refs.append((target, value))
         elif what == "enum":
             labels = self._labels.get((kind, pattern, value))
             if labels is None:
@@ -103,6 +103,14 @@ class SearchDocs:
                 self._texts(kind, pattern + ("*",), item, out, linked)
         elif isinstance(value, str) and what != "skip":
             out.append((value, "any"))
+
+    def ref_names(self, kind: str, record_id: str) -> Tagged:
+        """The tagged names of a record referred to (none if it is not public)."""
+        names = self._names.get((kind, record_id))
+        if names is None:
+            record = self.public.get(kind, record_id)
+            names = self._names[(kind, record_id)] = self._tagged_names(record) if record is not None else []
+        return names
 
     def _tagged_names(self, record: Record) -> Tagged:
         name = record.get("title" if record.kind == "event" else "name") or {}
