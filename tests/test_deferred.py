@@ -48,3 +48,63 @@ def test_an_edit_makes_only_the_list_pages_that_show_the_record(tmp_path, monkey
     incremental, clean = tree(out), tree(tmp_path / "clean")
     assert incremental.keys() == clean.keys()
     assert [k for k in incremental if not filecmp.cmp(incremental[k], clean[k], shallow=False)] == []
+
+
+def test_a_summary_edit_plans_no_page_that_does_not_show_the_record(tmp_path, monkeypatch):
+    # The reports, home, forms, about and data pages read a few fields of every record (registry/model/fields.py):
+    # a summary edit must not plan them again in either edition; an edit of a field they show must (and the output
+    # equals a clean build: tests/test_bench.py runs both kinds of edit).
+    from registry.pages import plan
+
+    root = generate.generate(tmp_path / "project", 120)
+    planned: list[tuple] = []
+    run = plan.SitePlan.run
+
+    def noted(self, task):
+        planned.append((self.site.cat.lang, *task))
+        return run(self, task)
+
+    monkeypatch.setattr(plan.SitePlan, "run", noted)
+    out = root / "public"
+    build_site(root, out, jobs=1)
+    whole = {"home", "reports", "forms", "about", "data", "progress"}
+    assert {task[1] for task in planned} >= whole
+
+    planned.clear()
+    bench_run.edit_achievement(root, 0)
+    build_site(root, out, jobs=1)
+    families = {task[1:3] for task in planned}
+    assert {task[0] for task in planned} == {"zh", "en"}
+    assert {family for family, *_rest in families} <= {"directory", "listing", "records"}, sorted(planned)
+    assert {kind for _family, kind in families} <= {"achievement", "institute", "district", "project", "event"}
+
+    planned.clear()
+    edited = sorted((root / "records/achievements").glob("bench-ach-*.yaml"))[0]
+    text = edited.read_text(encoding="utf-8")
+    edited.write_text(text.replace("name:\n  zh: ", "name:\n  zh: 新名", 1), encoding="utf-8")
+    build_site(root, out, jobs=1)
+    # the name shows on the forms (a project's achievement picker) and, when the record is in a report, there
+    assert {("zh", "forms"), ("en", "forms")} <= {task[:2] for task in planned}
+
+
+def test_a_record_read_by_fields_refuses_any_other_field():
+    # What makes a fields dependency sound: a page cannot read what its task does not depend on.
+    import pytest
+
+    from registry.model.fields import FieldNotRead, with_fields
+    from registry.records.document import Document
+    from registry.records.record import Record
+
+    whole = Record(
+        "achievement", "a1", Document("records/achievements/a1.yaml", {"name": {"zh": "甲"}, "summary": "x"})
+    )
+    (brief,) = with_fields([whole], ("name", "sample", "reported"))
+    assert (brief.id, brief.get("name"), brief.sample, brief.get("reported")) == ("a1", {"zh": "甲"}, False, None)
+    with pytest.raises(FieldNotRead, match="summary"):
+        brief.get("summary")
+    with pytest.raises(FieldNotRead):
+        brief.data["summary"]
+    with pytest.raises(FieldNotRead):
+        list(brief.data.items())  # going over every field would miss those not read
+    with pytest.raises(FieldNotRead):
+        "summary" in brief.data  # noqa: B015 — the test is that asking raises

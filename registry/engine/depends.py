@@ -22,13 +22,15 @@ from typing import Any
 from registry import KINDS
 from registry.engine.cache import digest
 from registry.figures.figures import Figures
+from registry.model.fields import field_names
 from registry.model.kinds import TITLE_FIELD
 from registry.model.public import PublicRegistry, bucket_of
 from registry.records.record import Record
 
 Dep = tuple
 """("kind", kind) | ("rec", kind, id) | ("refs", kind, id, of_kind) | ("bucket", kind, bucket, buckets)
-| ("figures", name) | ("name", kind, id): only a record's name | ("names", kind): every name of a kind"""
+| ("figures", name) | ("name", kind, id): only a record's name | ("names", kind): every name of a kind
+| ("fields", kind, names): those fields of every record of a kind (registry/model/fields.py), and which records"""
 
 
 class Tracker:
@@ -78,6 +80,17 @@ class TrackedRegistry:
     def get(self, kind: str, record_id: str) -> Record | None:
         self._tracker.add(("rec", kind, record_id))
         return self._registry.get(kind, record_id)
+
+    def fields(self, kind: str, names: tuple[str, ...]) -> list[Record]:
+        """Every record of a kind holding only the named fields: the task depends on those fields, not the records."""
+        names = field_names(names)
+        self._tracker.add(("fields", kind, names))
+        return self._registry.fields(kind, names)
+
+    def named(self, kind: str, record_id: str) -> Record | None:
+        """A record holding only its name and sample mark: the task depends on those (a link shows no more)."""
+        self._tracker.add(("name", kind, record_id))
+        return self._registry.named(kind, record_id)
 
     def referrers(self, kind: str, record_id: str, of_kind: str | None = None) -> list[Record]:
         self._tracker.add(("refs", kind, record_id, of_kind))
@@ -142,7 +155,7 @@ def condense(deps: set[Dep]) -> set[Dep]:
             dep
             for dep in deps
             if not (
-                (dep[0] in ("rec", "bucket", "name", "names") and dep[1] in kinds)
+                (dep[0] in ("rec", "bucket", "name", "names", "fields") and dep[1] in kinds)
                 or (dep[0] == "name" and dep[1] in names)
                 or (dep[0] == "refs" and dep[3] is not None and dep[3] in kinds)
             )
@@ -170,6 +183,7 @@ class Fingerprints:
         self._verdicts: dict[int, bool] = {}
         self._listed: dict[tuple[str, str], tuple[int, tuple[Dep, ...]]] = {}
         self._names: dict[str, int] = {}
+        self._fields: dict[Dep, int] = {}
 
     def record(self, record: Record) -> int:
         key = (record.kind, record.id)
@@ -205,6 +219,15 @@ class Fingerprints:
             if dep[1] not in self._names:
                 self._names[dep[1]] = _hash(*(f"{r.id}:{self._name(r)}".encode() for r in self.registry.all(dep[1])))
             return self._names[dep[1]]
+        if name == "fields":
+            found = self._fields.get(dep)
+            if found is None:
+                names = dep[2]
+                rows = [(r.id, [r.data.get(n) for n in names]) for r in self.registry.all(dep[1])]
+                # repr, not pickle: a pickle's bytes depend on which equal values are one object (a record loaded
+                # again is parsed apart from those the check cache kept), a repr on the values only
+                found = self._fields[dep] = _hash(repr(rows).encode())
+            return found
         if name == "kind":
             if dep[1] not in self._kinds:
                 self._kinds[dep[1]] = _hash(*(f"{r.id}:{self.record(r)}".encode() for r in self.registry.all(dep[1])))

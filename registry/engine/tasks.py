@@ -118,7 +118,8 @@ def run_task(job: Job, task: tuple | str) -> tuple[list[Row], dict[str, float], 
             rows = _link_task(job, known[1], timings) if job.fingerprints.unchanged(known[0]) else None
         if rows is not None:
             return rows, timings.phases, UNCHANGED
-    with timings.phase("work.plan"):
+    plan = f"work.plan.{task[0]}"  # per edition too: what the English edition adds (issue 16 point 7)
+    with timings.phase("work.plan"), timings.phase(plan):
         job.tracker.start()
         try:
             pages = job.plan.run(task)
@@ -137,7 +138,7 @@ def run_task(job: Job, task: tuple | str) -> tuple[list[Row], dict[str, float], 
                     job.output.put(page.out_path, last[0], lambda page=page: _render(job, page), timings, "work.render")
                 )
                 continue
-            with timings.phase("work.plan"):
+            with timings.phase("work.plan"), timings.phase(plan):
                 page = _made(page)
         with timings.phase("work.reuse"):
             key = page_key(job, page)

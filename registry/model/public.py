@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from registry import KINDS
+from registry.model.fields import field_names, with_fields
+from registry.model.kinds import TITLE_FIELD
 from registry.records.check import CheckResult
 from registry.records.document import Document, field_path
 from registry.records.record import Record, Registry, values_at
@@ -54,6 +56,17 @@ class PublicRegistry(Registry):
                 cut.setdefault(bucket_of(record.id, buckets), []).append(record)
             self._memo[key] = cut
         return self._memo[key].get(bucket, [])
+
+    def fields(self, kind: str, names: tuple[str, ...]) -> list[Record]:
+        """Every record of a kind, sorted by id, holding only the named fields (registry/model/fields.py: what a page
+        that shows a few fields of many records reads, so that it depends on those only); made once per kind and names."""
+        names = field_names(names)
+        return self.memo(("fields", kind, names), lambda: with_fields(self._by_kind[kind].values(), names))
+
+    def named(self, kind: str, record_id: str) -> Record | None:
+        """A record holding only its name and sample mark: what a link to it shows (registry/model/fields.py)."""
+        names = (TITLE_FIELD.get(kind, "name"), "sample")
+        return self.memo(("named", kind), lambda: {r.id: r for r in self.fields(kind, names)}).get(record_id)
 
     def memo(self, key: Any, make: Callable[[], Any]) -> Any:
         """A value derived from the registry, made once (a card per record, a directory's sorted records)."""

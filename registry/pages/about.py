@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from registry.pages.base import ABOUT_FIGURES, Site
-from registry.pages.directories import directory, ordered
+from registry.pages.directories import facet_groups, ordered
 from registry.pages.districts import district_plans
 from registry.pages.progress import city_goals
 from registry.pages.render import Page
@@ -44,7 +44,7 @@ def sitemap(site: Site) -> Page:
     under: dict[str, list[dict[str, Any]]] = {
         kind_url(kind): [
             {"title": f["title"], "links": [{"url": o["url"], "text": o["text"]} for o in f["options"]]}
-            for f in directory(site, kind)[1]
+            for f in facet_groups(site, kind)
         ]
         for kind in PAGE_KINDS
     }

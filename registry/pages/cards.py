@@ -43,7 +43,8 @@ class Views:
         return self.cat.text(record.get(TITLE_FIELD.get(record.kind, "name")))
 
     def link(self, kind: str, record_id: str) -> dict[str, Any]:
-        record = self.registry.get(kind, record_id)
+        """A link to a record: its address, name and sample mark (only those read: registry/model/fields.py)."""
+        record = self.registry.named(kind, record_id)
         if record is None:  # cannot happen after check; kept so a bug shows as text, not a crash
             return {"url": None, "text": record_id, "sample": False}
         return {"url": record_url(kind, record_id), "text": self.name(record), "sample": record.sample}

@@ -6,7 +6,7 @@ from registry.pages.base import Site
 from registry.pages.catalogue import Catalogue, lang_of, plain
 from registry.pages.dataset import dataset
 from registry.pages.dictionary import dictionary
-from registry.pages.directories import directory, facet_title, ordered
+from registry.pages.directories import facet_groups, facet_title, ordered
 from registry.pages.render import Page
 from registry.pages.urls import (
     CALENDAR_PATH,
@@ -59,7 +59,7 @@ def plan(site: Site) -> list[Page]:
         kinds.append(
             {
                 "label": site.plural(kind),
-                "count": len(registry.all(kind)),
+                "count": len(registry.fields(kind, ())),  # how many: no field read
                 "json": paths["json"],
                 "csv": paths["csv"],
                 "csv_en": paths["csv_en"],
@@ -147,7 +147,7 @@ def plan(site: Site) -> list[Page]:
         },
     ]
     browse = [{"url": kind_url(k), "text": site.plural(k)} for k in PAGE_KINDS]
-    facets = directory(site, "achievement")[1]
+    facets = facet_groups(site, "achievement")
     pages.append(
         site.page(
             "search.html",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from registry.model.kinds import DATE_FIELD
 from registry.pages.base import Site
 from registry.pages.display import field_label
 from registry.pages.paging import paginate
@@ -133,28 +134,56 @@ def facets(site: Site, kind: str, records: list[Record]) -> list[dict[str, Any]]
     return out
 
 
+ORDER_FIELDS = {"district": ("order",), "institute": ("type",)}
+"""The fields a kind's directory order is made from (the others: the kind's date, newest first; then the id)."""
+
+
+def order_fields(kind: str) -> tuple[str, ...]:
+    return ORDER_FIELDS.get(kind, (DATE_FIELD[kind],) if kind in DATE_FIELD else ())
+
+
+def in_order(site: Site, kind: str, records: list[Record]) -> list[Record]:
+    """Records of a kind in directory order."""
+    if kind == "district":
+        return sorted(records, key=lambda r: (r.get("order", 999), r.id))
+    if kind == "institute":
+        types = site.registry.schemas.at("institute", ("type",))["enum"]
+        return sorted(records, key=lambda r: (types.index(r.get("type")) if r.get("type") in types else 99, r.id))
+    return site.views.sorted_latest(records)
+
+
 def ordered(site: Site, kind: str) -> list[Record]:
     """A kind's records in directory order (made once per kind)."""
+    return site.registry.memo(("ordered", kind), lambda: in_order(site, kind, site.registry.all(kind)))
 
-    def make() -> list[Record]:
-        records = site.registry.all(kind)
-        if kind == "district":
-            return sorted(records, key=lambda r: (r.get("order", 999), r.id))
-        if kind == "institute":
-            types = site.registry.schemas.at("institute", ("type",))["enum"]
-            return sorted(records, key=lambda r: (types.index(r.get("type")) if r.get("type") in types else 99, r.id))
-        return site.views.sorted_latest(records)
 
-    return site.registry.memo(("ordered", kind), make)
+def ordered_fields(site: Site, kind: str, names: tuple[str, ...]) -> list[Record]:
+    """A kind's records in directory order, each holding only the named fields (and those it is ordered by): for
+    a page that shows a few fields of every record (registry/model/fields.py)."""
+    names = (*names, *order_fields(kind))
+    return site.registry.memo(("ordered", kind, names), lambda: in_order(site, kind, site.registry.fields(kind, names)))
+
+
+def facet_fields(kind: str) -> tuple[str, ...]:
+    """The fields a directory's facets are counted from."""
+    facets = FACETS.get(kind, ())
+    return tuple(f for f in facets if f != "year") + ((DATE_FIELD[kind],) if "year" in facets else ())
+
+
+def facet_groups(site: Site, kind: str) -> list[dict[str, Any]]:
+    """A directory's facets with their counts, made from the fields they count only: the data, search and site-map
+    pages show them, and an edit of another field (a summary) leaves those pages alone. Made once per kind."""
+    return site.registry.memo(
+        ("facets", site.cat.lang, kind), lambda: facets(site, kind, site.registry.fields(kind, facet_fields(kind)))
+    )
 
 
 def directory(site: Site, kind: str) -> tuple[list[Record], list[dict[str, Any]], Sidebar]:
     """A directory's records in order, its facets with their counts, and its sidebar (made once per kind)."""
 
     def make() -> tuple[list[Record], list[dict[str, Any]], Sidebar]:
-        records = ordered(site, kind)
-        groups = facets(site, kind, records)
-        return records, groups, Sidebar(groups)
+        groups = facet_groups(site, kind)
+        return ordered(site, kind), groups, Sidebar(groups)
 
     return site.registry.memo(("directory", site.cat.lang, kind), make)
 

@@ -15,8 +15,9 @@ from typing import Any
 from markupsafe import Markup
 
 from registry import KINDS, folder_of
+from registry.model.kinds import TITLE_FIELD
 from registry.pages.base import Site
-from registry.pages.directories import ordered
+from registry.pages.directories import ordered_fields
 from registry.pages.form_fields import FORM_KINDS, FormFields, rules
 from registry.pages.render import Page
 from registry.pages.urls import form_url, kind_downloads, repository_urls
@@ -81,14 +82,15 @@ def plan(site: Site) -> list[Page]:
 
 
 def ref_options(site: Site) -> dict[str, list[dict[str, Any]]]:
-    """For each kind a form may refer to: its records as options (id, name with short names, sample mark)."""
+    """For each kind a form may refer to: its records as options (id, name with short names, sample mark), only
+    those fields read."""
     out = {}
     referred = {
         node["x-ref"] for kind in FORM_KINDS for _path, node in site.registry.schemas.walk(kind) if "x-ref" in node
     }
     for kind in sorted(referred):
         options = []
-        for record in ordered(site, kind):
+        for record in ordered_fields(site, kind, (TITLE_FIELD.get(kind, "name"), "aliases", "sample")):
             name = site.views.name(record)
             aliases = record.get("aliases") or []
             cat = site.cat
@@ -126,11 +128,12 @@ def form_data(site: Site, kind: str, repository: dict[str, str] | None) -> dict[
 
 
 def world(site: Site, kinds: list[str]) -> dict[str, dict[str, Any]]:
-    """The published records of some kinds by id: their sample flag and name (for references and taken ids)."""
+    """The published records of some kinds by id: their sample flag and name (for references and taken ids); only
+    those fields are read (registry/model/fields.py), so an edit of another field leaves the forms alone."""
     return {
         kind: {
             record.id: {"sample": record.sample, "name": site.views.name(record), "parent": record.get("parent")}
-            for record in site.registry.all(kind)
+            for record in site.registry.fields(kind, (TITLE_FIELD.get(kind, "name"), "sample", "parent"))
         }
         for kind in kinds
     }

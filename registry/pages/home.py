@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from registry.model.kinds import DATE_FIELD
 from registry.pages.base import Site
 from registry.pages.progress import total_cells
 from registry.pages.render import Page
@@ -11,12 +12,20 @@ LATEST = 6
 """How many events and achievements the home page shows."""
 
 
+def latest(site: Site, kind: str) -> list[dict]:
+    """The cards of a kind's LATEST newest records: the kind read by date only, the records shown read whole."""
+    dated = site.registry.fields(kind, (DATE_FIELD[kind],))
+    return site.views.cards([site.registry.get(kind, r.id) for r in site.views.sorted_latest(dated)[:LATEST]])
+
+
 def plan(site: Site) -> list[Page]:
-    cat, views = site.cat, site.views
+    """The home page; it reads of each kind the sample marks (to count), of events and achievements the dates, and
+    the few records it shows (registry/model/fields.py), so an edit of a record it does not show leaves it alone."""
+    cat = site.cat
     counts = []
     for kind in PAGE_KINDS:
         if kind != "district":
-            records = site.registry.all(kind)
+            records = site.registry.fields(kind, ("sample",))
             samples = sum(r.sample for r in records)
             counts.append(
                 {
@@ -31,8 +40,7 @@ def plan(site: Site) -> list[Page]:
         {"plan": p, "url": plan_url(p["id"]), "title": cat.text(p["name"]), "cells": total_cells(site, p)}
         for p in site.figures.progress
     ]
-    events = views.cards(views.sorted_latest(site.registry.all("event"))[:LATEST])
-    achievements = views.cards(views.sorted_latest(site.registry.all("achievement"))[:LATEST])
+    events, achievements = latest(site, "event"), latest(site, "achievement")
     return [
         Page(
             "index.html",

@@ -107,8 +107,9 @@ class SitePlan:
         site = self.site
         return {
             "t": site.cat.t,
-            "site": site.identity(),
-            "nav": site.nav(),
+            # made here, once, outside any task: what they read is in the build's salt, not a task's dependency
+            "site": site.shared["site"],
+            "nav": site.shared["nav"],
             "downloads": data.download_links(site.cat),
             "base_url": site.settings.get("base_url") or "",
         }

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from registry.figures.reports import ADDED_KINDS, Half
-from registry.model.kinds import DATE_FIELD
+from registry.model.kinds import DATE_FIELD, TITLE_FIELD
 from registry.pages import display
 from registry.pages.base import Site
 from registry.pages.cards import Views
@@ -14,6 +14,7 @@ from registry.pages.catalogue import Catalogue
 from registry.pages.display import field_labels
 from registry.pages.render import Page
 from registry.pages.urls import cell_url, half_url, plan_url, record_url, report_card_url
+from registry.records.record import Record
 
 
 def half_link(site: Site, half: Half, data: dict) -> dict[str, str]:
@@ -83,8 +84,17 @@ class ReportViews:
             "rows": self.metric_rows(plan, cells, district_id),
         }
 
+    def listed(self, kind: str, record_id: str) -> Record:
+        """A record as a report lists it: its name, date and sample mark only (registry/model/fields.py), so the
+        reports depend on those fields of the kind, not on its records whole (a summary edit leaves them alone)."""
+        names = (TITLE_FIELD.get(kind, "name"), *((DATE_FIELD[kind],) if kind in DATE_FIELD else ()), "sample")
+        by_id = self.registry.memo(
+            ("listed", kind), lambda: {record.id: record for record in self.registry.fields(kind, names)}
+        )
+        return by_id[record_id]
+
     def item(self, kind: str, record_id: str) -> dict[str, Any]:
-        record = self.registry.get(kind, record_id)
+        record = self.listed(kind, record_id)
         return {
             "url": record_url(kind, record_id),
             "text": self.views.name(record),
@@ -183,7 +193,7 @@ class ReportViews:
         }
 
     def added_total(self, kind: str, ids: set[str]) -> dict[str, Any]:
-        samples = sum(self.registry.get(kind, rid).sample for rid in ids)
+        samples = sum(self.listed(kind, rid).sample for rid in ids)
         return {"label": self.cat.t(f"kind.{kind}"), "count": len(ids), "sample_text": self.sample_text(samples)}
 
     # -- a district's report card ----------------------------------------------------------------
@@ -230,7 +240,7 @@ class ReportViews:
 
     def count(self, kind: str, ids: list[str]) -> dict[str, Any]:
         """A number of records, with how many of them are samples."""
-        return {"n": len(ids), "sample_text": self.sample_text(sum(self.registry.get(kind, rid).sample for rid in ids))}
+        return {"n": len(ids), "sample_text": self.sample_text(sum(self.listed(kind, rid).sample for rid in ids))}
 
 
 def plan(site: Site) -> list[Page]:
