@@ -16,7 +16,8 @@ today, so a project that passed yesterday passes today; a day fixed by REGISTRY_
 a file whose stat was taken within RACY_NS of its last change, which is kept without its stat and so hashed again
 next time (the change could fall within one tick of the file system's clock). A build that goes on to work
 removes the kept stamp first, so an interrupted build never leaves one that describes another output. Files put
-into the output folder by hand are not looked for (a build that does work replaces the folder).
+into the output folder by hand are not looked for here (a build that does work deletes them: registry/engine/
+output.py walks the folder it keeps in place).
 
 This module imports only the standard library and registry.engine.cache, so a build with nothing changed costs
 the walk, not the import of the stages (0.7 s).
