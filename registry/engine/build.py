@@ -12,8 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import pickle
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from registry.engine import cache, fork, journal, unchanged
 from registry.engine.checking import check
@@ -22,7 +24,7 @@ from registry.engine.output import Output, Previous, twice
 from registry.engine.tasks import MIN_RECORDS_FOR_WORKERS, Job, extra_rows, run_all
 from registry.errors import PrivateValuesPublished, ProblemsFound
 from registry.figures.figures import compute_figures
-from registry.model.public import PublicRegistry, public_records
+from registry.model.public import PublicRegistry, each_public, public_document, public_records
 from registry.outputs.downloads import ExportFiles
 from registry.outputs.feeds import feed_files
 from registry.outputs.icons import icon_files
@@ -32,7 +34,6 @@ from registry.pages.catalogue import LANGS, Catalogue, load_messages
 from registry.pages.plan import Editions, SitePlan
 from registry.pages.render import Renderer
 from registry.problems import Problem
-from registry.records.document import Document
 from registry.records.history import file_history
 from registry.records.record import Record
 from registry.records.schemas import SchemaSet
@@ -83,22 +84,47 @@ def _published_here(root: Path, timings: Timings) -> tuple[dict, SchemaSet, list
 
 
 def _published_elsewhere(root: Path, timings: Timings) -> tuple[dict, SchemaSet, list[Record], dict[str, str]]:
-    """_published_here in a forked process; only the settings, the public records and the private values return."""
-    settings, rows, secrets, phases = fork.in_child(lambda: _published_rows(root))
-    for name, seconds in phases.items():
-        timings.add(name, seconds)
+    """_published_here in a forked process; only the settings, the public records and the private values return,
+    spooled through a file in parts of HAND_BACK records and read here once the child has exited (fork.in_child)."""
+    parts = fork.in_child(lambda: _published_parts(root))
+    settings = next(parts)
+    public: list[Record] = []
     with timings.phase("load"):
         schemas = SchemaSet(root / "schemas")
-        public = [Record(kind, record_id, Document(src_path, data)) for kind, record_id, src_path, data in rows]
+        for part in parts:
+            if isinstance(part, list):
+                public += [Record(kind, record_id, public_document(path, data)) for kind, record_id, path, data in part]
+            else:
+                secrets, phases = part
+    for name, seconds in phases.items():
+        timings.add(name, seconds)
     return settings, schemas, public, secrets
 
 
-def _published_rows(root: Path) -> tuple[dict, list[tuple], dict[str, str], dict[str, float]]:
-    """_published_here in a forked process: only the settings, the public records as rows and the private values
-    return (and the phases' seconds)."""
+HAND_BACK = 2000
+"""Public records per part that the forked check hands back (each part pickled on its own: a pickle's memo of every
+object it holds, and the pickle itself, stay small)."""
+
+
+def _published_parts(root: Path) -> Iterator[Any]:
+    """_published_here in a forked process, in parts: the settings, then the public records as rows (kind, id,
+    src_path, data) HAND_BACK at a time, made one by one from the checked registry, then the private values with the
+    phases' seconds."""
     timings = Timings()
-    settings, _schemas, records, secrets = _published_here(root, timings)
-    return settings, [(r.kind, r.id, r.src_path, r.data) for r in records], secrets, timings.phases
+    result = check(root, timings=timings)
+    if not result.ok:
+        raise ProblemsFound(result.problems)
+    yield result.settings
+    secrets: dict[str, str] = {}
+    rows: list[tuple] = []
+    with timings.phase("public"):  # the rows' pickling and writing included
+        for record in each_public(result.registry, bool(result.settings.get("include_samples")), secrets):
+            rows.append((record.kind, record.id, record.src_path, record.data))
+            if len(rows) == HAND_BACK:
+                yield rows
+                rows = []
+        yield rows
+    yield dict(sorted(secrets.items())), timings.phases
 
 
 def build_site(
@@ -201,8 +227,11 @@ def build_site(
         job = Job(plan, tracker, fingerprints, renderer, output, salt.encode(), extras)
         workers = min(jobs or fork.cores(), fork.cores()) if may_fork and len(public) >= MIN_RECORDS_FOR_WORKERS else 1
         with timings.phase("output"):
-            # The longest extras first, so a worker makes them while the other plans and renders pages.
-            rows, page_paths, read = run_all(job, timings, ["search", "exports", "assets"], workers)
+            # The longest extras first, so a worker makes them while the other plans and renders pages. The search
+            # index and the downloads one after the other in one process: each holds hundreds of megabytes while it
+            # is made (at 30,000 records 176 and 222 MB more), and a process keeps the memory it once held; made side
+            # by side in both processes they added up to a third of the build's peak.
+            rows, page_paths, read = run_all(job, timings, ["search+exports", "assets"], workers)
             rows += extra_rows(job, "feeds", lambda: feed_files(public, cats, settings, page_paths, history), timings)
         # The plan's memos (a card per record, sorted lists) and the fingerprints are done with: let them go before
         # the manifest is made (hundreds of megabytes at 100,000 records).

@@ -110,8 +110,9 @@ def run_task(job: Job, task: tuple | str) -> tuple[list[Row], dict[str, float], 
     its context being made; otherwise its context is made and keyed like any page's (so a page whose bytes did not
     change is still linked, and a clean build gives every page the same key)."""
     timings = Timings()
-    if isinstance(task, str):
-        return extra_rows(job, task, job.extras[task], timings), timings.phases, None
+    if isinstance(task, str):  # named groups of files, one after the other ("search+exports")
+        rows = [row for name in task.split("+") for row in extra_rows(job, name, job.extras[name], timings)]
+        return rows, timings.phases, None
     known = job.output.previous.tasks.get(task)
     if known is not None:
         with timings.phase("work.unchanged"):
