@@ -29,6 +29,9 @@ KILLER = textwrap.dedent(
     sys.path.insert(0, sys.argv[1])
     root, stop_at, number = Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
     real, moves = os.replace, [0]
+    # Ctrl+C as in a terminal: a job a shell starts in the background (a CI runner's, say) inherits SIGINT ignored,
+    # and then the build rightly ignores it too.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
     def replace(source, target, *args, **kwargs):
         # Count the staged files moved into public/; before the move numbered stop_at, send the signal.
