@@ -12,7 +12,7 @@ from conftest import REPO
 
 STAGES = ("records", "model", "figures", "pages", "outputs", "engine", "staff")
 """The folders of registry/, in the order data flows; a module may import its own stage and those before it.
-The modules beside them (registry/__init__.py, errors.py, problems.py, timings.py, plural.py, hashing.py) are the base every stage uses."""
+The modules beside them (registry/__init__.py, errors.py, problems.py, timings.py, plural.py, hashing.py, pickles.py) are the base every stage uses."""
 
 MAX_LINES = 400
 

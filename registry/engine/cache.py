@@ -8,12 +8,12 @@ Set REGISTRY_NO_CACHE=1 to build without reading or writing any cache.
 from __future__ import annotations
 
 import os
-import pickle
 import sys
 from pathlib import Path
 from typing import Any
 
 from registry.hashing import parts_digest
+from registry.pickles import read_pickle, write_pickle
 
 CACHE_DIR = ".cache"
 PACKAGE = Path(__file__).resolve().parent.parent
@@ -43,31 +43,6 @@ def folder_digest(folder: Path) -> str:
 def enabled(root: Path) -> Path | None:
     """The cache folder of a project, or None when caching is switched off."""
     return None if os.environ.get("REGISTRY_NO_CACHE") else root / CACHE_DIR
-
-
-def read_pickle(path: Path | None, default: Any) -> Any:
-    """A cached value, or default when it is missing or unreadable (a cache is never trusted to exist)."""
-    if path is None:
-        return default
-    try:
-        with open(path, "rb") as f:
-            return pickle.load(f)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
-        return default
-
-
-def write_pickle(path: Path | None, value: Any) -> None:
-    """Write a cache file atomically (two builds at once never see half a file)."""
-    if path is None:
-        return
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "wb") as f:
-            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:  # a read-only checkout still checks and builds, only without a cache
-        tmp.unlink(missing_ok=True)
 
 
 class RecordCache:

@@ -18,7 +18,6 @@ import csv
 import io
 import json
 import os
-import pickle
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ import orjson
 from registry.hashing import parts_digest
 from registry.outputs.sheetzip import Piece, column_letters, deflate, place, row_xml
 from registry.outputs.tables import FORMULA_START, Column, Table, columns
+from registry.pickles import read_pickle, write_pickle
 from registry.records.text import REPLACE
 
 CHUNK = 256
@@ -68,22 +68,10 @@ class Store:
         self.index: dict[str, Any] = self._read("index") or {} if folder else {}
 
     def _read(self, name: str) -> Any:
-        try:
-            with open(self.folder / f"{name}.pickle", "rb") as f:  # type: ignore[operator]
-                return pickle.load(f)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
-            return None
+        return read_pickle(self.folder / f"{name}.pickle", None)  # type: ignore[operator]
 
     def _write(self, name: str, value: Any) -> None:
-        path = self.folder / f"{name}.pickle"  # type: ignore[operator]
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with open(tmp, "wb") as f:
-                pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except OSError:  # a read-only checkout builds without a cache
-            tmp.unlink(missing_ok=True)
+        write_pickle(self.folder / f"{name}.pickle", value)  # type: ignore[operator]
 
     def get(self, key: str) -> dict | None:
         return self._read(key) if self.folder else None
