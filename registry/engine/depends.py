@@ -22,7 +22,7 @@ from typing import Any
 from registry import KINDS
 from registry.engine.cache import digest
 from registry.figures.figures import Figures
-from registry.model.fields import field_names
+from registry.model.fields import ENGLISH, Fields, field_names, value_of
 from registry.model.kinds import TITLE_FIELD
 from registry.model.public import PublicRegistry, bucket_of
 from registry.records.record import Record
@@ -30,7 +30,8 @@ from registry.records.record import Record
 Dep = tuple
 """("kind", kind) | ("rec", kind, id) | ("refs", kind, id, of_kind) | ("bucket", kind, bucket, buckets)
 | ("figures", name) | ("name", kind, id): only a record's name | ("names", kind): every name of a kind
-| ("fields", kind, names): those fields of every record of a kind (registry/model/fields.py), and which records"""
+| ("fields", kind, names): those fields of every record of a kind (registry/model/fields.py), and which records
+| ("refs", kind, id, of_kind, names): those fields of the records of_kind referring to it, and which records"""
 
 
 class Tracker:
@@ -92,9 +93,16 @@ class TrackedRegistry:
         self._tracker.add(("name", kind, record_id))
         return self._registry.named(kind, record_id)
 
-    def referrers(self, kind: str, record_id: str, of_kind: str | None = None) -> list[Record]:
-        self._tracker.add(("refs", kind, record_id, of_kind))
-        return self._registry.referrers(kind, record_id, of_kind)
+    def referrers(
+        self, kind: str, record_id: str, of_kind: str | None = None, names: tuple[str, ...] | None = None
+    ) -> list[Record]:
+        """Who refers to a record, whole or (with `names`) holding those fields only: the task depends on which
+        records they are and what it read of them."""
+        if names is None:
+            self._tracker.add(("refs", kind, record_id, of_kind))
+        else:
+            self._tracker.add(("refs", kind, record_id, of_kind, field_names(names)))
+        return self._registry.referrers(kind, record_id, of_kind, names)
 
     def bucket(self, kind: str, bucket: int, buckets: int) -> list[Record]:
         """A bucket's records, each a dependency of its own (and which records the bucket holds): an edit elsewhere
@@ -184,6 +192,7 @@ class Fingerprints:
         self._listed: dict[tuple[str, str], tuple[int, tuple[Dep, ...]]] = {}
         self._names: dict[str, int] = {}
         self._fields: dict[Dep, int] = {}
+        self._english: dict[tuple[str, str], bool | None] = {}
 
     def record(self, record: Record) -> int:
         key = (record.kind, record.id)
@@ -193,18 +202,26 @@ class Fingerprints:
         return found
 
     def listed(self, record: Record) -> tuple[int, tuple[Dep, ...]]:
-        """A fingerprint of what a card can show of a record: the record, and the name of each record it refers to
-        by a single reference field (an achievement's institute, an event's district); with those reads as
-        dependencies."""
-        key = (record.kind, record.id)
+        """A fingerprint of what a card can show of a record: the record — or, for a card's view of it
+        (registry/pages/cards.py card_fields), the fields the view holds, its kind's those fields the dependency —
+        and the name of each record it refers to by a single reference field (an achievement's institute, an
+        event's district); with those reads as dependencies."""
+        names = field_names(record.data.names) if isinstance(record.data, Fields) else None
+        key = (record.kind, record.id, names)
         found = self._listed.get(key)
         if found is None:
-            deps: list[Dep] = [("rec", *key)]
+            if names is None:
+                deps: list[Dep] = [("rec", record.kind, record.id)]
+                own = b""
+            else:  # a card's view (registry/pages/cards.py): what it holds, and those fields of the kind as the dependency
+                deps = [("fields", record.kind, names)]
+                own = self._values(record, names)
             for pattern, target in self.registry.schemas.ref_fields(record.kind):
-                value = record.get(pattern[0]) if len(pattern) == 1 else None
+                value = record.get(pattern[0]) if len(pattern) == 1 and (names is None or pattern[0] in names) else None
                 if isinstance(value, str):
                     deps.append(("name", target, value))
-            found = self._listed[key] = (_hash(repr([self.of(dep) for dep in deps]).encode()), tuple(deps))
+            fingerprints = [self.of(dep) for dep in deps[1:]] if names is not None else [self.of(dep) for dep in deps]
+            found = self._listed[key] = (_hash(repr(fingerprints).encode(), own), tuple(deps))
         return found
 
     def of(self, dep: Dep) -> int:
@@ -223,10 +240,7 @@ class Fingerprints:
             found = self._fields.get(dep)
             if found is None:
                 names = dep[2]
-                rows = [(r.id, [r.data.get(n) for n in names]) for r in self.registry.all(dep[1])]
-                # repr, not pickle: a pickle's bytes depend on which equal values are one object (a record loaded
-                # again is parsed apart from those the check cache kept), a repr on the values only
-                found = self._fields[dep] = _hash(repr(rows).encode())
+                found = self._fields[dep] = _hash(*(self._values(r, names) for r in self.registry.all(dep[1])))
             return found
         if name == "kind":
             if dep[1] not in self._kinds:
@@ -235,8 +249,12 @@ class Fingerprints:
         if name == "refs":
             found = self._refs.get(dep)
             if found is None:
-                referrers = self.registry.referrers(*dep[1:])
-                found = self._refs[dep] = _hash(*(f"{r.kind}:{r.id}:{self.record(r)}".encode() for r in referrers))
+                referrers = self.registry.referrers(*dep[1:4])
+                if len(dep) == 4:
+                    found = _hash(*(f"{r.kind}:{r.id}:{self.record(r)}".encode() for r in referrers))
+                else:
+                    found = _hash(*(self._values(r, dep[4]) for r in referrers))
+                self._refs[dep] = found
             return found
         if name == "bucket":
             kind, bucket, buckets = dep[1:]
@@ -254,6 +272,21 @@ class Fingerprints:
                 self._figures[dep[1]] = _hash(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
             return self._figures[dep[1]]
         raise ValueError(f"unknown dependency {dep!r}")
+
+    def _values(self, record: Record, names: tuple[str, ...]) -> bytes:
+        """The id and the named fields of a record (whole or a view), as bytes; ENGLISH worked out once a record.
+        A repr, not a pickle: a pickle's bytes depend on which equal values are one object (a record loaded again
+        is parsed apart from those the check cache kept), a repr on the values only."""
+        values = []
+        for name in names:
+            if name == ENGLISH:
+                key = (record.kind, record.id)
+                if key not in self._english:
+                    self._english[key] = value_of(record.data, ENGLISH)
+                values.append(self._english[key])
+            else:
+                values.append(record.data.get(name))
+        return f"{record.id}:{values!r};".encode()
 
     def _name(self, record: Record) -> int:
         """A fingerprint of a record's name (and whether it is a sample): what a link to it shows."""

@@ -4,9 +4,8 @@ the data page says how often that happens."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from registry import KINDS
+from registry.model.fields import pairs
 from registry.model.kinds import TITLE_FIELD
 from registry.records.record import Registry
 
@@ -25,16 +24,3 @@ def english_coverage(registry: Registry) -> dict[str, dict[str, int]]:
                 translated += bool(text.get("en"))
         out[kind] = {"records": len(records), "named": named, "texts": texts, "translated": translated}
     return out
-
-
-def pairs(value: Any):
-    """Every {zh, en} text in a record's data (a name, a summary, a venue, each item of a list of texts)."""
-    if isinstance(value, dict):
-        if isinstance(value.get("zh"), str):
-            yield value
-        else:
-            for item in value.values():
-                yield from pairs(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from pairs(item)

@@ -8,15 +8,22 @@ in each edition. Reading `registry.fields(kind, names)` instead, it depends on t
 Sound by construction: a record of such a view holds the named fields only, and reading any other field (or going
 over all of them) raises FieldNotRead, in every build and test, so a page cannot show a field its task does not
 depend on. Fields a record does not have read as absent, as on a whole record.
+
+One name is not a field: ENGLISH, whether the record's texts give an English form at all — what a card shows as
+"(Chinese only)" on an English page. Read in a view, it lets a list depend on that one fact instead of every text.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from registry.records.document import Document
 from registry.records.record import Record
+
+ENGLISH = "(english)"
+"""A name a view can hold beside fields (no field has parentheses): None when the record has no {zh, en} text, else
+whether one of them at least gives an English form (`english`)."""
 
 
 class FieldNotRead(LookupError):
@@ -65,6 +72,42 @@ def field_names(names: Iterable[str]) -> tuple[str, ...]:
 
 
 def with_fields(records: Iterable[Record], names: tuple[str, ...]) -> list[Record]:
-    """The records, each holding only the named fields (same kind, id and file)."""
+    """The records, each holding only the named fields (same kind, id and file), and ENGLISH if named."""
     allowed = frozenset(names)
-    return [Record(r.kind, r.id, Document(r.src_path, Fields(allowed, r.data))) for r in records]
+    out = []
+    for r in records:
+        data = Fields(allowed, r.data)
+        if ENGLISH in allowed:
+            dict.__setitem__(data, ENGLISH, english(r.data))
+        out.append(Record(r.kind, r.id, Document(r.src_path, data)))
+    return out
+
+
+def value_of(data: dict, name: str) -> Any:
+    """A field's value in a record's data, whole or a view; ENGLISH worked out from a whole record's texts."""
+    if name == ENGLISH and not isinstance(data, Fields):
+        return english(data)
+    return data.get(name)
+
+
+def english(data: Any) -> bool | None:
+    """None when the data holds no {zh, en} text, else whether any of them gives its English form."""
+    found = None
+    for text in pairs(data):
+        if text.get("en"):
+            return True
+        found = False
+    return found
+
+
+def pairs(value: Any) -> Iterator[dict]:
+    """Every {zh, en} text in a record's data (a name, a summary, a venue, each item of a list of texts)."""
+    if isinstance(value, dict):
+        if isinstance(value.get("zh"), str):
+            yield value
+        else:
+            for item in value.values():
+                yield from pairs(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from pairs(item)

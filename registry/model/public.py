@@ -39,13 +39,23 @@ class PublicRegistry(Registry):
                             self._referrers[(target, value)].append(record)
         self._memo: dict[Any, Any] = {}
 
-    def referrers(self, kind: str, record_id: str, of_kind: str | None = None) -> list[Record]:
-        """Records that refer to (kind, id), optionally only those of one kind; each once, sorted."""
+    def referrers(
+        self, kind: str, record_id: str, of_kind: str | None = None, names: tuple[str, ...] | None = None
+    ) -> list[Record]:
+        """Records that refer to (kind, id), optionally only those of one kind; each once, sorted. With `names` (and
+        a kind), each holding only those fields (registry/model/fields.py)."""
         seen = {}
         for record in self._referrers.get((kind, record_id), []):
             if of_kind is None or record.kind == of_kind:
                 seen[(record.kind, record.id)] = record
-        return [seen[key] for key in sorted(seen)]
+        found = [seen[key] for key in sorted(seen)]
+        if names is None:
+            return found
+        if of_kind is None:
+            raise ValueError("referrers with some fields only are of one kind")
+        names = field_names(names)
+        view = self.memo(("by id", of_kind, names), lambda: {r.id: r for r in self.fields(of_kind, names)})
+        return [view[r.id] for r in found]
 
     def bucket(self, kind: str, bucket: int, buckets: int) -> list[Record]:
         """The records of a kind whose pages make one task of the page plan (by a hash of the id, so that adding a

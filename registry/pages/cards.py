@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from registry.figures.coverage import pairs
+from registry.model.fields import ENGLISH, field_names, value_of
 from registry.model.kinds import DATE_FIELD, TITLE_FIELD
 from registry.model.public import PublicRegistry
 from registry.pages.catalogue import Catalogue
@@ -32,6 +32,27 @@ HIDDEN_FACTS = {
 page shows in sections of its own (registry/pages/districts.py), and the office (the page's contact box)."""
 
 
+CARD_FIELDS = {
+    "institute": ("type", "country", "aliases"),
+    "achievement": ("institute", "field", "field_other", "stage", "stage_other", "status"),
+    "event": ("type", "type_other", "district", "venue", "start", "end"),
+    "project": ("enterprise", "mode", "mode_other", "district"),
+    "talent": ("form", "people", "institute", "role", "district"),
+    "carrier": ("type", "type_other", "level", "district"),
+    "district": ("industries",),
+    "plan": ("start", "end"),
+}
+"""The fields a kind's card shows besides its name, date and sample mark (Views.card), with the `_other` text of each
+enumeration that offers "other" (Views.enum reads it then)."""
+
+
+def card_fields(kind: str) -> tuple[str, ...]:
+    """Everything a card of the kind reads: a list of cards reads its records with these only
+    (registry/model/fields.py), so it does not depend on their other fields (an edited summary leaves it alone)."""
+    own = (TITLE_FIELD.get(kind, "name"), "sample", ENGLISH, *CARD_FIELDS.get(kind, ()))
+    return field_names(own + ((DATE_FIELD[kind],) if kind in DATE_FIELD else ()))
+
+
 class Views:
     """Builds display values from the public registry for one language."""
 
@@ -50,7 +71,8 @@ class Views:
         return {"url": record_url(kind, record_id), "text": self.name(record), "sample": record.sample}
 
     def date_of(self, record: Record) -> str:
-        return record.get(DATE_FIELD.get(record.kind, ""), "") or ""
+        field = DATE_FIELD.get(record.kind)
+        return (record.get(field) or "") if field else ""
 
     def sorted_latest(self, records: list[Record]) -> list[Record]:
         """Newest first by the kind's date, then by id; undated last."""
@@ -65,11 +87,8 @@ class Views:
 
     def chinese_only(self, record: Record) -> bool:
         """Whether a page in another language than Chinese shows the record all in Chinese: it has texts, and not
-        one of them gives an English form (the page says so beside its name)."""
-        if self.cat.lang == "zh":
-            return False
-        texts = list(pairs(record.data))
-        return bool(texts) and not any(text.get("en") for text in texts)
+        one of them gives an English form (the page says so beside its name); read as ENGLISH from a card's view."""
+        return self.cat.lang != "zh" and value_of(record.data, ENGLISH) is False
 
     # -- cards (one line in a list) --------------------------------------------------------------
     def card(self, record: Record) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from typing import Any
 
 from registry.model.kinds import DATE_FIELD
 from registry.pages.base import Site
+from registry.pages.cards import card_fields
 from registry.pages.display import field_label
 from registry.pages.paging import paginate
 from registry.pages.render import Page
@@ -179,11 +180,12 @@ def facet_groups(site: Site, kind: str) -> list[dict[str, Any]]:
 
 
 def directory(site: Site, kind: str) -> tuple[list[Record], list[dict[str, Any]], Sidebar]:
-    """A directory's records in order, its facets with their counts, and its sidebar (made once per kind)."""
+    """A directory's records in order, each holding what its card and facets show (so an edit of another field
+    leaves the directory alone), its facets with their counts, and its sidebar (made once per kind)."""
 
     def make() -> tuple[list[Record], list[dict[str, Any]], Sidebar]:
         groups = facet_groups(site, kind)
-        return ordered(site, kind), groups, Sidebar(groups)
+        return ordered_fields(site, kind, (*card_fields(kind), *facet_fields(kind))), groups, Sidebar(groups)
 
     return site.registry.memo(("directory", site.cat.lang, kind), make)
 

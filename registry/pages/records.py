@@ -8,6 +8,7 @@ from typing import Any
 
 from registry.pages import districts
 from registry.pages.base import Site
+from registry.pages.cards import card_fields
 from registry.pages.catalogue import has_chinese
 from registry.pages.contact import contact_view
 from registry.pages.directories import ordered
@@ -87,18 +88,20 @@ def related(site: Site, record: Record) -> list[dict[str, Any]]:
     for kind in RELATED_KINDS:
         if kind == record.kind:
             continue
-        referrers = site.views.sorted_latest(site.registry.referrers(record.kind, record.id, of_kind=kind))
+        referrers = site.registry.referrers(record.kind, record.id, of_kind=kind, names=card_fields(kind))
+        referrers = site.views.sorted_latest(referrers)
         if referrers:
             sections.append({"title": site.plural(kind), "cards": site.views.cards(referrers), "kind": kind})
     return sections
 
 
 def institute_children(site: Site) -> dict[Any, list[Record]]:
-    """Parent institute id → its child institutes, made once (not a pass over every institute per institute)."""
+    """Parent institute id → its child institutes as their cards show them, made once (not a pass over every
+    institute per institute)."""
 
     def make() -> dict[Any, list[Record]]:
         children: dict[Any, list[Record]] = {}
-        for r in site.registry.all("institute"):
+        for r in site.registry.fields("institute", ("parent", *card_fields("institute"))):
             children.setdefault(r.get("parent"), []).append(r)
         return children
 
