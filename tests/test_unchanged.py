@@ -175,31 +175,3 @@ def test_a_new_address_or_a_new_commit_is_a_change(built, run, monkeypatch, tmp_
     assert build()
     assert not build()
     same_as_clean(root, root / "public", tmp_path / "clean", run, monkeypatch)
-
-
-def test_stats_taken_in_threads_see_every_change(built, monkeypatch, tmp_path):
-    # Long lists of files are stat'ed in threads (registry/engine/unchanged.py MANY_FILES, 20,000): here every list.
-    from registry.engine import unchanged
-
-    monkeypatch.setattr(unchanged, "MANY_FILES", 1)
-    names = [tmp_path / f"f{n}" for n in range(10)]
-    for n, path in enumerate(names):
-        if n != 7:
-            path.write_bytes(b"x" * n)
-    stats = unchanged._stats([str(path) for path in names])
-    assert [None if s is None else s.st_size for s in stats] == [0, 1, 2, 3, 4, 5, 6, None, 8, 9]
-
-    root, build = built
-    assert not build()
-    page = root / "public/achievements/bench-ach-000001.html"
-    original = page.read_bytes()
-    page.write_bytes(original + b"\n")
-    assert build()
-    assert page.read_bytes() == original
-    assert not build()
-    (root / "public/achievements/bench-ach-000002.html").unlink()
-    assert build()
-    assert not build()
-    _retext(root / "records/achievements/bench-ach-000003.yaml", "zh: ", "zh: 改")
-    assert build()
-    assert not build()

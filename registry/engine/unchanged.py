@@ -62,41 +62,7 @@ class Summary:
     history: str = "git"
 
 
-STAT_THREADS = 4
-"""Threads taking the stats of a long list of files at once: os.stat lets go of the GIL and the kernel does most of
-the work, so the walk over the ≈ 530,000 input and output files of a 100,000-record project shares the cores."""
-
-MANY_FILES = 20_000
-"""Fewer files than this are taken one after another (starting threads would cost more than it saves)."""
-
-
-def _stats(paths: list[str]) -> list[os.stat_result | None]:
-    """Each path's stat, None where it cannot be taken (gone, unreadable); in threads when there are many."""
-    out: list[os.stat_result | None] = [None] * len(paths)
-
-    def part(start: int, stop: int) -> None:
-        for i in range(start, stop):
-            try:
-                out[i] = os.stat(paths[i])
-            except OSError:
-                continue
-
-    if len(paths) < MANY_FILES:
-        part(0, len(paths))
-        return out
-    import threading  # here: a small project's build with nothing changed need not import it
-
-    step = -(-len(paths) // STAT_THREADS)
-    threads = [threading.Thread(target=part, args=(i, min(i + step, len(paths)))) for i in range(0, len(paths), step)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return out
-
-
-def _walk(folder: str, prefix: str, found: dict[str, str], suffix: str = "") -> None:
-    """Every file under a folder (name → path), __pycache__ left out; with a suffix, those ending in it."""
+def _walk(folder: str, prefix: str, found: dict[str, os.stat_result], suffix: str = "") -> None:
     try:
         entries = list(os.scandir(folder))
     except OSError:  # missing (a project without templates fails later, in the build that reports it)
@@ -106,21 +72,26 @@ def _walk(folder: str, prefix: str, found: dict[str, str], suffix: str = "") -> 
             if entry.name != "__pycache__":
                 _walk(entry.path, f"{prefix}{entry.name}/", found, suffix)
         elif entry.name.endswith(suffix):
-            found[prefix + entry.name] = entry.path
+            try:
+                found[prefix + entry.name] = entry.stat()
+            except OSError:
+                continue
 
 
 def _inputs(root: Path) -> tuple[dict[str, os.stat_result], str]:
     """Every input file's stat, by name (project files by path; the package's modules as code:…), and where the
     project's files are read from."""
-    paths: dict[str, str] = {}
+    found: dict[str, os.stat_result] = {}
     base = str(root)
     for folder in FOLDERS:
-        _walk(os.path.join(base, folder), f"{folder}/", paths)
+        _walk(os.path.join(base, folder), f"{folder}/", found)
     for name in FILES:
-        paths[name] = os.path.join(base, name)
-    _walk(str(cache.PACKAGE), "code:", paths, ".py")
-    stats = _stats(list(paths.values()))
-    return {name: stat for name, stat in zip(paths, stats, strict=True) if stat is not None}, base
+        try:
+            found[name] = os.stat(os.path.join(base, name))
+        except OSError:
+            continue
+    _walk(str(cache.PACKAGE), "code:", found, ".py")
+    return found, base
 
 
 def _read(root: str, name: str) -> str | None:
@@ -201,12 +172,14 @@ class Stamp:
     def output_intact(self) -> bool:
         """Every file the last build wrote is still there, with the size and mtime it had."""
         base = str(self.out_dir) + os.sep
-        rows = self.kept["outputs"]
-        stats = _stats([base + out_path for out_path, _size, _mtime in rows])
-        return all(
-            stat is not None and stat.st_size == size and stat.st_mtime_ns == mtime
-            for stat, (_out_path, size, mtime) in zip(stats, rows, strict=True)
-        )
+        try:
+            for out_path, size, mtime in self.kept["outputs"]:
+                stat = os.stat(base + out_path)
+                if stat.st_size != size or stat.st_mtime_ns != mtime:
+                    return False
+        except OSError:
+            return False
+        return True
 
     def forget(self) -> None:
         """Remove the kept stamp: the output is about to change."""
