@@ -181,3 +181,46 @@ def test_the_list_sorts_by_last_updated_and_keeps_the_sort_in_the_address(page, 
     dates = [re.search(r"\d{4}-\d\d-\d\d", t).group(0) for t in cards.locator(".updated").all_inner_texts()]
     assert dates[:3] == ["2023-02-01", "2022-06-01", "2021-01-05"] and dates == sorted(dates, reverse=True)
     shot(page, "filters-sorted")
+
+
+@pytest.fixture(scope="module")
+def chinese_only_site(tmp_path_factory):
+    """Generated records (bench/generate.py): most give no English at all, so the English cards show their Chinese."""
+    import sys
+
+    from conftest import REPO
+
+    sys.path.insert(0, str(REPO / "bench"))
+    import generate
+
+    root = generate.generate(tmp_path_factory.mktemp("chinese-only") / "project", 40)
+    assert build.main(["--root", str(root), "build"]) == 0
+    base, server = serve_folder(root / "public")
+    yield base
+    server.shutdown()
+
+
+CARD_MARKS = """cs => cs.map(c => [
+    c.querySelector('a.card-title').getAttribute('href').split('/').pop(),
+    [...c.querySelectorAll('[lang]')].map(e => e.getAttribute('lang') + ':' + e.textContent),
+    [...c.querySelectorAll('.lang-note')].map(e => e.textContent)])"""
+
+
+def test_the_script_marks_chinese_on_english_cards_as_the_page_without_it_does(browser, page, chinese_only_site):
+    # The list the script makes from index.json keeps the static cards' marks: each Chinese title and fact in
+    # <span lang="zh-CN"> (screen readers switch voice) and "(Chinese only)" beside a record that gives no English.
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE)
+    static = context.new_page()
+    static.goto(chinese_only_site + "en/achievements/index.html")
+    without = {row[0]: row[1:] for row in static.locator(".cards li.card").evaluate_all(CARD_MARKS)}
+    context.close()
+    assert sum(1 for _marks, notes in without.values() if notes == ["(Chinese only)"]) > 10
+    assert all(any(m.startswith("zh-CN:") for m in marks) for marks, _notes in without.values())
+
+    page.set_viewport_size(PHONE)
+    page.goto(chinese_only_site + "en/achievements/index.html")
+    ready(page)
+    scripted = {row[0]: row[1:] for row in page.locator(".results .cards li.card").evaluate_all(CARD_MARKS)}
+    assert len(scripted) > 10 and scripted.keys() <= without.keys()
+    assert {key: without[key] for key in scripted} == scripted
+    assert axe_violations(page, [*WCAG_TAGS, "best-practice"]) == []

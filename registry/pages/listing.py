@@ -6,16 +6,23 @@ pages stay as they are; this file is what the script filters. Shape (sorted keys
 
   {"kind", "csv": CSV path relative to this file (the edition's language), "facets": [{"name", "title",
    "options": [[value, text]]}], "records": [[id, title, url relative to this file, date, [meta], sample,
-   updated ISO date or "", [[values] per facet]]]}  — records in directory order; the CSV's rows are in id order.
+   updated ISO date or "", [[values] per facet], chinese only]]}  — records in directory order; the CSV's rows are
+   in id order. A title or meta item that a page shows with Chinese marked (an English page showing a record's
+   Chinese) is a list of runs, [[text, lang or ""]], so the script marks what the static card marks; "chinese only"
+   is the card's "(Chinese only)".
 """
 
 from __future__ import annotations
+
+import re
+from html import unescape
 
 import orjson
 from markupsafe import Markup
 
 from registry import folder_of
 from registry.pages.base import Site
+from registry.pages.catalogue import marked
 from registry.pages.directories import directory, facet_title, facet_values
 from registry.pages.render import Page, relative_url
 from registry.pages.urls import EDITIONS, kind_downloads
@@ -41,13 +48,14 @@ def list_index(site: Site, kind: str) -> Page:
         rows.append(
             [
                 record.id,
-                card["title"],
+                runs(card["title"]),
                 relative_url(card["url"], out_path),
                 card.get("date") or "",
-                [m for m in card.get("meta", []) if m],
+                [runs(m) for m in card.get("meta", []) if m],
                 bool(card.get("sample")),
                 site.updated(record.src_path)["iso"],
                 [facet_values(site, record, name) for name in names],
+                card["chinese_only"],
             ]
         )
     facets = [
@@ -68,9 +76,32 @@ def list_index(site: Site, kind: str) -> Page:
         "facets": facets,
         "records": rows,
         "text": site.cat.script_texts("filter.", TEXTS)
-        | {"sample": site.cat.t("badge.sample"), "clear": site.cat.t("page.clear_filter")},
+        | {
+            "sample": site.cat.t("badge.sample"),
+            "clear": site.cat.t("page.clear_filter"),
+            "chinese_only": site.cat.t("record.chinese_only"),
+        },
     }
     return Page(out_path, "directory.json", {"json": Markup(orjson.dumps(data, option=orjson.OPT_SORT_KEYS).decode())})
+
+
+MARKED_RUN = re.compile(r'<span lang="([^"]+)">(.*?)</span>', re.S)
+
+
+def runs(value: str) -> str | list[list[str]]:
+    """A card's text for the script: the text itself, or, when the page marks part of it (Chinese on an English
+    page: registry/pages/catalogue.py), its runs [[text, lang]] with lang "" for the unmarked ones."""
+    if not marked(value):
+        return value
+    html, out, at = str(value.__html__()), [], 0
+    for run in MARKED_RUN.finditer(html):
+        if run.start() > at:
+            out.append([unescape(html[at : run.start()]), ""])
+        out.append([unescape(run.group(2)), run.group(1)])
+        at = run.end()
+    if at < len(html):
+        out.append([unescape(html[at:]), ""])
+    return out
 
 
 def plan(site: Site, kind: str) -> list[Page]:

@@ -25,6 +25,13 @@ function element(tag, attributes = {}, ...children) {
   return node;
 }
 
+// A card's text as nodes: a string as it is, or runs [[text, lang]] of which those with a lang are marked with it
+// (a record's Chinese on an English page, as the static card marks it: registry/pages/listing.py).
+function runs(value) {
+  if (typeof value === "string") return [value];
+  return value.map(([text, lang]) => (lang ? element("span", { lang }, text) : text));
+}
+
 // The raw lines of a CSV file (RFC 4180, CRLF between rows, quotes may hold line breaks), header first.
 export function csvRows(text) {
   const rows = [];
@@ -180,12 +187,13 @@ class Directory {
     this.more.textContent = counted(this.text, "more", Math.max(rest, 0));
   }
 
-  card([, title, url, date, meta, sample, updated]) {
-    const item = element("li", { class: "card" }, element("a", { class: "card-title", href: new URL(url, this.url) }, title));
+  card([, title, url, date, meta, sample, updated, , chineseOnly]) {
+    const item = element("li", { class: "card" }, element("a", { class: "card-title", href: new URL(url, this.url) }, ...runs(title)));
     if (sample) item.append(" ", element("span", { class: "badge badge-sample" }, this.text.sample));
+    if (chineseOnly) item.append(" ", element("span", { class: "lang-note" }, this.text.chinese_only));
     const facts = element("p", { class: "card-meta" });
     if (date) facts.append(element("span", { class: "date" }, date));
-    for (const m of meta) facts.append(element("span", {}, m));
+    for (const m of meta) facts.append(element("span", {}, ...runs(m)));
     if (updated) facts.append(element("span", { class: "updated" }, words(this.text.updated, { date: updated })));
     if (facts.childNodes.length) item.append(facts);
     return item;
