@@ -194,6 +194,10 @@ def chinese_only_site(tmp_path_factory):
     import generate
 
     root = generate.generate(tmp_path_factory.mktemp("chinese-only") / "project", 40)
+    district = root / "records/districts/bacheng.yaml"  # its name in Chinese only (English is optional for it)
+    text = district.read_text(encoding="utf-8")
+    assert "\n  en: Bacheng\n" in text
+    district.write_text(text.replace("\n  en: Bacheng\n", "\n", 1), encoding="utf-8")
     assert build.main(["--root", str(root), "build"]) == 0
     base, server = serve_folder(root / "public")
     yield base
@@ -223,4 +227,7 @@ def test_the_script_marks_chinese_on_english_cards_as_the_page_without_it_does(b
     scripted = {row[0]: row[1:] for row in page.locator(".results .cards li.card").evaluate_all(CARD_MARKS)}
     assert len(scripted) > 10 and scripted.keys() <= without.keys()
     assert {key: without[key] for key in scripted} == scripted
+    # The facets' options hold text only: one whose whole text is Chinese carries lang="zh-CN" itself.
+    marked = page.locator("#filter-district option[lang]").evaluate_all("os => os.map(o => [o.value, o.lang])")
+    assert marked == [["bacheng", "zh-CN"]], marked
     assert axe_violations(page, [*WCAG_TAGS, "best-practice"]) == []

@@ -8,8 +8,8 @@ pages stay as they are; this file is what the script filters. Shape (sorted keys
    "options": [[value, text]]}], "records": [[id, title, url relative to this file, date, [meta], sample,
    updated ISO date or "", [[values] per facet], chinese only]]}  — records in directory order; the CSV's rows are
    in id order. A title or meta item that a page shows with Chinese marked (an English page showing a record's
-   Chinese) is a list of runs, [[text, lang or ""]], so the script marks what the static card marks; "chinese only"
-   is the card's "(Chinese only)".
+   Chinese) is a list of runs, [[text, lang or ""]], so the script marks what the static card marks (an option's
+   text too: a district without an English name); "chinese only" is the card's "(Chinese only)".
 """
 
 from __future__ import annotations
@@ -63,7 +63,8 @@ def list_index(site: Site, kind: str) -> Page:
             "name": group["name"],
             "title": group["title"],
             "options": [
-                [option["url"].rsplit("/", 1)[1].removesuffix(".html"), option["text"]] for option in group["options"]
+                [option["url"].rsplit("/", 1)[1].removesuffix(".html"), runs(option["text"])]
+                for option in group["options"]
             ],
         }
         for group in groups
