@@ -220,8 +220,8 @@ class Fingerprints:
                 value = record.get(pattern[0]) if len(pattern) == 1 and (names is None or pattern[0] in names) else None
                 if isinstance(value, str):
                     deps.append(("name", target, value))
-            fingerprints = [self.of(dep) for dep in deps[1:]] if names is not None else [self.of(dep) for dep in deps]
-            found = self._listed[key] = (_hash(repr(fingerprints).encode(), own), tuple(deps))
+            named = deps if names is None else deps[1:]  # a view's own values stand for its kind's fields
+            found = self._listed[key] = (_hash(repr([self.of(dep) for dep in named]).encode(), own), tuple(deps))
         return found
 
     def of(self, dep: Dep) -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +88,25 @@ def lang_of(value: Any) -> str:
     """ "zh-CN" for a record's Chinese text standing in for a translation (an element that holds only it says so
     with its lang attribute, where a <span> cannot go: an <option>), else ""."""
     return "zh-CN" if isinstance(value, Chinese) else ""
+
+
+MARKED_RUN = re.compile(r'<span lang="([^"]+)">(.*?)</span>', re.S)
+
+
+def runs(value: str) -> str | list[list[str]]:
+    """A value for a script that builds the page's nodes itself: the text, or, when a page marks part of it (Chinese
+    on an English page: mark_runs, Chinese, a join of such), its runs [[text, lang]] with lang "" where unmarked."""
+    if not marked(value):
+        return value
+    html, out, at = str(value.__html__()), [], 0
+    for run in MARKED_RUN.finditer(html):
+        if run.start() > at:
+            out.append([unescape(html[at : run.start()]), ""])
+        out.append([unescape(run.group(2)), run.group(1)])
+        at = run.end()
+    if at < len(html):
+        out.append([unescape(html[at:]), ""])
+    return out
 
 
 def marked(value: Any) -> bool:

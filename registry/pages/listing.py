@@ -5,24 +5,22 @@ each option within the current selection, sorts by 最后更新 and downloads th
 pages stay as they are; this file is what the script filters. Shape (sorted keys, deterministic):
 
   {"kind", "csv": CSV path relative to this file (the edition's language), "facets": [{"name", "title",
-   "options": [[value, text]]}], "records": [[id, title, url relative to this file, date, [meta], sample,
+   "options": [[value, text, lang or ""]]}], "records": [[id, title, url relative to this file, date, [meta], sample,
    updated ISO date or "", [[values] per facet], chinese only]]}  — records in directory order; the CSV's rows are
    in id order. A title or meta item that a page shows with Chinese marked (an English page showing a record's
-   Chinese) is a list of runs, [[text, lang or ""]], so the script marks what the static card marks (an option's
-   text too: a district without an English name); "chinese only" is the card's "(Chinese only)".
+   Chinese) is a list of runs, [[text, lang or ""]] (registry/pages/catalogue.py runs), so the script marks what the
+   static card marks; an option, which holds text only, gives its lang (a district without an English name);
+   "chinese only" is the card's "(Chinese only)".
 """
 
 from __future__ import annotations
-
-import re
-from html import unescape
 
 import orjson
 from markupsafe import Markup
 
 from registry import folder_of
 from registry.pages.base import Site
-from registry.pages.catalogue import marked
+from registry.pages.catalogue import lang_of, plain, runs
 from registry.pages.directories import directory, facet_title, facet_values
 from registry.pages.render import Page, relative_url
 from registry.pages.urls import EDITIONS, kind_downloads
@@ -63,7 +61,7 @@ def list_index(site: Site, kind: str) -> Page:
             "name": group["name"],
             "title": group["title"],
             "options": [
-                [option["url"].rsplit("/", 1)[1].removesuffix(".html"), runs(option["text"])]
+                [option["url"].rsplit("/", 1)[1].removesuffix(".html"), plain(option["text"]), lang_of(option["text"])]
                 for option in group["options"]
             ],
         }
@@ -84,25 +82,6 @@ def list_index(site: Site, kind: str) -> Page:
         },
     }
     return Page(out_path, "directory.json", {"json": Markup(orjson.dumps(data, option=orjson.OPT_SORT_KEYS).decode())})
-
-
-MARKED_RUN = re.compile(r'<span lang="([^"]+)">(.*?)</span>', re.S)
-
-
-def runs(value: str) -> str | list[list[str]]:
-    """A card's text for the script: the text itself, or, when the page marks part of it (Chinese on an English
-    page: registry/pages/catalogue.py), its runs [[text, lang]] with lang "" for the unmarked ones."""
-    if not marked(value):
-        return value
-    html, out, at = str(value.__html__()), [], 0
-    for run in MARKED_RUN.finditer(html):
-        if run.start() > at:
-            out.append([unescape(html[at : run.start()]), ""])
-        out.append([unescape(run.group(2)), run.group(1)])
-        at = run.end()
-    if at < len(html):
-        out.append([unescape(html[at:]), ""])
-    return out
 
 
 def plan(site: Site, kind: str) -> list[Page]:

@@ -170,14 +170,10 @@ class Directory {
       const select = this.selects[i];
       const chosen = this.state[facet.name];
       const options = [element("option", { value: "" }, this.text.any)];
-      for (const [value, text] of facet.options) {
+      for (const [value, text, lang] of facet.options) {
         const n = counts.get(value) || 0;
         if (n === 0 && value !== chosen) continue;
-        // An option holds text only: marked with a language when all of its text is in that one (runs()).
-        const parts = typeof text === "string" ? [[text, ""]] : text;
-        const langs = new Set(parts.map(([, lang]) => lang));
-        const mark = langs.size === 1 && parts[0][1] ? { lang: parts[0][1] } : {};
-        options.push(element("option", { value, ...mark }, `${parts.map(([t]) => t).join("")} (${n})`));
+        options.push(element("option", lang ? { value, lang } : { value }, `${text} (${n})`));
       }
       select.replaceChildren(...options);
       select.value = chosen;
